@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Bundles every command entry point (src/cli/*.ts, one file per command) into dist/ with esbuild,
+// so that `bin/svcs` starts in one module load instead of compiling TypeScript at run time.
+// Native and heavy modules stay external and are loaded by Node from node_modules.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cliDir = path.join(root, 'src', 'cli');
+const entries = fs.readdirSync(cliDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f));
+await build({
+  entryPoints: entries,
+  outdir: path.join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['better-sqlite3'],
+  banner: { js: "import { createRequire as __tsmfCreateRequire } from 'node:module'; const require = __tsmfCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
