@@ -1,0 +1,233 @@
+// svccfg import and apply (smf-spec §7.3, §8, §3.6, §6.4) on lowered bundles, inside the
+// caller's transaction (a failure value makes the caller roll everything back).
+//
+// import: create or upgrade services and instances (upgrade.ts), new instance -> `initial`,
+// existing -> `previous` before upgrading, always `last-import` := the manifest as delivered;
+// `<dependent>` injection (creating the target if absent, conflict if another declarer owns the
+// pg); then refresh (retake `running` of) the imported instances and dependent targets, which
+// are returned for the restarter to be notified.
+import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type ServiceData } from '../core/model.js';
+import { checkValues } from './encode.js';
+import { isValidName, isValidServiceName, parseEntity } from './names.js';
+import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
+import { readSnapshotLevels, takeSnapshot, writeSnapshot } from './snapshots.js';
+import type { Owner, Store } from './store.js';
+import type { ApplyReport, DependentDecl, ImportOptions, ImportReport, LoweredBundle, RepoResult } from './types.js';
+import { upgradeLevel } from './upgrade.js';
+
+const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
+
+function checkPgs(where: string, pgs: readonly PropertyGroup[]): string | undefined {
+  for (const pg of pgs) {
+    if (!isValidName(pg.name)) return `${where}: "${pg.name}" is not a valid property group name`;
+    if (!pg.type) return `${where}: property group "${pg.name}" has no type`;
+    for (const p of pg.properties) {
+      if (!isValidName(p.name)) return `${where}: "${pg.name}/${p.name}" is not a valid property name`;
+      const err = checkValues(p.type, p.values);
+      if (err) return `${where}: property "${pg.name}/${p.name}": ${err}`;
+    }
+  }
+  return undefined;
+}
+
+export function checkBundle(services: readonly ServiceData[]): string | undefined {
+  for (const s of services) {
+    if (!isValidServiceName(s.name)) return `"${s.name}" is not a valid service name`;
+    const err = checkPgs(`svc:/${s.name}`, s.pgs);
+    if (err) return err;
+    for (const i of s.instances) {
+      if (!isValidName(i.name)) return `svc:/${s.name}: "${i.name}" is not a valid instance name`;
+      const e2 = checkPgs(`svc:/${s.name}:${i.name}`, i.pgs);
+      if (e2) return e2;
+    }
+  }
+  return undefined;
+}
+
+/** Property name under which a manifest path is recorded in `manifestfiles` (illumos style). */
+export function manifestPropName(p: string): string {
+  const n = p.replace(/[^A-Za-z0-9\-_]/g, '_').replace(/^[^A-Za-z]+/, '');
+  return (n || 'manifest').slice(0, 119);
+}
+
+function ensureService(store: Store, name: string): { id: number; created: boolean } {
+  const id = store.serviceId(name);
+  return id !== undefined ? { id, created: false } : { id: store.insertService(name), created: true };
+}
+
+export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOptions, now: number): RepoResult<ImportReport> {
+  const bad = checkBundle(bundle.services);
+  if (bad) return fail('invalid', bad);
+  const report: ImportReport = { notify: [], created: [], warnings: [] };
+  const refresh = new Map<string, { instId: number; svcId: number }>();
+  const overrides = new Set((bundle.overrides ?? []).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
+
+  for (const s of bundle.services) {
+    const svc = ensureService(store, s.name);
+    const svcFmri = `svc:/${s.name}`;
+    const svcOwner: Owner = { kind: 'service', id: svc.id };
+    const existing = store.instancesOf(svc.id);
+    // baseline of the service level: the last-import of an instance of this service
+    let svcBaseline = undefined;
+    for (const i of [...s.instances.map((x) => existing.find((e) => e.name === x.name)), ...existing]) {
+      if (!i) continue;
+      const lv = readSnapshotLevels(store, i.id, 'last-import');
+      if (lv) { svcBaseline = lv.service; break; }
+    }
+    upgradeLevel(store, {
+      owner: svcOwner, fmri: svcFmri, manifest: s.pgs, baseline: svc.created ? undefined : svcBaseline,
+      isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
+    });
+    deletePgs(store, bundle, svcFmri, svcOwner);
+    if (opts.manifestPath) recordManifest(store, svc.id, opts.manifestPath);
+
+    for (const inst of s.instances) {
+      const fmri = `${svcFmri}:${inst.name}`;
+      let instId = store.instanceId(svc.id, inst.name);
+      const target = () => ({ instId: instId!, svcId: svc.id });
+      if (instId === undefined) {
+        instId = store.insertInstance(svc.id, inst.name);
+        for (const pg of inst.pgs) if ((pg.flags & PG_FLAG_NONPERSISTENT) === 0) store.writePg({ kind: 'instance', id: instId }, pg);
+        takeSnapshot(store, target(), 'initial', now);
+        report.created.push(fmri);
+      } else {
+        const baseline = readSnapshotLevels(store, instId, 'last-import');
+        takeSnapshot(store, target(), 'previous', now);
+        upgradeLevel(store, {
+          owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
+          isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
+        });
+        deletePgs(store, bundle, fmri, { kind: 'instance', id: instId });
+      }
+      writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+      refresh.set(fmri, target());
+    }
+  }
+
+  for (const d of bundle.dependents ?? []) {
+    const r = injectDependent(store, d);
+    if (!r.ok) return r;
+    for (const [fmri, t] of r.value) refresh.set(fmri, t);
+  }
+
+  for (const [fmri, t] of refresh) {
+    takeSnapshot(store, t, 'running', now);
+    report.notify.push(fmri);
+  }
+  return ok(report);
+}
+
+function canon(fmri: string): string {
+  const e = parseEntity(fmri);
+  if (!e) return fmri;
+  return e.instance === undefined ? `svc:/${e.service}` : `svc:/${e.service}:${e.instance}`;
+}
+
+function deletePgs(store: Store, bundle: LoweredBundle, fmri: string, owner: Owner): void {
+  for (const d of bundle.deletePgs ?? []) {
+    if (canon(d.entity) !== fmri) continue;
+    const row = store.pgRow(owner, d.pg);
+    if (row) store.deletePg(row.id);
+  }
+}
+
+function recordManifest(store: Store, svcId: number, manifestPath: string): void {
+  const owner: Owner = { kind: 'service', id: svcId };
+  const row = store.pgRow(owner, 'manifestfiles');
+  const id = row ? row.id : store.insertPg(owner, 'manifestfiles', 'framework', 0);
+  store.setProp(id, manifestPropName(manifestPath), 'astring', [manifestPath]);
+  store.bump(id);
+}
+
+/** Creates (if absent) the target entity of a <dependent>; instance targets get no general/enabled. */
+function ensureEntity(store: Store, fmri: string): RepoResult<Resolved> {
+  const e = parseEntity(fmri);
+  if (!e) return fail('invalid', `dependent target "${fmri}" is not a service or instance FMRI`);
+  const svc = ensureService(store, e.service);
+  if (e.instance !== undefined && store.instanceId(svc.id, e.instance) === undefined) store.insertInstance(svc.id, e.instance);
+  return resolve(store, fmri);
+}
+
+function injectDependent(store: Store, d: DependentDecl): RepoResult<[string, { instId: number; svcId: number }][]> {
+  if (!isValidName(d.name)) return fail('invalid', `dependent "${d.name}" of ${d.declarer}: not a valid property group name`);
+  const decl = resolve(store, d.declarer);
+  if (!decl.ok) return fail('invalid', `dependent "${d.name}": declarer ${d.declarer} not found`);
+  const declFmri = decl.value.fmri;
+  const tr = ensureEntity(store, d.target);
+  if (!tr.ok) return tr;
+  const t = tr.value;
+  const tOwner = directOwner(t);
+  const existing = store.pgRow(tOwner, d.name);
+  if (existing) {
+    const pg = store.loadPg(tOwner, d.name)!;
+    const ext = pg.properties.find((p) => p.name === 'external')?.values[0] === 'true';
+    const mine = pg.properties.find((p) => p.name === 'entities')?.values.includes(declFmri);
+    if (pg.type !== 'dependency' || !ext || !mine) {
+      return fail('conflict', `${t.fmri}: property group "${d.name}" already exists (dependent of ${declFmri} cannot be created)`);
+    }
+    store.deletePg(existing.id);
+  }
+  const dependents = store.pgRow(directOwner(decl.value), 'dependents');
+  if (d.delete) {
+    if (dependents && store.deleteProp(dependents.id, d.name)) store.bump(dependents.id);
+  } else {
+    const extra = d.properties ?? [];
+    const err = checkPgs(t.fmri, [{ name: d.name, type: 'dependency', flags: 0, properties: extra }]);
+    if (err) return fail('invalid', err);
+    const base = [
+      { name: 'grouping', type: 'astring' as const, values: [d.grouping] },
+      { name: 'restart_on', type: 'astring' as const, values: [d.restart_on] },
+      { name: 'type', type: 'astring' as const, values: ['service'] },
+      { name: 'entities', type: 'fmri' as const, values: [declFmri] },
+      { name: 'external', type: 'boolean' as const, values: ['true'] },
+    ];
+    const props = [...base.filter((b) => !extra.some((x) => x.name === b.name)), ...extra];
+    store.writePg(tOwner, { name: d.name, type: 'dependency', flags: 0, properties: props }, existing ? existing.generation + 1 : 1);
+    const depId = dependents ? dependents.id : store.insertPg(directOwner(decl.value), 'dependents', 'framework', 0);
+    store.setProp(depId, d.name, 'fmri', [t.fmri]);
+    store.bump(depId);
+  }
+  const insts = t.kind === 'instance' ? [{ id: t.instId, name: t.instance }] : store.instancesOf(t.svcId);
+  return ok(insts.map((i) => [`svc:/${t.service}:${i.name}`, { instId: i.id, svcId: t.svcId }]));
+}
+
+/** svccfg apply: values onto existing entities only (others are reported as ignored), then refresh. */
+export function applyProfile(store: Store, bundle: LoweredBundle, now: number): RepoResult<ApplyReport> {
+  const report: ApplyReport = { notify: [], ignored: [], warnings: [] };
+  const refresh = new Map<string, { instId: number; svcId: number }>();
+  for (const s of bundle.services) {
+    const svcId = store.serviceId(s.name);
+    if (svcId === undefined) { report.ignored.push(`svc:/${s.name}`); continue; }
+    const e1 = applyPgs(store, { kind: 'service', id: svcId }, `svc:/${s.name}`, s.pgs);
+    if (e1) return fail('invalid', e1);
+    if (s.pgs.length) for (const i of store.instancesOf(svcId)) refresh.set(`svc:/${s.name}:${i.name}`, { instId: i.id, svcId });
+    for (const inst of s.instances) {
+      const fmri = `svc:/${s.name}:${inst.name}`;
+      const instId = store.instanceId(svcId, inst.name);
+      if (instId === undefined) { report.ignored.push(fmri); continue; }
+      const e2 = applyPgs(store, { kind: 'instance', id: instId }, fmri, inst.pgs);
+      if (e2) return fail('invalid', e2);
+      refresh.set(fmri, { instId, svcId });
+    }
+  }
+  for (const [fmri, t] of refresh) { takeSnapshot(store, t, 'running', now); report.notify.push(fmri); }
+  return ok(report);
+}
+
+function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly PropertyGroup[]): string | undefined {
+  for (const pg of pgs) {
+    if (!isValidName(pg.name)) return `${fmri}: "${pg.name}" is not a valid property group name`;
+    const row = store.pgRow(owner, pg.name);
+    const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || 'application', pg.flags);
+    for (const p of pg.properties) {
+      // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess)
+      const cur = store.propRow(id, p.name);
+      const type = cur && checkValues(cur.type, p.values) === undefined ? cur.type : p.type;
+      const err = checkValues(type, p.values);
+      if (err) return `${fmri}: property "${pg.name}/${p.name}": ${err}`;
+      store.setProp(id, p.name, type, p.values);
+    }
+    store.bump(id);
+  }
+  return undefined;
+}

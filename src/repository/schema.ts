@@ -1,0 +1,102 @@
+// SQLite schema of the repository, as numbered migrations (PRAGMA user_version = number of
+// migrations applied). A migration is applied in its own transaction together with the bump of
+// user_version, so a crash leaves the file at the previous version or the next, never between.
+//
+// Tables (see docs/DESIGN-repository.md):
+//   services(id, name)                           insertion order = id order
+//   instances(id, service_id, name)
+//   snapshots(id, instance_id, name, taken_at)   one row per (instance, name)
+//   pgs(id, owner..., level, seq, name, type, flags, generation)
+//       exactly one owner: service_id | instance_id (current, editable) | snapshot_id (+ level)
+//   props(id, pg_id, seq, name, type)
+//   vals(prop_id, seq, value)                    TEXT, or BLOB for opaque
+//   meta(key, value)                             boot_id, ...
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE services (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE instances (
+    id INTEGER PRIMARY KEY,
+    service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    UNIQUE (service_id, name)
+  );
+  CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY,
+    instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    taken_at INTEGER NOT NULL,
+    UNIQUE (instance_id, name)
+  );
+  CREATE TABLE pgs (
+    id INTEGER PRIMARY KEY,
+    service_id INTEGER REFERENCES services(id) ON DELETE CASCADE,
+    instance_id INTEGER REFERENCES instances(id) ON DELETE CASCADE,
+    snapshot_id INTEGER REFERENCES snapshots(id) ON DELETE CASCADE,
+    level TEXT NOT NULL CHECK (level IN ('service', 'instance')),
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    flags INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 1,
+    CHECK ((service_id IS NOT NULL) + (instance_id IS NOT NULL) + (snapshot_id IS NOT NULL) = 1)
+  );
+  CREATE UNIQUE INDEX pgs_of_service ON pgs(service_id, name) WHERE service_id IS NOT NULL;
+  CREATE UNIQUE INDEX pgs_of_instance ON pgs(instance_id, name) WHERE instance_id IS NOT NULL;
+  CREATE UNIQUE INDEX pgs_of_snapshot ON pgs(snapshot_id, level, name) WHERE snapshot_id IS NOT NULL;
+  CREATE INDEX pgs_nonpersistent ON pgs(flags) WHERE flags != 0;
+  CREATE TABLE props (
+    id INTEGER PRIMARY KEY,
+    pg_id INTEGER NOT NULL REFERENCES pgs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    UNIQUE (pg_id, name)
+  );
+  CREATE TABLE vals (
+    prop_id INTEGER NOT NULL REFERENCES props(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    value ANY NOT NULL,
+    PRIMARY KEY (prop_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Connection settings shared by the daemon and the CLIs. */
+export function configureConnection(db: Database.Database, readonly: boolean): void {
+  db.pragma('busy_timeout = 10000');
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+}
+
+/** Brings the schema up to date; returns an error text if the file is newer than this code. */
+export function migrate(db: Database.Database): string | undefined {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    return `repository schema version ${current} is newer than this program supports (${SCHEMA_VERSION}); upgrade tsmf`;
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      // re-check inside the write lock: another process may have migrated meanwhile
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now > v) return;
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return undefined;
+}

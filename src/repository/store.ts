@@ -1,0 +1,170 @@
+// Row-level access to the repository tables: entities, pgs (current or snapshot), properties and
+// their ordered values. No transactions are opened here; callers (repository.ts and friends)
+// wrap every public operation in one. Statements are prepared lazily and cached per connection.
+//
+// Invariants: seq columns give creation order (max+1 on insert); a property's values are always
+// rewritten as a whole (delete + insert), so their seq is 0..n-1; every write to a current pg
+// bumps its generation.
+import type Database from 'better-sqlite3';
+import type { PgView, PropertyView } from './types.js';
+import type { PropertyGroup, Property } from '../core/model.js';
+import { decodeValue, encodeValue } from './encode.js';
+
+export type Owner =
+  | { kind: 'service'; id: number }
+  | { kind: 'instance'; id: number }
+  | { kind: 'snapshot'; id: number; level: 'service' | 'instance' };
+
+export interface PgRow { id: number; name: string; type: string; flags: number; generation: number }
+
+const OWNER_COL = { service: 'service_id', instance: 'instance_id', snapshot: 'snapshot_id' } as const;
+
+export class Store {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(readonly db: Database.Database) {}
+
+  stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) { s = this.db.prepare(sql); this.cache.set(sql, s); }
+    return s;
+  }
+
+  private ownerWhere(o: Owner, alias = ''): { sql: string; args: unknown[] } {
+    return o.kind === 'snapshot'
+      ? { sql: `${alias}snapshot_id = ? AND ${alias}level = ?`, args: [o.id, o.level] }
+      : { sql: `${alias}${OWNER_COL[o.kind]} = ?`, args: [o.id] };
+  }
+
+  // ---- entities -------------------------------------------------------------------------
+
+  serviceId(name: string): number | undefined {
+    return (this.stmt('SELECT id FROM services WHERE name = ?').get(name) as { id: number } | undefined)?.id;
+  }
+  instanceId(serviceId: number, name: string): number | undefined {
+    return (this.stmt('SELECT id FROM instances WHERE service_id = ? AND name = ?').get(serviceId, name) as { id: number } | undefined)?.id;
+  }
+  insertService(name: string): number {
+    return Number(this.stmt('INSERT INTO services(name) VALUES (?)').run(name).lastInsertRowid);
+  }
+  insertInstance(serviceId: number, name: string): number {
+    return Number(this.stmt('INSERT INTO instances(service_id, name) VALUES (?, ?)').run(serviceId, name).lastInsertRowid);
+  }
+  instancesOf(serviceId: number): { id: number; name: string }[] {
+    return this.stmt('SELECT id, name FROM instances WHERE service_id = ? ORDER BY id').all(serviceId) as { id: number; name: string }[];
+  }
+
+  // ---- pgs ------------------------------------------------------------------------------
+
+  pgRows(o: Owner): PgRow[] {
+    const w = this.ownerWhere(o);
+    return this.stmt(`SELECT id, name, type, flags, generation FROM pgs WHERE ${w.sql} ORDER BY seq`).all(...w.args) as PgRow[];
+  }
+  pgRow(o: Owner, name: string): PgRow | undefined {
+    const w = this.ownerWhere(o);
+    return this.stmt(`SELECT id, name, type, flags, generation FROM pgs WHERE ${w.sql} AND name = ?`).get(...w.args, name) as PgRow | undefined;
+  }
+  insertPg(o: Owner, name: string, type: string, flags: number, generation = 1): number {
+    const w = this.ownerWhere(o);
+    const next = (this.stmt(`SELECT coalesce(max(seq), 0) + 1 AS n FROM pgs WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+    const col = OWNER_COL[o.kind];
+    const level = o.kind === 'snapshot' ? o.level : o.kind;
+    return Number(this.stmt(`INSERT INTO pgs(${col}, level, seq, name, type, flags, generation) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(o.id, level, next, name, type, flags, generation).lastInsertRowid);
+  }
+  deletePg(pgId: number): void {
+    this.stmt('DELETE FROM pgs WHERE id = ?').run(pgId);
+  }
+  bump(pgId: number): void {
+    this.stmt('UPDATE pgs SET generation = generation + 1 WHERE id = ?').run(pgId);
+  }
+
+  /** Whole pgs of an owner with their properties and values, in order (one query). */
+  loadPgs(o: Owner, only?: string): PgView[] {
+    const w = this.ownerWhere(o, 'g.');
+    const rows = this.stmt(`
+      SELECT g.id AS gid, g.name AS gname, g.type AS gtype, g.flags, g.generation,
+             p.id AS pid, p.name AS pname, p.type AS ptype, v.value
+      FROM pgs g LEFT JOIN props p ON p.pg_id = g.id LEFT JOIN vals v ON v.prop_id = p.id
+      WHERE ${w.sql} AND (? IS NULL OR g.name = ?)
+      ORDER BY g.seq, p.seq, v.seq`).all(...w.args, only ?? null, only ?? null) as {
+        gid: number; gname: string; gtype: string; flags: number; generation: number;
+        pid: number | null; pname: string | null; ptype: string | null; value: unknown;
+      }[];
+    const out: PgView[] = [];
+    let pg: PgView | undefined; let gid = -1;
+    let prop: PropertyView | undefined; let pid = -1;
+    for (const r of rows) {
+      if (r.gid !== gid) {
+        gid = r.gid; pid = -1;
+        pg = { name: r.gname, type: r.gtype, flags: r.flags, generation: r.generation, properties: [] };
+        out.push(pg);
+      }
+      if (r.pid === null) continue;
+      if (r.pid !== pid) {
+        pid = r.pid;
+        prop = { name: r.pname!, type: r.ptype as PropertyView['type'], values: [] };
+        pg!.properties.push(prop);
+      }
+      if (r.value !== null && r.value !== undefined) prop!.values.push(decodeValue(r.ptype!, r.value));
+    }
+    return out;
+  }
+
+  loadPg(o: Owner, name: string): PgView | undefined {
+    return this.loadPgs(o, name)[0];
+  }
+
+  // ---- properties -----------------------------------------------------------------------
+
+  propRow(pgId: number, name: string): { id: number; type: string } | undefined {
+    return this.stmt('SELECT id, type FROM props WHERE pg_id = ? AND name = ?').get(pgId, name) as { id: number; type: string } | undefined;
+  }
+
+  /** Creates or replaces a property (type and values), keeping its position if it exists. */
+  setProp(pgId: number, name: string, type: string, values: readonly string[]): void {
+    const row = this.propRow(pgId, name);
+    let propId: number;
+    if (row) {
+      propId = row.id;
+      if (row.type !== type) this.stmt('UPDATE props SET type = ? WHERE id = ?').run(type, propId);
+      this.stmt('DELETE FROM vals WHERE prop_id = ?').run(propId);
+    } else {
+      const next = (this.stmt('SELECT coalesce(max(seq), 0) + 1 AS n FROM props WHERE pg_id = ?').get(pgId) as { n: number }).n;
+      propId = Number(this.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)').run(pgId, next, name, type).lastInsertRowid);
+    }
+    const ins = this.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, ?, ?)');
+    values.forEach((v, i) => ins.run(propId, i, encodeValue(type, v)));
+  }
+
+  deleteProp(pgId: number, name: string): boolean {
+    return this.stmt('DELETE FROM props WHERE pg_id = ? AND name = ?').run(pgId, name).changes > 0;
+  }
+
+  /** Inserts a whole pg (used by import, snapshots, revert). Returns the new pg id. */
+  writePg(o: Owner, pg: PropertyGroup | PgView, generation = 1): number {
+    const id = this.insertPg(o, pg.name, pg.type, pg.flags, generation);
+    for (const p of pg.properties) this.setProp(id, p.name, p.type, p.values);
+    return id;
+  }
+
+  /** Replaces the content of an existing pg by `props` (type kept unless given). */
+  replacePgContent(pgId: number, props: readonly Property[]): void {
+    this.stmt('DELETE FROM props WHERE pg_id = ?').run(pgId);
+    for (const p of props) this.setProp(pgId, p.name, p.type, p.values);
+    this.bump(pgId);
+  }
+
+  /** Copies a pg (rows, not decoded values) to another owner, keeping its generation. */
+  copyPg(srcPgId: number, dest: Owner): number {
+    const src = this.stmt('SELECT name, type, flags, generation FROM pgs WHERE id = ?').get(srcPgId) as PgRow;
+    const id = this.insertPg(dest, src.name, src.type, src.flags, src.generation);
+    const props = this.stmt('SELECT id, seq, name, type FROM props WHERE pg_id = ? ORDER BY seq').all(srcPgId) as { id: number; seq: number; name: string; type: string }[];
+    const insProp = this.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)');
+    const copyVals = this.stmt('INSERT INTO vals(prop_id, seq, value) SELECT ?, seq, value FROM vals WHERE prop_id = ?');
+    for (const p of props) {
+      const pid = Number(insProp.run(id, p.seq, p.name, p.type).lastInsertRowid);
+      copyVals.run(pid, p.id);
+    }
+    return id;
+  }
+}

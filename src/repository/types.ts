@@ -1,0 +1,150 @@
+// Public types of the repository (svc.configd). Everything the CLIs and the restarter need to
+// talk to the repository is declared here; the Repository class (repository.ts) implements it.
+//
+// Entities are named by FMRI strings: `svc:/SERVICE` or `svc:/SERVICE:INSTANCE` (also accepted:
+// `svc://localhost/...`, `/SERVICE:INSTANCE`, `SERVICE:INSTANCE`). Expected failures are values
+// (RepoResult); only broken invariants throw.
+import type { Property, PropertyGroup, ServiceData } from '../core/model.js';
+
+export type RepoErrorCode =
+  | 'not-found'          // entity, pg, property or snapshot does not exist
+  | 'exists'             // add of something that already exists
+  | 'type-mismatch'      // setprop with a type differing from the existing property's
+  | 'invalid'            // bad name, bad value for the type, bad argument
+  | 'conflict'           // import: <dependent> pg already exists from another declarer
+  | 'permission-denied'; // read-protected values requested without authorization
+
+export interface RepoError { ok: false; code: RepoErrorCode; message: string }
+export type RepoResult<T = undefined> = { ok: true; value: T } | RepoError;
+
+/**
+ * Which configuration a read sees (smf-spec §6.3, §6.4, §7.4).
+ * - current-direct: the entity's own (editing) pgs, no composition (svccfg listprop, svcprop -C)
+ * - current-composed: instance pgs over service pgs (svcprop -c)
+ * - snapshot: composed snapshot NAME of an instance (svcprop -s NAME)
+ * - effective: composed `running` snapshot + current NONPERSISTENT pgs; falls back to
+ *   current-composed without a running snapshot (svcprop default). For a service = direct.
+ */
+export type View =
+  | { kind: 'current-direct' }
+  | { kind: 'current-composed' }
+  | { kind: 'snapshot'; name: string }
+  | { kind: 'effective' };
+
+export const VIEW_DIRECT: View = { kind: 'current-direct' };
+export const VIEW_COMPOSED: View = { kind: 'current-composed' };
+export const VIEW_EFFECTIVE: View = { kind: 'effective' };
+export const snapshotView = (name: string): View => ({ kind: 'snapshot', name });
+
+/** Who is reading: uid 0 may read everything; others need one of the authorizations (§6.7). */
+export interface Viewer { uid: number; auths: ReadonlySet<string> }
+export const ROOT_VIEWER: Viewer = Object.freeze({ uid: 0, auths: new Set<string>() });
+export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ uid: 65534, auths: new Set<string>() });
+
+export interface ReadOptions {
+  /** default: current-direct */
+  view?: View;
+  /** default: ANONYMOUS_VIEWER (read-protected values withheld) */
+  viewer?: Viewer;
+}
+
+/** A property as read: `protected` = values withheld (read authorization missing). */
+export interface PropertyView extends Property { protected?: boolean }
+
+export interface PgView {
+  name: string;
+  type: string;
+  flags: number;
+  /** bumped by every write to the pg; copied into snapshots */
+  generation: number;
+  properties: PropertyView[];
+}
+
+export interface SnapshotInfo { name: string; takenAt: number }
+
+/** A `<dependent>` of a bundle, lowered (smf-spec §3.6). */
+export interface DependentDecl {
+  /** FMRI of the declaring entity: svc:/P (service level) or svc:/P:I (inside an instance) */
+  declarer: string;
+  /** dependency pg name created in the target, and property name in the declarer's `dependents` pg */
+  name: string;
+  /** svc:/T or svc:/T:I */
+  target: string;
+  grouping: string;
+  restart_on: string;
+  /** extra propval/property children (become properties of the injected pg) */
+  properties?: Property[];
+  /** delete="true": remove the injected pg and the dependents entry instead */
+  delete?: boolean;
+}
+
+/** `override="true"` on a propval/property, or `delete="true"` on a pg, located by entity FMRI. */
+export interface PropertyRef { entity: string; pg: string; prop: string }
+export interface PgRef { entity: string; pg: string }
+
+/** What import/apply get from the manifest layer (core/manifest/lower.ts). */
+export interface LoweredBundle {
+  services: ServiceData[];
+  dependents?: DependentDecl[];
+  /** properties carrying override="true" (re-import replaces an admin-customised value) */
+  overrides?: PropertyRef[];
+  /** pgs carrying delete="true" (removed from the existing entity on import) */
+  deletePgs?: PgRef[];
+}
+
+export interface ImportOptions {
+  /** recorded in the service's `manifestfiles` pg */
+  manifestPath?: string;
+  /** seconds since epoch used for snapshot timestamps (default: now) */
+  now?: number;
+}
+
+export interface ImportReport {
+  /** instances the restarter must be told about (imported + refreshed dependent targets), canonical FMRIs */
+  notify: string[];
+  /** instances created by this import */
+  created: string[];
+  /** human-readable warnings (admin customisations kept, ...) */
+  warnings: string[];
+}
+
+export interface ApplyReport {
+  notify: string[];
+  /** entities named by the profile that do not exist (ignored, as svccfg apply does) */
+  ignored: string[];
+  warnings: string[];
+}
+
+/** Values of pg `restarter` the restarter maintains (§2.3). undefined = untouched, null = delete. */
+export interface RestarterStateUpdate {
+  state?: string | null;
+  next_state?: string | null;
+  auxiliary_state?: string | null;
+  /** time, "SECONDS[.NANOS]" */
+  state_timestamp?: string | null;
+  contract?: number | bigint | null;
+  transient_contract?: number | bigint | null;
+  start_pid?: number | bigint | null;
+  start_method_timestamp?: string | null;
+  start_method_waitstatus?: number | bigint | null;
+  logfile?: string | null;
+  auxiliary_fmri?: string | null;
+}
+
+export const RESTARTER_ACTIONS = [
+  'restart', 'refresh', 'maint_on', 'maint_on_immediate', 'maint_on_temporary', 'maint_on_immtemp',
+  'maint_off', 'degraded', 'degrade_immediate', 'restore', 'do_dump',
+] as const;
+export type RestarterAction = (typeof RESTARTER_ACTIONS)[number];
+
+/** Authorization properties of an entity (§6.7), composed (instance pg, else service pg). */
+export interface EntityAuthorizations {
+  /** general/action_authorization */
+  action: string[];
+  /** general/value_authorization */
+  generalValue: string[];
+  /** per pg name: its type and read/value/modify authorizations */
+  pgs: Record<string, { type: string; read: string[]; value: string[]; modify: string[] }>;
+}
+
+export type { Property, PropertyGroup, ServiceData };
