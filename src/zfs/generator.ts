@@ -1,0 +1,109 @@
+// zfs-mount-generator, the I/O side: reads the cache directory and the imported pools, runs the
+// pure generator (src/core/zfs/plan.ts) and writes its output tree into OUTDIR with few syscalls.
+// Only node:fs and node:child_process are imported, so the standalone entry starts fast.
+import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { generate, type OutputTree } from '../core/zfs/plan.js';
+import { bytePath, cacheDir, readCacheDir, strerror } from './io.js';
+
+export interface GeneratorRun {
+  destdir: string;
+  env: NodeJS.ProcessEnv;
+  pid: number;
+  /** Where messages go (stderr by default), as byte strings. */
+  write?: (text: string) => void;
+}
+
+function stderrWrite(text: string): void {
+  fs.writeSync(2, Buffer.from(text, 'latin1'));
+}
+
+/** Pools that are imported now: $ZFS_IMPORTED_POOLS (newline-separated, empty = none) or `zpool list`. */
+export function importedPools(env: NodeJS.ProcessEnv): { pools: Set<string>; error?: string } {
+  const forced = env.ZFS_IMPORTED_POOLS;
+  if (forced !== undefined) return { pools: new Set(forced.split('\n').filter((p) => p !== '')) };
+  const r = spawnSync('zpool', ['list', '-H', '-o', 'name'], {
+    encoding: 'latin1',
+    env: { ...env, PATH: `${env.PATH ?? ''}:/usr/sbin:/sbin` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 10_000,
+  });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? strerror(r.error) : (r.stderr || '').trim().split('\n').pop() || `exit status ${r.status}`;
+    return { pools: new Set(), error: `error listing pools (zpool list: ${why}), ignoring` };
+  }
+  return { pools: new Set(r.stdout.split('\n').filter((p) => p !== '')) };
+}
+
+/** Runs the generator once; returns the exit status (0, or 1 when a line or a write failed). */
+export function runGenerator(o: GeneratorRun): number {
+  const started = process.hrtime.bigint();
+  const write = o.write ?? stderrWrite;
+  const prefix = `zfs-mount-generator[${o.pid}]: `;
+  let existing: string[];
+  try {
+    if (!fs.statSync(o.destdir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    existing = fs.readdirSync(o.destdir, { encoding: 'latin1' });
+  } catch (err) {
+    write(`${prefix}can't open destination directory ${o.destdir}: ${strerror(err)}\n`);
+    return 1;
+  }
+  const dir = cacheDir(o.env);
+  const cache = readCacheDir(dir);
+  if (!cache.ok) {
+    if (!cache.missing) write(`${prefix}couldn't open ${dir}: ${cache.error}\n`);
+    return 0;
+  }
+  let out = cache.errors.map((e) => prefix + e + '\n').join('');
+  let pools = new Set<string>();
+  if (cache.files.some((f) => f.content.length > 0)) {
+    const p = importedPools(o.env);
+    pools = p.pools;
+    if (p.error) out += prefix + p.error + '\n';
+  }
+  const result = generate({ files: cache.files, importedPools: pools, existing: new Set(existing), destdir: o.destdir, pid: o.pid });
+  for (const m of result.messages) out += m + '\n';
+  const failures = writeTree(o.destdir, result.tree);
+  for (const f of failures) out += prefix + f + '\n';
+  if (o.env.ZFS_DEBUG && Number.parseInt(o.env.ZFS_DEBUG, 10)) {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    out += `zfs-mount-generator: total=${(ms / 1000).toFixed(9)}s maxrss=${process.resourceUsage().maxRSS * 1024}B\n`;
+  }
+  if (out) write(out);
+  return result.status === 1 || failures.length > 0 ? 1 : 0;
+}
+
+/** Writes the tree: unlink removed names, write unit files, create dependency dirs and links. */
+export function writeTree(destdir: string, tree: OutputTree): string[] {
+  const failures: string[] = [];
+  for (const name of tree.removed) {
+    try { fs.unlinkSync(bytePath(destdir, name)); } catch { /* upstream ignores this too */ }
+  }
+  for (const [name, content] of tree.files) {
+    try {
+      fs.writeFileSync(bytePath(destdir, name), content, { encoding: 'latin1', mode: 0o644 });
+    } catch (err) {
+      failures.push(`couldn't open ${name} under ${destdir}: ${strerror(err)}`);
+    }
+  }
+  for (const [dirName, links] of tree.links) {
+    const dirPath = bytePath(destdir, dirName);
+    try {
+      fs.mkdirSync(dirPath, { mode: 0o755 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        failures.push(`couldn't open ${dirName} under ${destdir}: ${strerror(err)}`);
+        continue;
+      }
+    }
+    const base = typeof dirPath === 'string' ? dirPath : dirPath.toString('latin1');
+    for (const [link, target] of links) {
+      try {
+        fs.symlinkSync(target, typeof dirPath === 'string' ? base + '/' + link : bytePath(destdir, dirName + '/' + link));
+      } catch (err) {
+        failures.push(`couldn't symlink at ${link} under ${dirName} under ${destdir}: ${strerror(err)}`);
+      }
+    }
+  }
+  return failures;
+}
