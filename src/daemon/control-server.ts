@@ -1,0 +1,140 @@
+// The control socket: <root>/run/tsmf/control.sock, newline-delimited JSON (docs/PROTOCOL.md).
+// Per connection: identify the caller once with SO_PEERCRED, expect `hello`, then validate each
+// request at the edge, check authorization, and hand it to the daemon's handler. Replies are written
+// in request order per connection. A bad message gets an error reply; broken framing (line too long)
+// closes the connection. Nothing a client sends can stop the daemon.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {
+  MAX_LINE_BYTES, PROTOCOL_VERSION, SUPPORTED_VERSIONS, authorize, decodeLine, errorReply, parseHello, parseRequest,
+  type Caller, type HelloReply, type InstanceAuthData, type Reply, type ReplyBody, type Request,
+} from '../core/protocol/index.js';
+import { peerCredOf, peercredAvailable } from '../adapters/peercred/index.js';
+
+export interface ControlHandler {
+  /** Executes an authorized, validated request. Expected failures are error replies, not throws. */
+  handle(req: Request, caller: Caller): Promise<ReplyBody | { error: { code: 'not_found' | 'invalid_state' | 'bad_request' | 'internal' | 'shutting_down'; message: string } }>;
+  /** Authorization properties of an instance, or undefined when unknown. */
+  authData(fmri: string): InstanceAuthData | undefined;
+  /** Resolves peer credentials into a Caller (user name, groups, granted authorizations). */
+  caller(cred: { pid: number; uid: number; gid: number }): Caller;
+}
+
+export interface ControlServerOptions {
+  socketPath: string;
+  daemonName: string;
+  bootId: string;
+  features: string[];
+  handler: ControlHandler;
+  log: (msg: string) => void;
+}
+
+export class ControlServer {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private accepting = true;
+  /** true when SO_PEERCRED works; false => socket mode 0600 (only our uid can connect). */
+  readonly authenticated = peercredAvailable();
+
+  constructor(private readonly opts: ControlServerOptions) {}
+
+  async listen(): Promise<void> {
+    const p = this.opts.socketPath;
+    fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o755 });
+    try { fs.unlinkSync(p); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+    const server = net.createServer((sock) => this.onConnection(sock));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, () => { server.off('error', reject); resolve(); });
+    });
+    // With peer credentials every local user may connect and is authorized per request; without
+    // them only our own uid may connect (fail closed).
+    fs.chmodSync(p, this.authenticated ? 0o666 : 0o600);
+    if (!this.authenticated) this.opts.log('peercred addon unavailable: control socket restricted to the daemon user');
+  }
+
+  /** Stops accepting connections and requests; open connections get `shutting_down`. */
+  stopAccepting(): void {
+    this.accepting = false;
+    this.server?.close();
+    try { fs.unlinkSync(this.opts.socketPath); } catch { /* already gone */ }
+  }
+
+  close(): void {
+    this.stopAccepting();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  private onConnection(sock: net.Socket): void {
+    this.sockets.add(sock);
+    sock.on('close', () => this.sockets.delete(sock));
+    sock.on('error', () => sock.destroy());
+    let caller: Caller;
+    if (this.authenticated) {
+      const cred = peerCredOf(sock);
+      if (!cred.ok) {
+        this.opts.log(`control: rejecting connection: ${cred.reason}`);
+        sock.end(JSON.stringify(errorReply(null, 'internal', `cannot identify the caller: ${cred.reason}`)) + '\n');
+        return;
+      }
+      caller = this.opts.handler.caller(cred.cred);
+    } else {
+      const uid = process.getuid?.() ?? 0;
+      caller = { uid, gid: process.getgid?.() ?? 0, pid: 0, auths: [] };
+    }
+    let buffer = '';
+    let greeted = false;
+    let chain: Promise<void> = Promise.resolve();
+    const send = (msg: Reply | HelloReply) => { if (!sock.destroyed) sock.write(JSON.stringify(msg) + '\n'); };
+
+    sock.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      if (buffer.length > MAX_LINE_BYTES && buffer.indexOf('\n') < 0) {
+        send(errorReply(null, 'bad_request', `line longer than ${MAX_LINE_BYTES} bytes; closing`));
+        sock.end();
+        return;
+      }
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (line === '') continue;
+        const decoded = decodeLine(line);
+        if (!greeted) {
+          const hello = decoded.ok ? parseHello(decoded.value) : decoded;
+          if (!hello.ok) {
+            send({ type: 'hello', ok: false, error: hello.error, supported: [...SUPPORTED_VERSIONS] });
+            sock.end();
+            return;
+          }
+          greeted = true;
+          send({ type: 'hello', ok: true, v: PROTOCOL_VERSION, daemon: this.opts.daemonName, bootId: this.opts.bootId, features: this.opts.features });
+          continue;
+        }
+        if (!decoded.ok) { send(errorReply(null, 'bad_request', decoded.error.message)); continue; }
+        const parsed = parseRequest(decoded.value);
+        if (!parsed.ok) { send(errorReply(parsed.id, parsed.error.code, parsed.error.message)); continue; }
+        const req = parsed.value;
+        chain = chain.then(() => this.dispatch(req, caller)).then(send, (e: unknown) => {
+          this.opts.log(`control: internal error on ${req.type}: ${(e as Error)?.stack ?? String(e)}`);
+          send(errorReply(req.id, 'internal', `internal error: ${(e as Error)?.message ?? String(e)}`));
+        });
+      }
+    });
+  }
+
+  private async dispatch(req: Request, caller: Caller): Promise<Reply> {
+    if (!this.accepting) return errorReply(req.id, 'shutting_down', 'svc.startd is shutting down');
+    const decision = authorize(caller, req, (f) => this.opts.handler.authData(f), process.getuid?.() ?? 0);
+    if (!decision.ok) {
+      this.opts.log(`control: denied ${req.type}${req.type === 'admin' ? ' ' + req.action : ''} from uid ${caller.uid} pid ${caller.pid}`);
+      return errorReply(req.id, 'permission_denied', decision.message);
+    }
+    const body = await this.opts.handler.handle(req, caller);
+    if ('error' in body) return errorReply(req.id, body.error.code, body.error.message);
+    return { id: req.id, ok: true, result: body };
+  }
+}

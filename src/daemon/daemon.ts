@@ -1,0 +1,327 @@
+// svc.startd: one process, one event loop. Start-up: open the repository, detect the boot
+// (boot.ts), restore or start afresh (smf-spec §2.11), feed the graph into the engine, then serve
+// the control socket. Requests become repository writes plus engine events; all state commits go
+// through the batched StateWriter, flushed before every reply and at exit.
+//
+// Invariants:
+// - svc.startd exiting never stops services (SIGTERM/shutdown leave them running and re-adoptable)
+//   unless a shutdown request asks for it explicitly (stopServices).
+// - After a restarter restart a running contract is adopted, never started a second time.
+// - A failed service or an internal error for one instance never stops the daemon.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findPg, findProp } from '../core/model.js';
+import type { AdminAction as EngineAdmin, InstanceState, NextState, ReasonCode, RestoredInstance } from '../core/engine/types.js';
+import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
+import { recordBoot } from './boot.js';
+import { ControlServer, type ControlHandler } from './control-server.js';
+import { CredentialResolver } from './credentials.js';
+import { GraphHost } from './graph-host.js';
+import { instanceConfig } from './instance-config.js';
+import { readGlobalEnvironment } from './method-request.js';
+import type { Clock, DaemonRepository, EngineLike, ProcessPorts } from './ports.js';
+import { RestarterHost } from './restarter-host.js';
+import { StateWriter } from './state-writer.js';
+
+export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
+export const FEATURES = ['refresh', 'admin', 'status', 'shutdown'];
+
+export interface DaemonDeps {
+  root: string;
+  runDir: string;
+  socketPath: string;
+  engine: EngineLike;
+  repo: DaemonRepository;
+  procs: ProcessPorts;
+  clock: Clock;
+  boot: { bootId: string; newBoot: boolean };
+  log: (msg: string) => void;
+}
+
+type HandlerResult = ReplyBody | { error: { code: 'not_found' | 'invalid_state' | 'bad_request' | 'internal' | 'shutting_down'; message: string } };
+
+const INSTANCE_STATES = new Set(['uninitialized', 'offline', 'online', 'degraded', 'maintenance', 'disabled', 'legacy_run']);
+
+export class Daemon implements ControlHandler {
+  readonly graph: GraphHost;
+  readonly host: RestarterHost;
+  readonly states: StateWriter;
+  private readonly creds: CredentialResolver;
+  private server: ControlServer | undefined;
+  private known = new Set<string>();
+  private stopping: Promise<void> | undefined;
+  private unsubscribeContracts: (() => void) | undefined;
+  private globalEnv: string[];
+
+  constructor(private readonly d: DaemonDeps) {
+    this.graph = new GraphHost(d.engine, d.clock, d.log);
+    this.states = new StateWriter((b) => d.repo.writeRestarterStates(b), d.clock, (e) => d.log(`repository write failed: ${(e as Error).message}`));
+    this.globalEnv = readGlobalEnvironment(d.root);
+    this.host = new RestarterHost({
+      repo: d.repo, procs: d.procs, states: this.states, clock: d.clock, log: d.log,
+      post: (ev) => this.graph.post(ev), globalEnvironment: () => this.globalEnv,
+    });
+    this.graph.setExecutor(this.host);
+    this.creds = new CredentialResolver(d.root, d.log);
+  }
+
+  /** Loads the graph (restoring or starting afresh) and starts serving the control socket. */
+  async start(): Promise<void> {
+    const { repo, procs, boot } = this.d;
+    this.unsubscribeContracts = procs.contracts.onEvent((ev) => {
+      if (this.known.has(ev.fmri)) this.graph.post({ kind: 'contractEvent', fmri: ev.fmri, contractEvent: ev.kind });
+    });
+    const fmris = repo.listInstances();
+    const configs = [];
+    const restored: RestoredInstance[] = [];
+    for (const fmri of fmris) {
+      const view = repo.readInstance(fmri);
+      if (!view) continue;
+      configs.push(instanceConfig(view));
+      this.known.add(fmri);
+      if (!boot.newBoot) {
+        const r = this.restoreOne(fmri, view.current);
+        if (r) restored.push(r);
+      }
+    }
+    this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
+    this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
+    if (boot.newBoot) {
+      const milestone = repo.bootMilestone();
+      if (milestone && milestone !== 'all') this.graph.post({ kind: 'milestone', target: milestone });
+    }
+    for (const fmri of fmris) this.consumePendingActions(fmri);
+    recordBoot(this.d.runDir, boot.bootId);
+    this.server = new ControlServer({
+      socketPath: this.d.socketPath, daemonName: DAEMON_NAME, bootId: boot.bootId, features: FEATURES, handler: this, log: this.d.log,
+    });
+    await this.server.listen();
+    this.states.flush();
+  }
+
+  /** State recorded by the previous daemon of this boot, and whether its contract is still alive. */
+  private restoreOne(fmri: string, pgs: import('../core/model.js').PropertyGroup[]): RestoredInstance | undefined {
+    const pg = findPg(pgs, 'restarter');
+    const state = findProp(pg, 'state')?.values[0];
+    if (!state || !INSTANCE_STATES.has(state)) return undefined;
+    const next = findProp(pg, 'next_state')?.values[0] ?? 'none';
+    const aux = findProp(pg, 'auxiliary_state')?.values[0];
+    const contract = findProp(pg, 'contract')?.values[0];
+    const contractId = contract !== undefined && /^\d+$/.test(contract) ? Number(contract) : undefined;
+    let alive = false;
+    try {
+      alive = this.d.procs.contracts.adopt(fmri, contractId) && !this.d.procs.contracts.isEmpty(fmri);
+    } catch (e) {
+      this.d.log(`${fmri}: adopting contract ${contractId ?? '(by name)'} failed: ${(e as Error).message}`);
+    }
+    if (!alive && this.d.procs.contracts.has(fmri)) this.d.procs.contracts.abandon(fmri);
+    const r: RestoredInstance = { fmri, state: state as InstanceState, nextState: (INSTANCE_STATES.has(next) ? next : 'none') as NextState, contractAlive: alive };
+    if (aux) r.aux = aux as ReasonCode;
+    return r;
+  }
+
+  /** restarter_actions written while no daemon ran (svcadm as root without a daemon). */
+  private consumePendingActions(fmri: string): void {
+    const actions = this.d.repo.takeRestarterActions(fmri);
+    const tty = actions.auxiliary_tty?.[0] === 'true';
+    const auxFmri = actions.auxiliary_fmri?.[0];
+    const aux = tty ? 'administrative_request' as const : 'service_request' as const;
+    const withFmri = <T extends object>(a: T) => (auxFmri ? { ...a, auxFmri } : a);
+    const order: [string, EngineAdmin | 'refresh'][] = [
+      ['maint_on_immediate', withFmri({ type: 'maintOnImmediate' as const, aux })],
+      ['maint_on', withFmri({ type: 'maintOn' as const, aux })],
+      ['maint_off', { type: 'clear' }], ['restart', { type: 'restart' }], ['refresh', 'refresh'],
+      ['degraded', { type: 'degraded' }], ['degrade_immediate', { type: 'degradeImmediate' }], ['restore', { type: 'restore' }],
+    ];
+    for (const [name, action] of order) {
+      if (!actions[name]) continue;
+      if (action === 'refresh') this.refreshInstance(fmri);
+      else this.graph.post({ kind: 'admin', fmri, action });
+    }
+  }
+
+  // ---- ControlHandler ------------------------------------------------------------------------
+
+  caller(cred: { pid: number; uid: number; gid: number }): Caller {
+    return this.creds.resolve(cred);
+  }
+
+  authData(fmri: string): InstanceAuthData | undefined {
+    const a = this.d.repo.authorizations(fmri);
+    if (!a) return undefined;
+    return { action: a.action, modifyGeneral: a.pgs.general?.modify ?? [], valueGeneral: a.generalValue };
+  }
+
+  async handle(req: Request, caller: Caller): Promise<HandlerResult> {
+    let result: HandlerResult;
+    switch (req.type) {
+      case 'refresh': result = { kind: 'refresh', results: this.reload(req.fmris) }; break;
+      case 'admin': result = this.admin(req, caller); break;
+      case 'status': result = { kind: 'status', instances: this.status(req.fmris) }; break;
+      case 'shutdown':
+        setImmediate(() => void this.stop(req.stopServices ? 'shutdown request (stopping services)' : 'shutdown request', !!req.stopServices));
+        result = { kind: 'shutdown' };
+        break;
+    }
+    await this.graph.idle();
+    this.states.flush();
+    return result;
+  }
+
+  /** Re-reads the named instances (or every instance of a named service, or all when empty). */
+  private reload(fmris: string[]): FmriResult[] {
+    const all = this.d.repo.listInstances();
+    const wanted = new Set<string>();
+    const results: FmriResult[] = [];
+    if (fmris.length === 0) for (const f of [...all, ...this.known]) wanted.add(f);
+    for (const f of fmris) {
+      const canon = f.startsWith('svc:/') ? f : `svc:/${f.replace(/^\/+/, '')}`;
+      const body = canon.slice('svc:/'.length);
+      const isInstance = body.includes(':');
+      const matches = isInstance ? [canon] : [...all, ...this.known].filter((i) => i.startsWith(canon + ':'));
+      for (const m of matches) wanted.add(m);
+      results.push({ fmri: canon, ok: true });
+    }
+    const configs = [];
+    for (const fmri of wanted) {
+      const view = this.d.repo.readInstance(fmri);
+      if (!view) {
+        if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
+        continue;
+      }
+      this.known.add(fmri);
+      configs.push(instanceConfig(view));
+    }
+    if (configs.length) this.graph.post({ kind: 'configure', instances: configs });
+    return results;
+  }
+
+  private refreshInstance(fmri: string): FmriResult {
+    const r = this.d.repo.refreshInstance(fmri);
+    if (!r.ok) return { fmri, ok: false, error: { code: 'not_found', message: r.message } };
+    const view = this.d.repo.readInstance(fmri);
+    if (!view) return { fmri, ok: false, error: { code: 'not_found', message: `Pattern '${fmri}' doesn't match any instances` } };
+    this.known.add(fmri);
+    this.graph.post({ kind: 'refresh', config: instanceConfig(view) });
+    return { fmri, ok: true };
+  }
+
+  private currentState(fmri: string): string | undefined {
+    const pending = this.states.peek(fmri)?.state;
+    if (typeof pending === 'string') return pending;
+    const view = this.d.repo.readInstance(fmri);
+    return findProp(findPg(view?.current ?? [], 'restarter'), 'state')?.values[0];
+  }
+
+  private admin(req: AdminRequest, caller: Caller): HandlerResult {
+    if (req.action === 'milestone') {
+      const target = req.fmris[0]!;
+      const r = this.d.repo.setMilestone(target, !!req.flags?.persistent);
+      if (!r.ok) return { error: { code: 'bad_request', message: r.message } };
+      this.graph.post({ kind: 'milestone', target });
+      return { kind: 'admin', results: [{ fmri: target, ok: true }] };
+    }
+    const results = req.fmris.map((fmri) => this.adminOne(req, fmri, caller));
+    return { kind: 'admin', results };
+  }
+
+  private adminOne(req: AdminRequest, fmri: string, caller: Caller): FmriResult {
+    if (!this.d.repo.readInstance(fmri)) return { fmri, ok: false, error: { code: 'not_found', message: `Instance "${fmri}" does not exist.` } };
+    const post = (action: EngineAdmin) => { this.graph.post({ kind: 'admin', fmri, action }); return { fmri, ok: true }; };
+    const repoFail = (message: string): FmriResult => ({ fmri, ok: false, error: { code: 'internal', message } });
+    switch (req.action) {
+      case 'enable':
+      case 'disable': {
+        const enabled = req.action === 'enable';
+        const r = this.d.repo.setEnabled(fmri, enabled, !!req.temporary);
+        if (!r.ok) return repoFail(r.message);
+        this.known.add(fmri);
+        return post(enabled ? { type: 'enable', temporary: !!req.temporary } : { type: 'disable', temporary: !!req.temporary });
+      }
+      case 'restart':
+        if (req.flags?.dump) this.d.procs.contracts.kill(fmri, 'SIGABRT');
+        return post({ type: 'restart' });
+      case 'refresh':
+        return this.refreshInstance(fmri);
+      case 'clear': {
+        const state = this.currentState(fmri);
+        if (state === 'maintenance') { this.graph.forgetFault(fmri); return post({ type: 'clear' }); }
+        if (state === 'degraded') return post({ type: 'restore' });
+        return { fmri, ok: false, error: { code: 'invalid_state', message: `Instance "${fmri}" is not in a maintenance or degraded state.` } };
+      }
+      case 'mark': {
+        if (req.temporary) return { fmri, ok: true }; // [doc≠code] -t is not consumed by svc.startd (§2.8)
+        const aux = req.flags?.tty ? 'administrative_request' as const : 'service_request' as const;
+        const auxFmri = req.flags?.auxiliaryFmri;
+        void caller;
+        const immediate = !!req.flags?.immediate;
+        if (req.flags?.state === 'degraded') {
+          if (this.currentState(fmri) !== 'online') return { fmri, ok: false, error: { code: 'invalid_state', message: `Instance "${fmri}" is not online.` } };
+          return post(immediate ? { type: 'degradeImmediate' } : { type: 'degraded' });
+        }
+        const base = auxFmri ? { aux, auxFmri } : { aux };
+        return post(immediate ? { type: 'maintOnImmediate', ...base } : { type: 'maintOn', ...base });
+      }
+      case 'milestone':
+        return { fmri, ok: false, error: { code: 'bad_request', message: 'milestone is not a per-instance action' } };
+    }
+  }
+
+  private status(fmris: string[] | undefined): InstanceStatus[] {
+    const list = fmris && fmris.length ? fmris : this.d.repo.listInstances();
+    const out: InstanceStatus[] = [];
+    for (const fmri of list) {
+      const view = this.d.repo.readInstance(fmri);
+      if (!view) continue;
+      const pg = findPg(view.current, 'restarter');
+      const pending = this.states.peek(fmri);
+      const get = (p: string) => findProp(pg, p)?.values[0];
+      const s: InstanceStatus = {
+        fmri,
+        state: (typeof pending?.state === 'string' ? pending.state : get('state')) ?? 'uninitialized',
+        nextState: (typeof pending?.next_state === 'string' ? pending.next_state : get('next_state')) ?? 'none',
+      };
+      const aux = get('auxiliary_state');
+      if (aux) s.auxiliaryState = aux;
+      const c = this.d.procs.contracts.contractId(fmri);
+      if (c !== null) s.contract = c;
+      const cfg = instanceConfig(view);
+      if (cfg.enabled !== undefined) s.enabled = cfg.enabled;
+      out.push(s);
+    }
+    return out;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Re-reads the whole repository and the global environment (SIGHUP). */
+  reloadAll(): void {
+    this.globalEnv = readGlobalEnvironment(this.d.root);
+    this.reload([]);
+  }
+
+  /** Stops the daemon. Services keep running (re-adopted by the next daemon) unless stopServices. */
+  stop(reason: string, stopServices = false): Promise<void> {
+    this.stopping ??= (async () => {
+      this.d.log(`stopping: ${reason}`);
+      this.server?.stopAccepting();
+      if (stopServices) {
+        this.graph.post({ kind: 'milestone', target: 'none' });
+        await this.graph.idle();
+        const deadline = this.d.clock.now() + 120_000;
+        while (this.host.running.size > 0 && this.d.clock.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          await this.graph.idle();
+        }
+      }
+      this.states.flush();
+      this.host.cancelAllTimers();
+      this.unsubscribeContracts?.();
+      this.d.procs.contracts.close();
+      this.server?.close();
+      this.d.repo.close();
+      try { fs.unlinkSync(path.join(this.d.runDir, 'svc.startd.pid')); } catch { /* not ours or gone */ }
+    })();
+    return this.stopping;
+  }
+}

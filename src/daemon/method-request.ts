@@ -1,0 +1,57 @@
+// Prepares a method run from an engine runMethod command: token expansion against the running
+// snapshot (smf-spec §4.3), the method context (§4.5) and environment (§4.6). A preparation failure
+// is a value (the engine turns it into maintenance, method_failed), never a throw.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findPg, findProp, type PropertyGroup } from '../core/model.js';
+import {
+  buildMethodEnvironment, expandMethodTokens, parseDefaultInit, readMethodContext, type PropertyRef,
+} from '../core/method/index.js';
+import type { EngineCommand } from '../core/engine/types.js';
+import type { MethodRunRequest } from '../ports/process.js';
+
+type RunMethod = Extract<EngineCommand, { kind: 'runMethod' }>;
+
+export type Prepared = { ok: true; req: MethodRunRequest } | { ok: false; message: string };
+
+export interface PrepareInput {
+  cmd: RunMethod;
+  /** effective (running snapshot) pgs of the instance */
+  pgs: PropertyGroup[];
+  /** composed pgs of another entity for %{fmri/:properties/pg/prop} */
+  otherEntity: (fmri: string) => PropertyGroup[] | undefined;
+  logPath: string;
+  /** <root>/etc/default/init lines, if any */
+  globalEnvironment: readonly string[];
+}
+
+export function readGlobalEnvironment(root: string): string[] {
+  try {
+    return parseDefaultInit(fs.readFileSync(path.join(root, 'etc', 'default', 'init'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+export function prepareMethod(input: PrepareInput): Prepared {
+  const { cmd, pgs } = input;
+  const lookup = (ref: PropertyRef): readonly string[] | undefined => {
+    const source = ref.fmri ? input.otherEntity(ref.fmri) : pgs;
+    return source ? findProp(findPg(source, ref.pg), ref.prop)?.values : undefined;
+  };
+  const expanded = cmd.exec.startsWith(':') ? { ok: true as const, value: cmd.exec } : expandMethodTokens(cmd.exec, { fmri: cmd.fmri, method: cmd.method }, lookup);
+  if (!expanded.ok) return { ok: false, message: `${cmd.method} method "${cmd.exec}": ${expanded.message}` };
+  const context = readMethodContext(findPg(pgs, cmd.method), findPg(pgs, 'method_context'));
+  const env = buildMethodEnvironment({
+    fmri: cmd.fmri, method: cmd.method, zonename: os.hostname(),
+    globalEnvironment: input.globalEnvironment, methodEnvironment: context.environment,
+  });
+  return {
+    ok: true,
+    req: {
+      fmri: cmd.fmri, method: cmd.method, exec: expanded.value, model: cmd.model, context,
+      env: env.env, timeoutMs: cmd.timeoutMs, logPath: input.logPath,
+    },
+  };
+}

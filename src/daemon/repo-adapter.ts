@@ -1,0 +1,99 @@
+// DaemonRepository over the SQLite Repository (src/repository): the daemon reads as root (nothing
+// withheld), composes the effective view (running snapshot + NONPERSISTENT pgs) for configuration
+// and the current composed view for enabled flags and authorizations.
+import type { PropertyGroup } from '../core/model.js';
+import { MASTER_RESTARTER } from '../core/engine/types.js';
+import type { Repository } from '../repository/repository.js';
+import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type RestarterStateUpdate } from '../repository/types.js';
+import type { DaemonRepository, InstanceView, RepoOutcome } from './ports.js';
+
+const done = (r: { ok: true } | { ok: false; code: string; message: string }): RepoOutcome =>
+  r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
+
+export class RepositoryAdapter implements DaemonRepository {
+  constructor(readonly repo: Repository) {}
+
+  listInstances(): string[] {
+    return this.repo.listInstances();
+  }
+
+  private pgs(fmri: string, view: typeof VIEW_COMPOSED | typeof VIEW_EFFECTIVE): PropertyGroup[] | undefined {
+    const r = this.repo.listPgs(fmri, { view, viewer: ROOT_VIEWER });
+    return r.ok ? r.value : undefined;
+  }
+
+  readInstance(fmri: string): InstanceView | undefined {
+    const current = this.pgs(fmri, VIEW_COMPOSED);
+    if (!current) return undefined;
+    return { fmri, current, effective: this.pgs(fmri, VIEW_EFFECTIVE) ?? current };
+  }
+
+  readEffective(fmri: string): PropertyGroup[] | undefined {
+    return this.pgs(fmri, VIEW_EFFECTIVE);
+  }
+
+  writeRestarterStates(batch: ReadonlyMap<string, RestarterStateUpdate>): void {
+    const list = [...batch].map(([fmri, state]) => ({ fmri, state }));
+    const r = this.repo.writeRestarterStates(list);
+    if (r.ok) return;
+    // One bad instance (e.g. deleted meanwhile) must not lose the others' states.
+    for (const item of list) this.repo.writeRestarterState(item.fmri, item.state);
+  }
+
+  setEnabled(fmri: string, enabled: boolean, temporary: boolean): RepoOutcome {
+    return done(this.repo.setEnabled(fmri, enabled, { temporary }));
+  }
+
+  setTemporaryEnabled(fmri: string, value: boolean | null): RepoOutcome {
+    if (value !== null) return this.setEnabled(fmri, value, true);
+    const r = this.repo.deleteProperty(fmri, 'general_ovr', 'enabled');
+    return r.ok || r.code === 'not-found' ? { ok: true } : done(r);
+  }
+
+  refreshInstance(fmri: string): RepoOutcome {
+    return done(this.repo.refresh(fmri));
+  }
+
+  takeRestarterActions(fmri: string): Record<string, string[]> {
+    const r = this.repo.getPg(fmri, 'restarter_actions', { viewer: ROOT_VIEWER });
+    if (!r.ok) return {};
+    const out: Record<string, string[]> = {};
+    for (const p of r.value.properties) out[p.name] = p.values;
+    this.repo.deletePg(fmri, 'restarter_actions');
+    return out;
+  }
+
+  setMilestone(target: string, persistent: boolean): RepoOutcome {
+    const ensure = (pg: string, flags: number) => {
+      const have = this.repo.getPg(MASTER_RESTARTER, pg, { viewer: ROOT_VIEWER });
+      if (!have.ok) this.repo.addPg(MASTER_RESTARTER, pg, 'application', flags);
+    };
+    ensure('options_ovr', 1);
+    const r = this.repo.setProperty(MASTER_RESTARTER, 'options_ovr', 'milestone', 'astring', [target]);
+    if (!r.ok) return done(r);
+    if (!persistent) return { ok: true };
+    ensure('options', 0);
+    return done(this.repo.setProperty(MASTER_RESTARTER, 'options', 'milestone', 'astring', [target]));
+  }
+
+  bootMilestone(): string | undefined {
+    for (const pg of ['options_ovr', 'options']) {
+      const r = this.repo.getProperty(MASTER_RESTARTER, pg, 'milestone', { viewer: ROOT_VIEWER });
+      if (r.ok && r.value.values[0]) return r.value.values[0];
+    }
+    return undefined;
+  }
+
+  discardNonPersistent(): void {
+    this.repo.discardNonPersistent();
+  }
+
+  authorizations(fmri: string): EntityAuthorizations | undefined {
+    const r = this.repo.authorizationsFor(fmri);
+    return r.ok ? r.value : undefined;
+  }
+
+  close(): void {
+    this.repo.close();
+  }
+}

@@ -1,0 +1,192 @@
+// Executes the engine's commands against the real world: methods through the MethodRunner (after
+// token expansion against the running snapshot), contracts through the ContractManager, state
+// commits through the batched StateWriter, log lines through InstanceLogs, timers through the
+// Clock. Every asynchronous result is posted back to the GraphHost as an event.
+import type { EngineCommand, EngineEvent, MethodOutcome as EngineOutcome } from '../core/engine/types.js';
+import type { MethodOutcome } from '../ports/process.js';
+import type { CommandExecutor } from './graph-host.js';
+import { prepareMethod } from './method-request.js';
+import type { Clock, DaemonRepository, ProcessPorts } from './ports.js';
+import { timeValue, type StateWriter } from './state-writer.js';
+
+type RunMethod = Extract<EngineCommand, { kind: 'runMethod' }>;
+
+export interface RestarterHostOptions {
+  repo: DaemonRepository;
+  procs: ProcessPorts;
+  states: StateWriter;
+  clock: Clock;
+  post: (ev: EngineEvent) => void;
+  log: (msg: string) => void;
+  globalEnvironment: () => readonly string[];
+}
+
+/** How often a stop waits for the contract to become empty (also woken by contract events). */
+const EMPTY_POLL_MS = 50;
+
+export class RestarterHost implements CommandExecutor {
+  private readonly timers = new Map<string, { cancel(): void }>();
+  /** method runs in progress, by fmri (for shutdown: wait for quiescence) */
+  readonly running = new Map<string, number>();
+
+  constructor(private readonly o: RestarterHostOptions) {}
+
+  execute(cmd: EngineCommand): void {
+    switch (cmd.kind) {
+      case 'runMethod': return this.runMethod(cmd);
+      case 'killContract': {
+        const n = this.o.procs.contracts.kill(cmd.fmri, cmd.signal);
+        this.o.log(`${cmd.fmri}: sent ${cmd.signal} to ${n} process(es)`);
+        return;
+      }
+      case 'abandonContract':
+        this.o.procs.contracts.abandon(cmd.fmri);
+        this.o.states.update(cmd.fmri, { contract: null });
+        return;
+      case 'commitState': {
+        const u: Parameters<StateWriter['update']>[1] = {
+          state: cmd.state, next_state: cmd.nextState, state_timestamp: timeValue(cmd.at),
+          logfile: this.o.procs.logs.pathFor(cmd.fmri),
+        };
+        if (cmd.auxState !== undefined) u.auxiliary_state = cmd.auxState;
+        if (cmd.auxFmri !== undefined) u.auxiliary_fmri = cmd.auxFmri;
+        if (cmd.nextState === 'none' && !this.o.procs.contracts.has(cmd.fmri)) u.contract = null;
+        this.o.states.update(cmd.fmri, u);
+        return;
+      }
+      case 'log':
+        this.o.procs.logs.append(cmd.fmri, cmd.text);
+        return;
+      case 'errorLog':
+        this.o.log(`${cmd.fmri}: ${cmd.text}`);
+        return;
+      case 'setTimer': {
+        const key = `${cmd.fmri}\0${cmd.id}`;
+        this.timers.get(key)?.cancel();
+        this.timers.set(key, this.o.clock.setTimeout(() => {
+          this.timers.delete(key);
+          this.o.post({ kind: 'timerFired', fmri: cmd.fmri, id: cmd.id });
+        }, cmd.atMs - this.o.clock.now()));
+        return;
+      }
+      case 'cancelTimer': {
+        const key = `${cmd.fmri}\0${cmd.id}`;
+        this.timers.get(key)?.cancel();
+        this.timers.delete(key);
+        return;
+      }
+      case 'setTemporaryEnabled': {
+        const r = this.o.repo.setTemporaryEnabled(cmd.fmri, cmd.value);
+        if (!r.ok) this.o.log(`${cmd.fmri}: cannot write general_ovr/enabled: ${r.message}`);
+        return;
+      }
+      case 'removed':
+        for (const [key, t] of this.timers) if (key.startsWith(cmd.fmri + '\0')) { t.cancel(); this.timers.delete(key); }
+        return;
+      default: {
+        const never: never = cmd;
+        throw new Error(`unknown engine command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private complete(cmd: RunMethod, outcome: EngineOutcome): void {
+    this.o.post({ kind: 'methodCompleted', fmri: cmd.fmri, method: cmd.method, transitionId: cmd.transitionId, outcome });
+  }
+
+  private runMethod(cmd: RunMethod): void {
+    const view = this.o.repo.readInstance(cmd.fmri);
+    const prepared = prepareMethod({
+      cmd, pgs: view?.effective ?? [], otherEntity: (f) => this.o.repo.readEffective(f),
+      logPath: this.o.procs.logs.pathFor(cmd.fmri), globalEnvironment: this.o.globalEnvironment(),
+    });
+    if (!prepared.ok) {
+      this.o.procs.logs.append(cmd.fmri, prepared.message);
+      queueMicrotask(() => this.complete(cmd, { timedOut: false, spawnError: 'config' }));
+      return;
+    }
+    const startedAt = this.o.clock.now();
+    if (cmd.method === 'start') this.o.states.update(cmd.fmri, { start_method_timestamp: timeValue(startedAt) });
+    const handle = this.o.procs.runner.start(prepared.req);
+    this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
+    if (cmd.method === 'start') {
+      const u: Parameters<StateWriter['update']>[1] = {};
+      if (handle.pid !== null) u.start_pid = handle.pid;
+      if (handle.contractId !== null) {
+        if (cmd.model === 'transient') u.transient_contract = handle.contractId;
+        else u.contract = handle.contractId;
+      }
+      this.o.states.update(cmd.fmri, u);
+    }
+    if (cmd.model === 'child' && cmd.method === 'start' && handle.pid !== null) {
+      // Wait model: the start method *is* the service; it is online as soon as it runs.
+      queueMicrotask(() => this.complete(cmd, { timedOut: false, exitCode: 0 }));
+      void handle.outcome.then((o) => {
+        this.finished(cmd.fmri);
+        if (o.spawnError) this.o.procs.logs.append(cmd.fmri, o.message ?? 'start method could not be executed');
+        this.o.post({ kind: 'childExited', fmri: cmd.fmri, ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      }, (e: unknown) => this.runnerBug(cmd, e));
+      return;
+    }
+    void handle.outcome.then(async (o) => {
+      if (cmd.method === 'start' && o.waitStatus !== undefined) this.o.states.update(cmd.fmri, { start_method_waitstatus: o.waitStatus });
+      if (o.spawnError && o.message) this.o.procs.logs.append(cmd.fmri, o.message);
+      let outcome = toEngineOutcome(o);
+      if (cmd.waitForEmpty && succeeded(o)) outcome = await this.waitForEmpty(cmd, startedAt, outcome);
+      if (cmd.method === 'start' && cmd.model === 'contract') outcome.contractEmpty = this.o.procs.contracts.isEmpty(cmd.fmri);
+      this.finished(cmd.fmri);
+      this.complete(cmd, outcome);
+    }, (e: unknown) => this.runnerBug(cmd, e));
+  }
+
+  private finished(fmri: string): void {
+    const n = (this.running.get(fmri) ?? 1) - 1;
+    if (n <= 0) this.running.delete(fmri); else this.running.set(fmri, n);
+  }
+
+  private runnerBug(cmd: RunMethod, e: unknown): void {
+    this.finished(cmd.fmri);
+    this.o.log(`internal error running ${cmd.method} of ${cmd.fmri}: ${(e as Error)?.stack ?? String(e)}`);
+    this.complete(cmd, { timedOut: false, spawnError: 'config' });
+  }
+
+  /** After a successful stop: the contract must empty within the remaining timeout, else SIGKILL + timedOut. */
+  private waitForEmpty(cmd: RunMethod, startedAt: number, outcome: EngineOutcome): Promise<EngineOutcome> {
+    const contracts = this.o.procs.contracts;
+    const deadline = cmd.timeoutMs === null ? Infinity : startedAt + cmd.timeoutMs;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (contracts.isEmpty(cmd.fmri)) { unsubscribe(); resolve(outcome); return; }
+        if (this.o.clock.now() >= deadline) {
+          unsubscribe();
+          contracts.kill(cmd.fmri, 'SIGKILL');
+          resolve({ ...outcome, timedOut: true });
+          return;
+        }
+        timer = this.o.clock.setTimeout(check, Math.min(EMPTY_POLL_MS, deadline - this.o.clock.now()));
+      };
+      let timer: { cancel(): void } | undefined;
+      const off = contracts.onEvent((ev) => { if (ev.fmri === cmd.fmri && ev.kind === 'empty') { timer?.cancel(); check(); } });
+      const unsubscribe = () => { off(); timer?.cancel(); };
+      check();
+    });
+  }
+
+  cancelAllTimers(): void {
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+  }
+}
+
+function succeeded(o: MethodOutcome): boolean {
+  return !o.spawnError && !o.timedOut && !o.signal && (o.exitCode === 0 || o.exitCode === 94);
+}
+
+function toEngineOutcome(o: MethodOutcome): EngineOutcome {
+  const out: EngineOutcome = { timedOut: o.timedOut };
+  if (o.exitCode !== undefined) out.exitCode = o.exitCode;
+  if (o.signal !== undefined) out.signal = o.signal;
+  if (o.coreDumped !== undefined) out.coreDumped = o.coreDumped;
+  if (o.spawnError !== undefined) out.spawnError = o.spawnError;
+  return out;
+}

@@ -1,0 +1,47 @@
+// Batched writes of the `restarter` pg: commitState updates are merged per instance (later fields
+// win, order of instances kept) and flushed in one repository call at most `delayMs` later, and
+// always before the daemon replies to a client or exits (flush()).
+import type { RestarterStateUpdate } from '../repository/types.js';
+import type { Clock } from './ports.js';
+
+export class StateWriter {
+  private pending = new Map<string, RestarterStateUpdate>();
+  private timer: { cancel(): void } | undefined;
+
+  constructor(
+    private readonly write: (batch: ReadonlyMap<string, RestarterStateUpdate>) => void,
+    private readonly clock: Clock,
+    private readonly onError: (e: unknown) => void,
+    private readonly delayMs = 5,
+  ) {}
+
+  update(fmri: string, u: RestarterStateUpdate): void {
+    this.pending.set(fmri, { ...this.pending.get(fmri), ...u });
+    this.timer ??= this.clock.setTimeout(() => { this.timer = undefined; this.flush(); }, this.delayMs);
+  }
+
+  /** Pending update for an instance (not yet written), merged. */
+  peek(fmri: string): RestarterStateUpdate | undefined {
+    return this.pending.get(fmri);
+  }
+
+  flush(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      this.write(batch);
+    } catch (e) {
+      this.onError(e);
+    }
+  }
+}
+
+/** restarter/state_timestamp format: "SECONDS.NANOS" (9 digits). */
+export function timeValue(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const ns = Math.round((ms - s * 1000) * 1e6);
+  return `${s}.${String(ns).padStart(9, '0')}`;
+}
