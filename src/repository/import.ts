@@ -67,6 +67,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
     const existing = store.instancesOf(svc.id);
+    // `previous` := the configuration before this import touches either level
+    for (const inst of s.instances) {
+      const e = existing.find((x) => x.name === inst.name);
+      if (e) takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);
+    }
     // baseline of the service level: the last-import of an instance of this service
     let svcBaseline = undefined;
     for (const i of [...s.instances.map((x) => existing.find((e) => e.name === x.name)), ...existing]) {
@@ -92,7 +97,6 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         report.created.push(fmri);
       } else {
         const baseline = readSnapshotLevels(store, instId, 'last-import');
-        takeSnapshot(store, target(), 'previous', now);
         upgradeLevel(store, {
           owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
           isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,

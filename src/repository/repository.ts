@@ -314,12 +314,13 @@ export class Repository {
   bootId(): string | undefined {
     return (this.store.stmt("SELECT value FROM meta WHERE key = 'boot_id'").get() as { value: string } | undefined)?.value;
   }
-  /** Records the current boot id; if it differs from the stored one, discards NONPERSISTENT pgs first (one transaction). */
+  /** Records the current boot id; if a different one was stored, discards NONPERSISTENT pgs first (one transaction). */
   noteBoot(bootId: string): { rebooted: boolean } {
     return this.transaction(() => {
       const old = this.bootId();
       if (old === bootId) return { rebooted: false };
-      state.discardNonPersistent(this.store);
+      // first boot ever recorded: nothing volatile can predate it except pre-daemon svcadm -t writes
+      if (old !== undefined) state.discardNonPersistent(this.store);
       this.store.stmt("INSERT INTO meta(key, value) VALUES ('boot_id', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(bootId);
       return { rebooted: old !== undefined };
     });

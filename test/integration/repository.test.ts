@@ -1,0 +1,335 @@
+// Repository against real SQLite files in a temporary root: schema, views, snapshots, import
+// semantics, dependents, NONPERSISTENT data, authorization, value fidelity.
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Repository, SCHEMA_VERSION, VIEW_COMPOSED, VIEW_DIRECT, VIEW_EFFECTIVE, ROOT_VIEWER, snapshotView,
+  type RepoResult,
+} from '../../src/repository/index.js';
+import { bundle, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
+
+let dir: string;
+let repo: Repository;
+const I = 'svc:/site/pool-import:default';
+const S = 'svc:/site/pool-import';
+
+function must<T>(r: RepoResult<T>): T {
+  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
+  return r.value;
+}
+const val = (fmri: string, pgName: string, p: string, view = VIEW_EFFECTIVE) => must(repo.getProperty(fmri, pgName, p, { view, viewer: ROOT_VIEWER })).values;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-repo-'));
+  repo = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+});
+afterEach(() => {
+  repo.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('schema: migrated, WAL, foreign keys, synchronous FULL, integrity ok', () => {
+  assert.equal(repo.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(repo.db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(repo.db.pragma('synchronous', { simple: true }), 2);
+  assert.equal(repo.db.pragma('integrity_check', { simple: true }), 'ok');
+  // reopen: migrations are idempotent
+  repo.close();
+  repo = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+  assert.equal(repo.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+});
+
+test('read-only open of a missing file is an error value, not an exception', () => {
+  const r = Repository.open(path.join(dir, 'nope.db'), { readonly: true });
+  assert.equal(r.ok, false);
+});
+
+test('import of a new instance takes initial, last-import and running; notifies it', () => {
+  const rep = must(repo.importBundle(bundle(poolImport()), { manifestPath: '/var/svc/manifest/site/pool-import.xml' }));
+  assert.deepEqual(rep.created, [I]);
+  assert.deepEqual(rep.notify, [I]);
+  assert.deepEqual(must(repo.listSnapshots(I)).map((s) => s.name), ['initial', 'last-import', 'running']);
+  assert.deepEqual(val(I, 'start', 'exec'), ['/lib/svc/method/pool-import start']);
+  assert.deepEqual(val(S, 'manifestfiles', 'var_svc_manifest_site_pool-import_xml', VIEW_DIRECT), ['/var/svc/manifest/site/pool-import.xml']);
+  assert.deepEqual(repo.listInstances(), [I]);
+});
+
+test('composition and views (cases L1): effective = running snapshot, -c current, -C direct', () => {
+  const svc = poolImport();
+  svc.pgs.push(pg('cfg', 'application', prop('a', 'integer', '1'), prop('b', 'integer', '2')));
+  svc.instances[0]!.pgs.push(pg('cfg', 'application', prop('a', 'integer', '10')));
+  must(repo.importBundle(bundle(svc)));
+  const eff = must(repo.getPg(I, 'cfg', { view: VIEW_EFFECTIVE }));
+  assert.deepEqual(eff.properties.map((p) => `${p.name}=${p.values}`), ['a=10', 'b=2']);
+  const direct = must(repo.getPg(I, 'cfg', { view: VIEW_DIRECT }));
+  assert.deepEqual(direct.properties.map((p) => `${p.name}=${p.values}`), ['a=10']);
+
+  // an edit is visible in the current view at once, in the effective view only after refresh
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['other']));
+  assert.deepEqual(val(I, 'config', 'pool'), ['main']);
+  assert.deepEqual(val(I, 'config', 'pool', VIEW_COMPOSED), ['other']);
+  must(repo.copySnapshot(I, 'running', 'start'));
+  assert.deepEqual(must(repo.refresh(I)), [I]);
+  assert.deepEqual(val(I, 'config', 'pool'), ['other']);
+  assert.deepEqual(val(I, 'config', 'pool', snapshotView('start')), ['main']);
+  const noSnap = repo.getPg(I, 'config', { view: snapshotView('nope') });
+  assert.equal(noSnap.ok || noSnap.code, 'not-found');
+  // services have no snapshots; their effective view is direct
+  assert.equal(repo.getPg(S, 'config', { view: snapshotView('running') }).ok, false);
+  assert.deepEqual(val(S, 'config', 'pool'), ['other']);
+});
+
+test('effective view falls back to current composed without a running snapshot', () => {
+  must(repo.addService('svc:/site/plain'));
+  must(repo.addInstance('svc:/site/plain:default'));
+  must(repo.addPg('svc:/site/plain', 'config', 'application'));
+  must(repo.setProperty('svc:/site/plain', 'config', 'x', 'astring', ['1']));
+  assert.deepEqual(val('svc:/site/plain:default', 'config', 'x'), ['1']);
+});
+
+test('re-import: unchanged values upgraded, admin changes kept, override forces, enabled never reset', () => {
+  must(repo.importBundle(bundle(poolImport('main', { extra: [prop('other', 'astring', 'o1')] }))));
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['tank']));
+  must(repo.setEnabled(I, false));
+  const r1 = must(repo.importBundle(bundle(poolImport('main2', { extra: [prop('other', 'astring', 'o2')] }))));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['tank']);
+  assert.deepEqual(val(S, 'config', 'other', VIEW_DIRECT), ['o2']);
+  assert.ok(r1.warnings.some((w) => w.includes('config/pool')), r1.warnings.join('\n'));
+  assert.deepEqual(val(I, 'general', 'enabled', VIEW_DIRECT), ['false']);
+  assert.ok(must(repo.listSnapshots(I)).some((s) => s.name === 'previous'));
+  // the `previous` snapshot holds the config before the upgrade
+  assert.deepEqual(val(I, 'config', 'other', snapshotView('previous')), ['o1']);
+
+  const b = bundle(poolImport('main3'));
+  b.overrides = [{ entity: S, pg: 'config', prop: 'pool' }];
+  must(repo.importBundle(b));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['main3']);
+  // `other` dropped from the manifest and unchanged by the admin: removed
+  assert.equal(repo.getProperty(S, 'config', 'other').ok, false);
+  // import refreshed: running sees the upgrade
+  assert.deepEqual(val(I, 'config', 'pool'), ['main3']);
+  assert.deepEqual(val(I, 'general', 'enabled', VIEW_DIRECT), ['false']);
+});
+
+test('re-import sets general/enabled on an existing instance that has none (created as a dependent target)', () => {
+  const smb = { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] };
+  const b = bundle(poolImport());
+  b.dependents = [{ declarer: S, name: 'pool-import_smb', target: 'svc:/network/smb/server:default', grouping: 'require_all', restart_on: 'restart' }];
+  must(repo.importBundle(b));
+  assert.equal(repo.getPg('svc:/network/smb/server:default', 'general').ok, false);
+  must(repo.importBundle(bundle(smb)));
+  assert.deepEqual(val('svc:/network/smb/server:default', 'general', 'enabled', VIEW_DIRECT), ['true']);
+  // the injected pg survives the target's own import
+  assert.deepEqual(val('svc:/network/smb/server:default', 'pool-import_smb', 'external'), ['true']);
+});
+
+test('<dependent> injection (cases A2): pg on the target service, dependents pg, refresh, conflict, delete', () => {
+  must(repo.importBundle(bundle({ name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] })));
+  const b = bundle(poolImport());
+  b.dependents = [
+    { declarer: S, name: 'pool-import_smb', target: 'svc:/network/smb/server', grouping: 'require_all', restart_on: 'restart' },
+    { declarer: S, name: 'pool-import_zones', target: 'svc:/system/zones', grouping: 'require_all', restart_on: 'restart' },
+  ];
+  const rep = must(repo.importBundle(b));
+  assert.deepEqual(rep.notify.sort(), [I, 'svc:/network/smb/server:default'].sort());
+  const smb = 'svc:/network/smb/server:default';
+  assert.deepEqual(val(smb, 'pool-import_smb', 'entities'), [S]);
+  assert.deepEqual(val(smb, 'pool-import_smb', 'grouping'), ['require_all']);
+  assert.deepEqual(val(smb, 'pool-import_smb', 'type'), ['service']);
+  assert.equal(repo.getPg(smb, 'pool-import_smb', { view: VIEW_DIRECT }).ok, false, 'the pg lives on the service');
+  assert.equal(repo.entityKind('svc:/system/zones'), 'service', 'target created');
+  assert.deepEqual(must(repo.getPg(I, 'dependents', { view: VIEW_EFFECTIVE })).properties.map((p) => `${p.name} ${p.type} ${p.values}`),
+    ['pool-import_smb fmri svc:/network/smb/server', 'pool-import_zones fmri svc:/system/zones']);
+  // re-import by the same declarer is fine
+  must(repo.importBundle(b));
+  // another declarer: conflict, whole import rolled back
+  const other = bundle({ name: 'site/other', pgs: [], instances: [] });
+  other.dependents = [{ declarer: 'svc:/site/other', name: 'pool-import_smb', target: 'svc:/network/smb/server', grouping: 'require_all', restart_on: 'none' }];
+  const c = repo.importBundle(other);
+  assert.equal(c.ok ? 'ok' : c.code, 'conflict');
+  assert.equal(repo.entityKind('svc:/site/other'), undefined, 'rolled back');
+  // deleting the declarer removes what it injected
+  const del = must(repo.deleteEntity(S));
+  assert.equal(del.removedDependencies.length, 2);
+  assert.equal(repo.getPg('svc:/network/smb/server', 'pool-import_smb').ok, false);
+});
+
+test('NONPERSISTENT pgs: live in the effective view, never snapshotted, discarded at reboot', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  must(repo.writeRestarterState(I, { state: 'online', next_state: 'none', state_timestamp: '1700000000.5', contract: 42 }));
+  must(repo.setEnabled(I, false, { temporary: true }));
+  must(repo.requestAction(I, 'restart', { value: 123 }));
+  assert.deepEqual(val(I, 'restarter', 'state'), ['online']);
+  assert.deepEqual(val(I, 'general_ovr', 'enabled'), ['false']);
+  must(repo.refresh(I));
+  must(repo.takeSnapshot(I, 'start'));
+  assert.equal(repo.getPg(I, 'restarter', { view: snapshotView('start') }).ok, false);
+  assert.deepEqual(val(I, 'restarter', 'contract'), ['42']);
+  assert.equal(must(repo.clearAction(I, 'restart')), true);
+  assert.equal(repo.noteBoot('boot-1').rebooted, false);
+  assert.equal(repo.noteBoot('boot-1').rebooted, false);
+  assert.deepEqual(val(I, 'restarter', 'state'), ['online'], 'same boot: kept');
+  assert.equal(repo.noteBoot('boot-2').rebooted, true);
+  assert.equal(repo.getPg(I, 'restarter', { view: VIEW_EFFECTIVE }).ok, false);
+  assert.equal(repo.getPg(I, 'general_ovr').ok, false);
+  assert.deepEqual(val(I, 'general', 'enabled'), ['true'], 'persistent data kept');
+  assert.equal(repo.bootId(), 'boot-2');
+});
+
+test('restarter state: batch writes, null deletes, bad values rejected atomically', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const batch = Array.from({ length: 500 }, (_, i) => ({ fmri: I, state: { state: i % 2 ? 'online' : 'offline', start_pid: i } }));
+  must(repo.writeRestarterStates(batch));
+  assert.deepEqual(val(I, 'restarter', 'start_pid'), ['499']);
+  must(repo.writeRestarterState(I, { start_pid: null }));
+  assert.equal(repo.getProperty(I, 'restarter', 'start_pid', { view: VIEW_EFFECTIVE }).ok, false);
+  const bad = repo.writeRestarterStates([{ fmri: I, state: { state: 'maintenance' } }, { fmri: I, state: { contract: -1 } }]);
+  assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
+  assert.deepEqual(val(I, 'restarter', 'state'), ['online'], 'first write of the failed batch rolled back');
+  assert.equal(repo.db.pragma('synchronous', { simple: true }), 2, 'FULL restored after the batch');
+});
+
+test('enable/disable: persistent drops the temporary override', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  must(repo.setEnabled(I, false, { temporary: true }));
+  must(repo.setEnabled(I, true));
+  assert.equal(repo.getProperty(I, 'general_ovr', 'enabled').ok, false);
+  assert.deepEqual(val(I, 'general', 'enabled', VIEW_COMPOSED), ['true']);
+  assert.equal(repo.setEnabled(S, true).ok, false, 'services cannot be enabled');
+});
+
+test('property writes: typed, type mismatch, add/del values by glob, order preserved, bad values', () => {
+  must(repo.addService('svc:/site/t'));
+  must(repo.addPg('svc:/site/t', 'cfg', 'application'));
+  for (const n of ['zeta', 'alpha', 'mid']) must(repo.setProperty('svc:/site/t', 'cfg', n, 'astring', [n]));
+  must(repo.setProperty('svc:/site/t', 'cfg', 'alpha', 'astring', ['a2']));
+  assert.deepEqual(must(repo.getPg('svc:/site/t', 'cfg')).properties.map((p) => p.name), ['zeta', 'alpha', 'mid']);
+  const mm = repo.setProperty('svc:/site/t', 'cfg', 'zeta', 'count', ['1']);
+  assert.equal(mm.ok ? 'ok' : mm.code, 'type-mismatch');
+  const noType = repo.setProperty('svc:/site/t', 'cfg', 'new', undefined, ['1']);
+  assert.equal(noType.ok, false);
+  const bad = repo.setProperty('svc:/site/t', 'cfg', 'n', 'count', ['-1']);
+  assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
+  assert.equal(repo.setProperty('svc:/site/t', 'nopg', 'n', 'count', ['1']).ok, false);
+  for (const v of ['b1', 'a1', 'b2', 'c']) must(repo.addPropertyValue('svc:/site/t', 'cfg', 'list', 'astring', v));
+  assert.equal(must(repo.deletePropertyValues('svc:/site/t', 'cfg', 'list', 'b*')), 2);
+  assert.deepEqual(val('svc:/site/t', 'cfg', 'list', VIEW_DIRECT), ['a1', 'c']);
+  must(repo.setProperty('svc:/site/t', 'cfg', 'empty', 'astring', []));
+  assert.deepEqual(val('svc:/site/t', 'cfg', 'empty', VIEW_DIRECT), []);
+  assert.equal(repo.addPg('svc:/site/t', 'cfg', 'application').ok, false);
+  assert.equal(repo.addPg('svc:/site/t', '9bad', 'application').ok, false);
+  must(repo.deleteProperty('svc:/site/t', 'cfg', 'mid'));
+  must(repo.deletePg('svc:/site/t', 'cfg'));
+  assert.deepEqual(must(repo.listPgs('svc:/site/t')), []);
+});
+
+test('generation bumps on every write of a pg; pgVersion changes', () => {
+  must(repo.addService('svc:/site/g'));
+  must(repo.addPg('svc:/site/g', 'cfg', 'application'));
+  const g0 = must(repo.getPg('svc:/site/g', 'cfg')).generation;
+  const v0 = repo.pgVersion('svc:/site/g', 'cfg');
+  must(repo.setProperty('svc:/site/g', 'cfg', 'a', 'astring', ['1']));
+  assert.equal(must(repo.getPg('svc:/site/g', 'cfg')).generation, g0 + 1);
+  assert.notEqual(repo.pgVersion('svc:/site/g', 'cfg'), v0);
+});
+
+test('revert copies a snapshot back and takes previous first', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['edited']));
+  must(repo.revert(I, 'initial'));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['main']);
+  assert.deepEqual(val(I, 'config', 'pool', snapshotView('previous')), ['edited']);
+  must(repo.revert(I, 'previous'));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['edited']);
+});
+
+test('applyProfile sets values on existing entities only and refreshes', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const rep = must(repo.applyProfile(bundle(
+    { name: 'site/pool-import', pgs: [], instances: [{ name: 'default', pgs: [general(false)] }] },
+    { name: 'site/absent', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] },
+  )));
+  assert.deepEqual(rep.notify, [I]);
+  assert.deepEqual(rep.ignored, ['svc:/site/absent']);
+  assert.deepEqual(val(I, 'general', 'enabled'), ['false']);
+  assert.equal(repo.entityKind('svc:/site/absent'), undefined);
+});
+
+test('read protection (§6.7): values withheld without authorization', () => {
+  must(repo.addService('svc:/site/secret'));
+  must(repo.addPg('svc:/site/secret', 'creds', 'application'));
+  must(repo.setProperty('svc:/site/secret', 'creds', 'read_authorization', 'astring', ['site.secret.read']));
+  must(repo.setProperty('svc:/site/secret', 'creds', 'password', 'astring', ['hunter2']));
+  const anon = must(repo.getProperty('svc:/site/secret', 'creds', 'password'));
+  assert.deepEqual(anon.values, []);
+  assert.equal(anon.protected, true);
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: ROOT_VIEWER })).values, ['hunter2']);
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['site.secret.read']) } })).values, ['hunter2']);
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['solaris.smf.modify']) } })).values, ['hunter2']);
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['other']) } })).values, []);
+  // not protected: a framework pg with a read_authorization property
+  must(repo.addPg('svc:/site/secret', 'fw', 'framework'));
+  must(repo.setProperty('svc:/site/secret', 'fw', 'read_authorization', 'astring', ['x']));
+  must(repo.setProperty('svc:/site/secret', 'fw', 'v', 'astring', ['visible']));
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'fw', 'v')).values, ['visible']);
+  must(repo.addPg('svc:/site/secret', 'general', 'framework'));
+  must(repo.setProperty('svc:/site/secret', 'general', 'action_authorization', 'astring', ['site.secret.manage']));
+  const auths = must(repo.authorizationsFor('svc:/site/secret'));
+  assert.deepEqual(auths.action, ['site.secret.manage']);
+  assert.deepEqual(auths.pgs.creds!.read, ['site.secret.read']);
+});
+
+test('values: 1 MiB opaque and 64 KiB astring byte for byte; opaque 2 KiB+1..8 KiB never truncated (CR 6694511)', () => {
+  must(repo.addService('svc:/site/big'));
+  must(repo.addPg('svc:/site/big', 'data', 'application'));
+  const bytes = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) & 0xff;
+  must(repo.setProperty('svc:/site/big', 'data', 'blob', 'opaque', [bytes.toString('hex')]));
+  const text = Array.from({ length: 64 * 1024 }, (_, i) => String.fromCharCode(32 + (i % 95))).join('');
+  must(repo.setProperty('svc:/site/big', 'data', 'text', 'astring', [text]));
+  repo.close();
+  repo = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'), { readonly: true });
+  assert.ok(Buffer.from(val('svc:/site/big', 'data', 'blob', VIEW_DIRECT)[0]!, 'hex').equals(bytes));
+  assert.equal(val('svc:/site/big', 'data', 'text', VIEW_DIRECT)[0], text);
+  const stored = repo.db.prepare("SELECT typeof(value) AS t, length(value) AS n FROM vals v JOIN props p ON p.id = v.prop_id WHERE p.name = 'blob'").get() as { t: string; n: number };
+  assert.deepEqual(stored, { t: 'blob', n: 1024 * 1024 }, 'opaque stored as bytes');
+  repo.close();
+  repo = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+  for (const n of [2047, 2048, 2049, 4095, 4096, 4097, 8191, 8192]) {
+    const v = Buffer.alloc(n, 0).map((_, i) => (i * 31 + n) & 0xff);
+    must(repo.setProperty('svc:/site/big', 'data', `o${n}`, 'opaque', [Buffer.from(v).toString('hex')]));
+    const back = Buffer.from(val('svc:/site/big', 'data', `o${n}`, VIEW_DIRECT)[0]!, 'hex');
+    assert.equal(back.length, n);
+    assert.ok(back.equals(Buffer.from(v)));
+  }
+  assert.equal(repo.setProperty('svc:/site/big', 'data', 'odd', 'opaque', ['abc']).ok, false);
+});
+
+test('a second connection sees committed writes and waits for the lock instead of failing', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const other = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+  try {
+    const v0 = other.dataVersion();
+    must(repo.setProperty(S, 'config', 'pool', 'astring', ['x']));
+    assert.notEqual(other.dataVersion(), v0);
+    assert.deepEqual(must(other.getProperty(S, 'config', 'pool')).values, ['x']);
+    must(other.setProperty(S, 'config', 'pool', 'astring', ['y']));
+    assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['y']);
+  } finally {
+    other.close();
+  }
+});
+
+test('bad names and unknown entities are error values with clear messages', () => {
+  const r1 = repo.addService('svc:/9bad');
+  assert.equal(r1.ok ? 'ok' : r1.code, 'invalid');
+  const r2 = repo.listPgs('svc:/site/none:default');
+  assert.ok(!r2.ok && /does not exist/.test(r2.message));
+  const r3 = repo.importBundle(bundle({ name: 'site/x', pgs: [pg('c', 'application', prop('n', 'count', 'abc'))], instances: [] }));
+  assert.ok(!r3.ok && /c\/n/.test(r3.message), JSON.stringify(r3));
+  assert.equal(repo.entityKind('svc:/site/x'), undefined);
+});
