@@ -29,6 +29,9 @@ export interface MethodRunRequest {
   timeoutMs: number | null;
   /** Instance log file; stdout and stderr of the method are appended to it. */
   logPath: string;
+  /** Stop of a contract/child-model service: after the method (or :kill) succeeds, wait for the primary
+   *  contract to empty until timeoutMs after the start of the run; then SIGKILL it and report timedOut. */
+  waitForEmpty?: boolean;
 }
 
 export interface MethodOutcome {
@@ -47,6 +50,9 @@ export interface MethodOutcome {
   pid?: number;
   /** Raw wait(2)-style status (exit << 8 | signal | 0x80 core) for restarter/start_method_waitstatus. */
   waitStatus?: number;
+  /** Start method in the primary contract (contract/child model): the contract was already empty when the
+   *  method exited. No 'empty' contract event is emitted for that state. */
+  contractEmpty?: boolean;
   /** Human-readable reason for spawnError (names the property/file and what to do). */
   message?: string;
 }

@@ -1,0 +1,31 @@
+// Internal interface between the MethodRunner and a contract backend (cgroup v2 or process
+// group). Not a port: the daemon only sees ContractManager (src/ports/process.ts).
+import type { ContractManager } from '../../ports/process.js';
+
+/** The process container one method run executes in. */
+export interface MethodGroup {
+  /** Contract id once known (cgroup: at creation; process group: after spawn, = pid). */
+  id(): number | null;
+  /** Shell text run (as root) before `exec`, e.g. joining the cgroup; '' when nothing is needed. */
+  readonly shellPrelude: string;
+  /** Called right after spawn with the method's pid. */
+  attached(pid: number): void;
+  /** Signals every process of this group (SIGKILL for a timeout). */
+  killAll(signal: number): void;
+  isEmpty(): boolean;
+  /**
+   * Called when the method process has exited. For the primary group the result says whether the
+   * contract was already empty (no 'empty' event is emitted for that state); a non-primary
+   * group is released (removed now if empty, otherwise abandoned and cleaned up when it empties).
+   */
+  finish(): { empty: boolean };
+}
+
+export interface ContractBackend extends ContractManager {
+  /** primary = the instance's primary contract (contract/child model start); otherwise a throw-away group. */
+  beginMethod(fmri: string, primary: boolean): MethodGroup | { error: string };
+  /** Resolves true when the primary contract is empty, false at the deadline (ms since epoch; null = never). */
+  waitEmpty(fmri: string, deadline: number | null): Promise<boolean>;
+  /** Hold contract events of the primary while a stop waits for it to empty (release with the returned fn). */
+  hold(fmri: string): () => void;
+}

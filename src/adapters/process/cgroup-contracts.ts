@@ -1,0 +1,293 @@
+// Contracts as cgroup v2 groups: <root>/<parent>/<escaped-fmri> per instance (primary
+// contract), <escaped-fmri>~m<n> for a one-off method run (stop, refresh, transient start).
+// The method's shell writes "0" to cgroup.procs before exec, so every descendant - forked,
+// double-forked, setsid'd - is a member. Emptiness is event-driven: fs.watch (inotify) on
+// cgroup.events, "populated 0"; a 1 s poll replaces the watch if inotify is exhausted.
+//
+// Invariants:
+// - One tracked primary group per FMRI; an abandoned group is never adopted again (it keeps its
+//   directory name; new primaries pick a fresh `~N` name) and is removed once it empties.
+// - 'empty' is emitted once per populated->empty transition, never while a method runs in the
+//   group or a stop holds it (the runner reports that state itself).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContractEvent } from '../../ports/process.js';
+import { signalNumber } from '../../core/method/signals.js';
+import type { ContractBackend, MethodGroup } from './backend.js';
+import { cgroupId, cgroupNameForFmri, readPopulated, readProcs, shQuote } from './cgroup-path.js';
+import { ContractEvents } from './contract-events.js';
+
+export interface CgroupContractsOptions {
+  /** cgroup2 mount point, e.g. /sys/fs/cgroup/unified */
+  root: string;
+  /** parent group path below the root; default "tsmf" (tests use their own) */
+  parent?: string;
+}
+
+interface Group {
+  dir: string;
+  id: number;
+  populated: boolean;
+  busy: number;
+  held: number;
+  watcher: fs.FSWatcher | null;
+  /** set when watched by the poll fallback */
+  poll?: () => void;
+  waiters: Set<() => void>;
+}
+
+export class CgroupContracts extends ContractEvents implements ContractBackend {
+  readonly mechanism = 'cgroup2' as const;
+  readonly parentDir: string;
+  private readonly primaries = new Map<string, Group>();
+  private readonly abandoned = new Map<string, Group>();
+  private readonly polled = new Set<Group>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private seq = 0;
+
+  constructor(opts: CgroupContractsOptions) {
+    super();
+    this.parentDir = path.join(opts.root, opts.parent ?? 'tsmf');
+    fs.mkdirSync(this.parentDir, { recursive: true });
+    fs.accessSync(path.join(this.parentDir, 'cgroup.procs'), fs.constants.W_OK);
+  }
+
+  kind(fmri: string): string {
+    return `cgroup v2 ${this.primaries.get(fmri)?.dir ?? path.join(this.parentDir, cgroupNameForFmri(fmri))}`;
+  }
+  has(fmri: string): boolean { return this.primaries.has(fmri); }
+  contractId(fmri: string): number | null { return this.primaries.get(fmri)?.id ?? null; }
+  isEmpty(fmri: string): boolean {
+    const g = this.primaries.get(fmri);
+    return !g || readPopulated(g.dir) !== true;
+  }
+  members(fmri: string): number[] {
+    const g = this.primaries.get(fmri);
+    return g ? readProcs(g.dir) : [];
+  }
+
+  kill(fmri: string, signal: number | string): number {
+    const g = this.primaries.get(fmri);
+    return g ? killGroup(g.dir, signalNumber(signal) ?? 15) : 0;
+  }
+
+  abandon(fmri: string): void {
+    const g = this.primaries.get(fmri);
+    if (!g) return;
+    this.primaries.delete(fmri);
+    this.release(g);
+  }
+
+  adopt(fmri: string, contractId?: number): boolean {
+    if (this.primaries.has(fmri)) return contractId === undefined || this.primaries.get(fmri)!.id === contractId;
+    const base = cgroupNameForFmri(fmri);
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.parentDir).filter((n) => n === base || (n.startsWith(base + '~') && !n.startsWith(base + '~m')));
+    } catch {
+      return false;
+    }
+    for (const name of names) {
+      const dir = path.join(this.parentDir, name);
+      let id: number;
+      try { id = cgroupId(dir); } catch { continue; }
+      if (contractId !== undefined ? id !== contractId : name !== base) continue;
+      const populated = readPopulated(dir);
+      if (populated === null || (contractId === undefined && !populated)) return false;
+      this.track(fmri, this.newGroup(dir, id, populated));
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes empty groups nobody tracks (left by a previous daemon); returns the removed paths. */
+  sweep(): string[] {
+    const tracked = new Set([...this.primaries.values(), ...this.abandoned.values()].map((g) => g.dir));
+    const removed: string[] = [];
+    for (const name of safeReaddir(this.parentDir)) {
+      const dir = path.join(this.parentDir, name);
+      if (name.startsWith('cgroup.') || tracked.has(dir) || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+      if (readPopulated(dir) === false) {
+        try { fs.rmdirSync(dir); removed.push(dir); } catch { /* busy or raced: leave it */ }
+      }
+    }
+    return removed;
+  }
+
+  beginMethod(fmri: string, primary: boolean): MethodGroup | { error: string } {
+    let g: Group;
+    try {
+      if (primary) {
+        g = this.primaries.get(fmri) ?? this.track(fmri, this.createGroup(cgroupNameForFmri(fmri), false));
+      } else {
+        g = this.createGroup(`${cgroupNameForFmri(fmri)}~m${process.pid}.${++this.seq}`, true);
+      }
+    } catch (e) {
+      return { error: `cannot create cgroup for ${fmri} under ${this.parentDir}: ${(e as Error).message}` };
+    }
+    g.busy++;
+    const procs = path.join(g.dir, 'cgroup.procs');
+    return {
+      id: () => g.id,
+      shellPrelude: `echo 0 > ${shQuote(procs)} || exit 96; `,
+      attached: () => undefined,
+      killAll: (sig) => { killGroup(g.dir, sig); },
+      isEmpty: () => readPopulated(g.dir) !== true,
+      finish: () => {
+        g.busy--;
+        const empty = readPopulated(g.dir) !== true;
+        g.populated = !empty;
+        if (empty) this.wake(g);
+        if (!primary) this.release(g);
+        return { empty };
+      },
+    };
+  }
+
+  waitEmpty(fmri: string, deadline: number | null): Promise<boolean> {
+    const g = this.primaries.get(fmri);
+    if (!g || readPopulated(g.dir) !== true) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (v: boolean) => { if (timer) clearTimeout(timer); g.waiters.delete(wake); resolve(v); };
+      const wake = () => done(true);
+      g.waiters.add(wake);
+      if (deadline !== null) timer = setTimeout(() => done(readPopulated(g.dir) !== true), Math.max(0, deadline - Date.now()));
+    });
+  }
+
+  hold(fmri: string): () => void {
+    const g = this.primaries.get(fmri);
+    if (!g) return () => undefined;
+    g.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      g.held--;
+      g.populated = readPopulated(g.dir) === true;
+    };
+  }
+
+  close(): void {
+    for (const g of [...this.primaries.values(), ...this.abandoned.values()]) this.unwatch(g);
+    this.primaries.clear();
+    this.abandoned.clear();
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  private track(fmri: string, g: Group): Group {
+    this.primaries.set(fmri, g);
+    this.watch(g, () => this.onChange(fmri, g));
+    return g;
+  }
+
+  private newGroup(dir: string, id: number, populated: boolean): Group {
+    return { dir, id, populated, busy: 0, held: 0, watcher: null, waiters: new Set() };
+  }
+
+  /** mkdir a group; a populated leftover of the same name (abandoned earlier) is never reused. */
+  private createGroup(name: string, unique: boolean): Group {
+    let dir = path.join(this.parentDir, name);
+    for (let k = 1; ; k++) {
+      try {
+        fs.mkdirSync(dir);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if (!unique && readPopulated(dir) === false && !this.isTrackedDir(dir)) break; // empty leftover: reuse
+      }
+      dir = path.join(this.parentDir, `${name}~${k}`);
+    }
+    return this.newGroup(dir, cgroupId(dir), false);
+  }
+
+  private isTrackedDir(dir: string): boolean {
+    return [...this.primaries.values()].some((g) => g.dir === dir) || this.abandoned.has(dir);
+  }
+
+  private onChange(fmri: string, g: Group): void {
+    if (this.primaries.get(fmri) !== g) return;
+    const populated = readPopulated(g.dir) === true;
+    const was = g.populated;
+    g.populated = populated;
+    if (populated || !was) return;
+    this.wake(g);
+    if (g.busy === 0 && g.held === 0) this.emit({ fmri, kind: 'empty', contractId: g.id } satisfies ContractEvent);
+  }
+
+  private wake(g: Group): void {
+    for (const w of [...g.waiters]) w();
+  }
+
+  /** Stop tracking; remove now if empty, else when it empties. */
+  private release(g: Group): void {
+    this.unwatch(g);
+    if (tryRmdir(g.dir)) return;
+    this.abandoned.set(g.dir, g);
+    this.watch(g, () => {
+      if (readPopulated(g.dir) !== true && tryRmdir(g.dir)) {
+        this.unwatch(g);
+        this.abandoned.delete(g.dir);
+      }
+    });
+  }
+
+  private watch(g: Group, onChange: () => void): void {
+    try {
+      g.watcher = fs.watch(path.join(g.dir, 'cgroup.events'), onChange);
+      g.watcher.on('error', () => { this.unwatch(g); });
+    } catch {
+      // inotify exhausted: fall back to a shared 1 s poll
+      g.poll = onChange;
+      this.polled.add(g);
+      this.pollTimer ??= setInterval(() => {
+        for (const p of [...this.polled]) p.poll?.();
+      }, 1000);
+    }
+  }
+
+  private unwatch(g: Group): void {
+    g.watcher?.close();
+    g.watcher = null;
+    this.polled.delete(g);
+    if (this.polled.size === 0 && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = null;
+    }
+  }
+}
+
+/** SIGKILL via cgroup.kill (atomic); other signals to every member, twice to catch fresh forks. */
+export function killGroup(dir: string, sig: number): number {
+  const before = readProcs(dir);
+  if (sig === 9) {
+    try {
+      fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+      return before.length;
+    } catch { /* no cgroup.kill (kernel < 5.14): signal each member */ }
+  }
+  const sent = new Set<number>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const pid of pass === 0 ? before : readProcs(dir)) {
+      if (sent.has(pid)) continue;
+      sent.add(pid);
+      try { process.kill(pid, sig); } catch { /* exited meanwhile */ }
+    }
+  }
+  return sent.size;
+}
+
+function tryRmdir(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try { return fs.readdirSync(dir); } catch { return []; }
+}

@@ -1,0 +1,64 @@
+// Real process adapters: picks the contract mechanism (cgroup v2 when mounted and writable,
+// else process groups) and builds the MethodRunner on it. See docs/methods.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContractManager, MethodRunner } from '../../ports/process.js';
+import type { UserDatabase } from '../../core/method/context.js';
+import type { ContractBackend } from './backend.js';
+import { CgroupContracts } from './cgroup-contracts.js';
+import { detectCgroup2Root } from './cgroup-path.js';
+import { PgroupContracts } from './pgroup-contracts.js';
+import { ProcessMethodRunner } from './method-runner.js';
+
+export { CgroupContracts, killGroup } from './cgroup-contracts.js';
+export { PgroupContracts, pgroupAlive } from './pgroup-contracts.js';
+export { ProcessMethodRunner } from './method-runner.js';
+export { InstanceLogFiles, appendLogLine } from './log.js';
+export { SystemUserDatabase, parsePasswd, parseGroup } from './users.js';
+export { detectCgroup2Root, cgroupNameForFmri } from './cgroup-path.js';
+export type { ContractBackend, MethodGroup } from './backend.js';
+
+export interface ProcessAdapterOptions {
+  /** 'auto' (default): cgroup v2 if usable, else process groups. */
+  contracts?: 'auto' | 'cgroup' | 'pgroup';
+  /** cgroup2 mount point override (default: detected; env TSMF_CGROUP_ROOT also honoured) */
+  cgroupRoot?: string;
+  /** parent group below the cgroup root (default "tsmf"; env TSMF_CGROUP_PARENT) */
+  cgroupParent?: string;
+  users?: UserDatabase;
+  /** poll interval of the process-group fallback */
+  pgroupPollMs?: number;
+}
+
+export interface ProcessAdapters {
+  runner: MethodRunner;
+  contracts: ContractManager & ContractBackend;
+  /** why the fallback was chosen, when it was */
+  fallbackReason?: string;
+}
+
+export function createProcessAdapters(opts: ProcessAdapterOptions = {}): ProcessAdapters {
+  const mode = opts.contracts ?? 'auto';
+  let contracts: ContractBackend | null = null;
+  let fallbackReason: string | undefined;
+  if (mode !== 'pgroup') {
+    const root = opts.cgroupRoot ?? process.env.TSMF_CGROUP_ROOT ?? detectCgroup2Root();
+    if (!root) fallbackReason = 'no cgroup2 hierarchy is mounted';
+    else {
+      try {
+        contracts = new CgroupContracts({ root, parent: opts.cgroupParent ?? process.env.TSMF_CGROUP_PARENT ?? 'tsmf' });
+      } catch (e) {
+        fallbackReason = `cgroup v2 at ${root} is not usable: ${(e as Error).message}`;
+      }
+    }
+    if (!contracts && mode === 'cgroup') throw new Error(`cgroup contracts requested but ${fallbackReason}`);
+  }
+  contracts ??= new PgroupContracts({ pollMs: opts.pgroupPollMs });
+  const runner = new ProcessMethodRunner({ contracts, users: opts.users });
+  return { runner, contracts: contracts as ContractManager & ContractBackend, ...(fallbackReason ? { fallbackReason } : {}) };
+}
+
+/** Global environment for methods: NAME=value lines of <root>/etc/default/init, if present. */
+export function readDefaultInit(root: string): string {
+  try { return fs.readFileSync(path.join(root, 'etc', 'default', 'init'), 'utf8'); } catch { return ''; }
+}

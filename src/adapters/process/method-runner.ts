@@ -1,0 +1,222 @@
+// Runs one method for real (smf-spec 4.2, 4.4, 4.8, 5): `/bin/sh -c "exec <expanded>"` with
+// stdin /dev/null, stdout+stderr appended to the instance log, the resolved credentials and
+// working directory, in a new session (detached: survives a daemon restart), inside a contract
+// (cgroup or process group) whose every process gets SIGKILL on timeout.
+//
+// Invariants:
+// - The returned outcome promise never rejects for an expected failure (bad context, missing
+//   program, unwritable log...): those are spawnError values with a message.
+// - Property values never reach a shell unescaped (token expansion happened in core/method);
+//   paths and ids added here are single-quoted or numeric.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, type SpawnOptions } from 'node:child_process';
+import type { MethodHandle, MethodOutcome, MethodRunRequest, MethodRunner } from '../../ports/process.js';
+import { classifyExec } from '../../core/method/exec.js';
+import { resolveMethodContext, type ResolvedMethodContext, type UserDatabase } from '../../core/method/context.js';
+import { CORE_SIGNALS, signalNumber, waitStatusOf } from '../../core/method/signals.js';
+import { isPlainCommand } from '../../core/method/shell-quote.js';
+import type { ContractBackend, MethodGroup } from './backend.js';
+import { shQuote } from './cgroup-path.js';
+import { appendLogLine } from './log.js';
+import { SystemUserDatabase } from './users.js';
+
+export interface ProcessMethodRunnerOptions {
+  contracts: ContractBackend;
+  users?: UserDatabase;
+  /** default /bin/sh */
+  shell?: string;
+  /** default: found on PATH (/usr/bin/setpriv); needed for supplementary groups and capabilities */
+  setpriv?: string;
+  /** exec plain commands without the shell when nothing needs it (process-group mode only). Default true. */
+  directExec?: boolean;
+  /** bytes of output kept in stderrTail (default 2048) */
+  tailBytes?: number;
+}
+
+const started = (outcome: Promise<MethodOutcome>, pid: number | null = null, contractId: number | null = null): MethodHandle => ({ pid, contractId, outcome });
+
+export class ProcessMethodRunner implements MethodRunner {
+  private readonly users: UserDatabase;
+  private readonly shell: string;
+  private readonly setpriv: string;
+  private readonly directExec: boolean;
+  private readonly tailBytes: number;
+  private readonly self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, home: process.env.HOME || '/' };
+
+  constructor(private readonly opts: ProcessMethodRunnerOptions) {
+    this.users = opts.users ?? new SystemUserDatabase();
+    this.shell = opts.shell ?? '/bin/sh';
+    this.setpriv = opts.setpriv ?? (fs.existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : 'setpriv');
+    this.directExec = opts.directExec ?? true;
+    this.tailBytes = opts.tailBytes ?? 2048;
+  }
+
+  run(req: MethodRunRequest): Promise<MethodOutcome> {
+    return this.start(req).outcome;
+  }
+
+  start(req: MethodRunRequest): MethodHandle {
+    const t0 = Date.now();
+    const fail = (spawnError: 'config' | 'missing', message: string): MethodHandle => {
+      this.log(req.logPath, message);
+      return started(Promise.resolve({ spawnError, message, timedOut: false, durationMs: Date.now() - t0, stderrTail: '' }));
+    };
+    const cls = classifyExec(req.exec);
+    if (!cls.ok) return fail('config', cls.message);
+    if (cls.value.kind === 'true') return started(Promise.resolve({ exitCode: 0, timedOut: false, durationMs: 0, stderrTail: '' }));
+    if (cls.value.kind === 'kill') {
+      if (req.model === 'transient') return fail('config', `"${req.exec}" cannot be used by a transient service (it has no contract to signal); use :true or a command`);
+      const { signal } = cls.value;
+      const release = this.opts.contracts.hold(req.fmri);
+      this.opts.contracts.kill(req.fmri, signal);
+      return started(this.afterSuccess(req, t0, { exitCode: 0, timedOut: false, durationMs: 0, stderrTail: '' }).finally(release));
+    }
+    const ctx = resolveMethodContext(req.context, this.users, this.self);
+    if (!ctx.ok) return fail('config', ctx.message);
+    for (const w of ctx.value.warnings) this.log(req.logPath, w);
+    const wd = ctx.value.workingDirectory;
+    if (!fs.statSync(wd, { throwIfNoEntry: false })?.isDirectory()) {
+      return fail('config', `working directory "${wd}" does not exist or is not a directory; fix method_context/working_directory or create it`);
+    }
+    if (req.model === 'child' && req.method === 'start') {
+      const prog = firstWord(cls.value.command);
+      if (prog.startsWith('/') && !fs.existsSync(prog)) return fail('missing', `Missing start method: "${prog}" does not exist`);
+    }
+    const primary = req.method === 'start' && req.model !== 'transient';
+    const release = req.waitForEmpty ? this.opts.contracts.hold(req.fmri) : () => undefined;
+    const group = this.opts.contracts.beginMethod(req.fmri, primary);
+    if ('error' in group) {
+      release();
+      return fail('config', group.error);
+    }
+    let logFd: number;
+    let logStart: number;
+    try {
+      logFd = openLog(req.logPath);
+      logStart = fs.fstatSync(logFd).size;
+    } catch (e) {
+      group.finish();
+      release();
+      return fail('config', `cannot open log file ${req.logPath}: ${(e as Error).message}`);
+    }
+    const { file, args, spawnCreds } = this.commandLine(cls.value.command, group, ctx.value);
+    const options: SpawnOptions = { stdio: ['ignore', logFd, logFd], env: req.env, cwd: wd, detached: true, ...spawnCreds };
+    const child = spawn(file, args, options);
+    fs.closeSync(logFd);
+    if (child.pid !== undefined) group.attached(child.pid);
+    const outcome = new Promise<MethodOutcome>((resolve) => {
+      let timedOut = false;
+      let timer: NodeJS.Timeout | null = null;
+      if (req.timeoutMs && req.timeoutMs > 0 && !(req.model === 'child' && req.method === 'start')) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          this.log(req.logPath, `Method or service exit timed out. Killing contract ${group.id() ?? child.pid}.`);
+          group.killAll(9);
+          if (child.pid !== undefined) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+        }, req.timeoutMs);
+      }
+      let settled = false;
+      const settle = (o: Omit<MethodOutcome, 'durationMs' | 'stderrTail'>) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        const { empty } = group.finish();
+        const base: MethodOutcome = { ...o, durationMs: Date.now() - t0, stderrTail: readTail(req.logPath, logStart, this.tailBytes) };
+        if (primary) base.contractEmpty = empty;
+        const done = !timedOut && o.exitCode === 0 ? this.afterSuccess(req, t0, base) : Promise.resolve(base);
+        done.finally(release).then(resolve, () => resolve(base));
+      };
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        const missing = e.code === 'ENOENT';
+        const message = `cannot execute "${file}": ${e.message}`;
+        this.log(req.logPath, message);
+        settle({ spawnError: missing ? 'missing' : 'config', message, timedOut: false, ...(missing ? { exitCode: 127 } : {}) });
+      });
+      child.on('exit', (code, sig) => {
+        const signum = sig ? signalNumber(sig) : undefined;
+        const coreDumped = signum !== undefined && CORE_SIGNALS.has(signum);
+        settle({
+          ...(code !== null ? { exitCode: code } : {}),
+          ...(sig ? { signal: sig, coreDumped } : {}),
+          timedOut,
+          pid: child.pid,
+          waitStatus: waitStatusOf(code ?? undefined, signum, coreDumped),
+        });
+      });
+    });
+    return started(outcome, child.pid ?? null, group.id());
+  }
+
+  /** Stop with waitForEmpty: wait for the primary contract to empty until the method's deadline. */
+  private async afterSuccess(req: MethodRunRequest, t0: number, o: MethodOutcome): Promise<MethodOutcome> {
+    if (!req.waitForEmpty) return o;
+    const deadline = req.timeoutMs && req.timeoutMs > 0 ? t0 + req.timeoutMs : null;
+    const empty = await this.opts.contracts.waitEmpty(req.fmri, deadline);
+    if (empty) return { ...o, durationMs: Date.now() - t0 };
+    this.log(req.logPath, `Method or service exit timed out. Killing contract ${this.opts.contracts.contractId(req.fmri) ?? '?'}.`);
+    this.opts.contracts.kill(req.fmri, 9);
+    return { ...o, timedOut: true, durationMs: Date.now() - t0 };
+  }
+
+  private commandLine(command: string, group: MethodGroup, ctx: ResolvedMethodContext): { file: string; args: string[]; spawnCreds: { uid?: number; gid?: number } } {
+    const creds = ctx.credentials;
+    const switching = creds !== null && !(creds.uid === this.self.uid && creds.gid === this.self.gid && ctx.capabilities === null);
+    const needSetpriv = switching && (group.shellPrelude !== '' || ctx.capabilities !== null || creds!.groups.some((g) => g !== creds!.gid));
+    if (!needSetpriv) {
+      const spawnCreds = switching ? { uid: creds!.uid, gid: creds!.gid } : {};
+      if (group.shellPrelude === '' && this.directExec && isPlainCommand(command)) {
+        const words = command.trim().split(/ +/);
+        return { file: words[0]!, args: words.slice(1), spawnCreds };
+      }
+      return { file: this.shell, args: ['-c', `${group.shellPrelude}exec ${command}`], spawnCreds };
+    }
+    const c = creds!;
+    const priv = [shQuote(this.setpriv), `--reuid=${c.uid}`, `--regid=${c.gid}`];
+    const supp = c.groups.filter((g) => g !== c.gid);
+    priv.push(supp.length ? `--groups=${supp.join(',')}` : '--clear-groups');
+    if (ctx.capabilities?.length) {
+      const caps = ctx.capabilities.map((x) => `+${x}`).join(',');
+      priv.push(`--inh-caps=${caps}`, `--ambient-caps=${caps}`);
+    }
+    priv.push('--', shQuote(this.shell), '-c', shQuote(`exec ${command}`));
+    return { file: this.shell, args: ['-c', `${group.shellPrelude}exec ${priv.join(' ')}`], spawnCreds: {} };
+  }
+
+  private log(logPath: string, text: string): void {
+    try { appendLogLine(logPath, text); } catch { /* the log is best effort */ }
+  }
+}
+
+function openLog(p: string): number {
+  try {
+    return fs.openSync(p, 'a', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    return fs.openSync(p, 'a', 0o644);
+  }
+}
+
+/** Last `max` bytes written to the log since offset `from`. */
+function readTail(p: string, from: number, max: number): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const size = fs.fstatSync(fd).size;
+    const start = Math.max(from, size - max);
+    if (size <= start) return '';
+    const buf = Buffer.alloc(size - start);
+    fs.readSync(fd, buf, 0, buf.length, start);
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function firstWord(command: string): string {
+  const m = /^\s*((?:\\.|[^\s\\])+)/.exec(command);
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : '';
+}
