@@ -85,6 +85,8 @@ export interface MethodOutcome {
   spawnError?: 'config' | 'missing';
   /** contract model start only: the contract was already empty when the method exited. */
   contractEmpty?: boolean;
+  /** id of the method's contract / cgroup, for the "Killing contract N." log line on timeout */
+  contractId?: number;
 }
 
 export type ContractEventKind = 'empty' | 'core' | 'signal' | 'hwerr';

@@ -1,0 +1,346 @@
+// The restarter engine's step function: step(event, nowMs) -> commands. Owns the graph, the
+// per-instance restarters and three explicit work queues (restarter queues, the transitive
+// satisfiability walk, dependency evaluations), drained until quiescent after every event.
+//
+// Invariants:
+// - Pure: time comes in as nowMs, files through the fileExists port, everything else as events;
+//   the returned commands are executed by the daemon in order.
+// - Drain order per round: all restarter queues, then one satisfiability walk over all seeds of
+//   the round (shared visited set => linear), then all evaluations; repeat until empty.
+// - The evaluation memo is dropped on every committed state, enabled or configuration change.
+
+import { parseDependencyGroups, parseSvcFmri } from './dependencies.js';
+import { Evaluator } from './evaluate.js';
+import { Graph, newVertex, type ConfigError, type RestarterCommand, type Vertex } from './graph.js';
+import { Restarter, isRunning, type RestarterHost } from './instance.js';
+import { milestoneSubgraph } from './milestone.js';
+import { onStateChange, propagateSatisfiability, type PropagationOps } from './propagate.js';
+import {
+  MASTER_RESTARTER, type AdminAction, type EngineCommand, type EngineEvent, type EngineOptions,
+  type EnginePorts, type InstanceConfig, type InstanceState, type ReasonCode, type RerrClass, type RestoredInstance,
+} from './types.js';
+import { Walks } from './walks.js';
+
+export class Engine {
+  readonly graph = new Graph();
+  readonly evaluator: Evaluator;
+  private readonly restarter: Restarter;
+  private readonly walks: Walks;
+  private readonly ops: PropagationOps;
+  private readonly master: string;
+  private out: EngineCommand[] = [];
+  private nowMs = 0;
+  private lastTransitionId = 0;
+  private readonly dirty = new Set<string>();
+  private readonly evalQueue = new Set<string>();
+  private satSeeds: string[] = [];
+  private currentMilestone = 'all';
+
+  constructor(readonly ports: EnginePorts, readonly options: EngineOptions = {}) {
+    this.master = options.masterRestarter ?? MASTER_RESTARTER;
+    this.evaluator = new Evaluator(this.graph, (p) => ports.fileExists(p));
+    const host: RestarterHost = {
+      now: () => this.nowMs,
+      emit: (c) => this.emit(c),
+      newTransitionId: () => ++this.lastTransitionId,
+      changed: (v, prev, rerr) => this.changed(v, prev, rerr),
+      recheckConfig: (v) => this.applyConfig(v, v.config, true),
+      mayInitialize: (v) => !v.restarter && !v.configError,
+      removeVertex: (v) => this.removeVertex(v),
+      degradedExtension: options.degradedExtension === true,
+    };
+    this.restarter = new Restarter(host, this.graph);
+    this.ops = {
+      graph: this.graph,
+      send: (v, cmd, front) => this.send(v, cmd, front),
+      queueEval: (f) => this.evalQueue.add(f),
+      seedSatisfiability: (f) => this.satSeeds.push(f),
+    };
+    this.walks = new Walks(this.ops);
+  }
+
+  get milestone(): string { return this.currentMilestone; }
+
+  step(event: EngineEvent, nowMs: number): EngineCommand[] {
+    this.nowMs = nowMs;
+    this.out = [];
+    this.handle(event);
+    this.drain();
+    return this.out;
+  }
+
+  private handle(e: EngineEvent): void {
+    switch (e.kind) {
+      case 'configure': return this.configure(e.instances, e.restored ?? []);
+      case 'refresh': return this.refresh(e.config);
+      case 'remove': {
+        const v = this.graph.get(e.fmri);
+        if (!v || v.removing) return;
+        v.removing = true;
+        this.walks.cancelDisable(v.fmri);
+        return this.send(v, { type: 'REMOVE' });
+      }
+      case 'admin': return this.admin(e.fmri, e.action);
+      case 'milestone': return this.setMilestone(e.target);
+      case 'methodCompleted': return this.withVertex(e.fmri, (v) => this.restarter.methodCompleted(v, e.transitionId, e.outcome));
+      case 'contractEvent': return this.withVertex(e.fmri, (v) => this.restarter.contractEvent(v, e.contractEvent));
+      case 'childExited': return this.withVertex(e.fmri, (v) => this.restarter.childExited(v, e.exitCode, e.signal));
+      case 'timerFired':
+        return this.withVertex(e.fmri, (v) => {
+          if (e.id === 'throttle' && v.throttledUntil !== undefined) { v.throttledUntil = 0; this.evalQueue.add(v.fmri); }
+        });
+      case 'restore': return this.withVertex(e.restored.fmri, (v) => this.restore(v, e.restored));
+    }
+  }
+
+  private withVertex(fmri: string, f: (v: Vertex) => void): void {
+    const v = this.graph.get(fmri);
+    if (!v) return;
+    f(v);
+    this.dirty.add(fmri);
+  }
+
+  private emit(c: EngineCommand): void {
+    if (c.kind === 'commitState') this.evaluator.invalidate();
+    this.out.push(c);
+  }
+
+  private send(v: Vertex, cmd: RestarterCommand, front = false): void {
+    this.restarter.enqueue(v, cmd, front);
+    this.dirty.add(v.fmri);
+  }
+
+  private changed(v: Vertex, prev: InstanceState, rerr: RerrClass): void {
+    this.evaluator.invalidate();
+    this.dirty.add(v.fmri);
+    onStateChange(this.ops, v, prev, rerr);
+    if (this.walks.active) this.walks.advance();
+  }
+
+  private drain(): void {
+    for (;;) {
+      if (this.dirty.size) {
+        const batch = [...this.dirty];
+        this.dirty.clear();
+        for (const f of batch) {
+          const v = this.graph.get(f);
+          if (v) this.restarter.process(v);
+        }
+        continue;
+      }
+      if (this.satSeeds.length) {
+        const seeds = this.satSeeds;
+        this.satSeeds = [];
+        propagateSatisfiability(this.ops, seeds, new Set(seeds));
+        continue;
+      }
+      if (this.evalQueue.size) {
+        const batch = [...this.evalQueue];
+        this.evalQueue.clear();
+        for (const f of batch) this.evaluate(f);
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** Start an offline, enabled instance whose dependencies are all satisfied. */
+  private evaluate(fmri: string): void {
+    const v = this.graph.get(fmri);
+    if (!v || v.state !== 'offline' || v.enabled !== true || v.transition || v.toOffline || v.removing) return;
+    if (v.throttledUntil !== undefined && v.throttledUntil > this.nowMs) return;
+    if (v.queue.some((c) => c.type === 'START')) return;
+    if (this.evaluator.isSatisfied(v)) this.send(v, { type: 'START' });
+  }
+
+  /** (Re)reads restarter + dependency groups; returns the config error aux if broken. */
+  private applyConfig(v: Vertex, config: InstanceConfig, force: boolean): ReasonCode | undefined {
+    const old = v.config;
+    v.config = config;
+    if (!force && !v.configError && sameDeps(old, config)) return undefined;
+    let err: ConfigError | undefined;
+    let restarter: string | undefined;
+    if (config.restarter !== undefined && config.restarter !== '') {
+      const p = parseSvcFmri(config.restarter);
+      if (!p.ok || p.kind !== 'instance') {
+        err = { aux: 'invalid_restarter', message: `general/restarter "${config.restarter}" is not a valid instance FMRI` };
+      } else if (p.canonical !== this.master) restarter = p.canonical;
+    }
+    v.restarter = restarter;
+    const parsed = parseDependencyGroups(config.dependencyPgs);
+    if (!err && !parsed.ok) err = { aux: 'invalid_dependency', message: `${parsed.pg}/${parsed.property}: ${parsed.message}` };
+    if (!err && parsed.ok) {
+      const cycle = this.graph.findCycle(v, parsed.groups);
+      if (cycle) {
+        err = { aux: 'dependency_cycle', message: `Dependency cycle detected: ${cycle.join(' -> ')}`, cycle };
+        this.emit({ kind: 'errorLog', fmri: v.fmri, text: `Transitioning ${v.fmri} to maintenance because it completes a dependency cycle (see svcs -xv for details):\n  ${cycle.join('\n  ')}` });
+        v.restarter = undefined;
+      }
+    } else if (err) {
+      this.emit({ kind: 'errorLog', fmri: v.fmri, text: `${v.fmri}: ${err.message}` });
+    }
+    v.configError = err;
+    this.graph.setEdges(v, err || !parsed.ok ? [] : parsed.groups);
+    this.evaluator.invalidate();
+    return err?.aux;
+  }
+
+  private configure(instances: InstanceConfig[], restored: RestoredInstance[]): void {
+    const fresh: Vertex[] = [];
+    for (const c of instances) {
+      const v = this.graph.get(c.fmri);
+      if (!v) {
+        const nv = newVertex(c);
+        this.graph.add(nv);
+        this.applyConfig(nv, c, true);
+        fresh.push(nv);
+      } else {
+        this.reconfigure(v, c, false);
+      }
+    }
+    const byFmri = new Map(restored.map((r) => [r.fmri, r]));
+    for (const v of fresh) {
+      const r = byFmri.get(v.fmri);
+      if (r) this.restore(v, r);
+      else this.initialize(v);
+    }
+  }
+
+  private initialize(v: Vertex): void {
+    v.enabled = v.config.enabled;
+    if (v.configError) return this.send(v, { type: 'MAINT_ON', aux: v.configError.aux, immediate: false });
+    if (this.currentMilestone !== 'all' && v.enabled === true && !milestoneSubgraph(this.graph, this.currentMilestone).has(v.fmri)) {
+      v.enabled = false;
+      this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: false });
+    }
+    if (v.enabled === true) this.send(v, { type: 'ENABLE' });
+    else if (v.enabled === false) this.send(v, { type: 'DISABLE', admin: false });
+  }
+
+  /** Config change of a known instance (import / refresh): deps, restarter and enabled. */
+  private reconfigure(v: Vertex, c: InstanceConfig, refresh: boolean): void {
+    const hadErr = v.configError?.aux;
+    const err = this.applyConfig(v, c, false);
+    if (err && err !== hadErr && v.state !== 'maintenance') {
+      this.send(v, { type: 'MAINT_ON', aux: err, immediate: false }, true);
+      return;
+    }
+    if (c.enabled !== v.enabled) this.setEnabled(v, c.enabled);
+    if (v.state === 'offline' && v.enabled === true) this.evalQueue.add(v.fmri);
+    if (v.state === 'uninitialized' && v.enabled !== undefined && !err) this.initialize(v);
+    if (refresh && isRunning(v.state)) this.send(v, { type: 'REFRESH' });
+    if (!isRunning(v.state)) this.satSeeds.push(v.fmri);
+  }
+
+  private refresh(c: InstanceConfig): void {
+    const v = this.graph.get(c.fmri);
+    if (!v) return this.configure([c], []);
+    this.reconfigure(v, c, true);
+  }
+
+  private restore(v: Vertex, r: RestoredInstance): void {
+    v.enabled = v.config.enabled;
+    v.state = r.state;
+    v.aux = r.aux ?? v.aux;
+    v.contractAlive = r.contractAlive;
+    v.transition = null;
+    v.queue = [];
+    v.nextState = 'none';
+    this.evaluator.invalidate();
+    if (r.nextState !== 'none') this.emit({ kind: 'commitState', fmri: v.fmri, state: v.state, nextState: 'none', at: this.nowMs });
+    if (v.configError && v.state !== 'maintenance') return this.send(v, { type: 'MAINT_ON', aux: v.configError.aux, immediate: false });
+    switch (v.state) {
+      case 'uninitialized': return this.initialize(v);
+      case 'offline':
+        if (v.enabled === true) this.evalQueue.add(v.fmri);
+        else if (v.enabled === false) this.send(v, { type: 'DISABLE', admin: false });
+        return;
+      case 'disabled': if (v.enabled === true) this.send(v, { type: 'ENABLE' }); return;
+      case 'online': case 'degraded':
+        if (v.enabled === false) this.walks.startDisable(v);
+        return;
+      default: return;
+    }
+  }
+
+  private setEnabled(v: Vertex, enabled: boolean | undefined): void {
+    if (enabled === undefined || v.enabled === enabled) {
+      if (enabled === true && (v.state === 'disabled' || v.state === 'uninitialized')) this.send(v, { type: 'ENABLE' });
+      return;
+    }
+    v.enabled = enabled;
+    this.evaluator.invalidate();
+    if (enabled) {
+      this.walks.cancelDisable(v.fmri);
+      if (v.state === 'uninitialized' || v.state === 'disabled') this.send(v, { type: 'ENABLE' });
+      else if (v.state === 'offline') this.evalQueue.add(v.fmri);
+      for (const d of this.graph.directDependents(v.fmri)) this.evalQueue.add(d);
+    } else {
+      if (isRunning(v.state)) this.walks.startDisable(v);
+      else this.send(v, { type: 'DISABLE', admin: true });
+      this.satSeeds.push(v.fmri);
+    }
+  }
+
+  private admin(fmri: string, a: AdminAction): void {
+    const v = this.graph.get(fmri);
+    if (!v || v.removing) return;
+    switch (a.type) {
+      case 'enable': case 'disable': {
+        const value = a.type === 'enable';
+        if (!a.temporary) v.config = { ...v.config, persistentEnabled: value };
+        v.config = { ...v.config, enabled: value };
+        return this.setEnabled(v, value);
+      }
+      case 'restart': return this.send(v, { type: 'RESTART' });
+      case 'clear': return this.send(v, { type: 'MAINT_OFF' });
+      case 'maintOn': case 'maintOnImmediate':
+        return this.send(v, { type: 'MAINT_ON', aux: a.aux, auxFmri: a.auxFmri, immediate: a.type === 'maintOnImmediate' }, true);
+      case 'degraded': case 'degradeImmediate':
+        return this.send(v, { type: 'DEGRADED', immediate: a.type === 'degradeImmediate' });
+      case 'restore': return this.send(v, { type: 'RESTORE' });
+    }
+  }
+
+  private setMilestone(target: string): void {
+    const all = [...this.graph.vertices.values()].filter((v) => v.fmri !== this.master);
+    if (target !== 'all' && target !== 'none' && !this.graph.get(target)) {
+      this.emit({ kind: 'errorLog', fmri: target, text: `milestone ${target} is not a known instance; ignored` });
+      return;
+    }
+    this.currentMilestone = target;
+    const sub = target === 'all' ? undefined : target === 'none' ? new Set<string>() : milestoneSubgraph(this.graph, target);
+    const toDisable: string[] = [];
+    for (const v of all) {
+      if (!sub || sub.has(v.fmri)) {
+        this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: null });
+        v.config = { ...v.config, enabled: v.config.persistentEnabled };
+        this.setEnabled(v, v.config.persistentEnabled);
+      } else {
+        this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: false });
+        v.config = { ...v.config, enabled: false };
+        v.enabled = false;
+        this.walks.cancelDisable(v.fmri);
+        toDisable.push(v.fmri);
+      }
+    }
+    this.evaluator.invalidate();
+    if (toDisable.length) this.walks.startMilestone(toDisable);
+  }
+
+  private removeVertex(v: Vertex): void {
+    const dependents = this.graph.directDependents(v.fmri);
+    this.graph.delete(v.fmri);
+    this.evaluator.invalidate();
+    this.emit({ kind: 'removed', fmri: v.fmri });
+    for (const d of dependents) { this.evalQueue.add(d); this.satSeeds.push(d); }
+    if (this.walks.active) this.walks.advance();
+  }
+
+  /** Read-only view of one instance's engine state (for the daemon and tests). */
+  instance(fmri: string): Readonly<Vertex> | undefined { return this.graph.get(fmri); }
+}
+
+function sameDeps(a: InstanceConfig, b: InstanceConfig): boolean {
+  return a.restarter === b.restarter && JSON.stringify(a.dependencyPgs) === JSON.stringify(b.dependencyPgs);
+}

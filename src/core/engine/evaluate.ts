@@ -1,0 +1,220 @@
+// Three-valued dependency evaluation (smf-spec §3.2, §3.3): 1 satisfied, 0 may still become
+// satisfied, -1 unsatisfiable without administrator action. One small function per grouping.
+//
+// Invariants:
+// - "Can this offline instance still come up?" recurses into its own dependencies; the recursion
+//   is done with an explicit stack and memoised per Evaluator (the engine drops the memo whenever
+//   a state / enabled flag / configuration changes).
+// - The start decision (isSatisfied) only needs "== 1": require_* groups never recurse there;
+//   only optional_all does (an offline entity that can never come up counts as satisfied).
+// - Files are stat()ed through the fileExists port at evaluation time only (§3.4).
+
+import type { DependencyGroup, Entity } from './dependencies.js';
+import type { Graph, Vertex } from './graph.js';
+import type { Tri } from './types.js';
+
+/** undefined = "not known yet" (needs the satisfiability of a vertex on the stack). */
+type Maybe = Tri | undefined;
+
+export class Evaluator {
+  private memo = new Map<string, Tri>();
+  private inProgress = new Set<string>();
+  private missing: string[] | null = null;
+
+  constructor(private readonly graph: Graph, private readonly fileExists: (path: string) => boolean) {}
+
+  invalidate(): void { if (this.memo.size) this.memo = new Map(); }
+
+  /** The start decision: every group is 1 (an instance without groups is satisfied). */
+  isSatisfied(v: Vertex): boolean {
+    if (v.configError) return false;
+    for (const g of v.groups) if (this.group(g, false) !== 1) return false;
+    return true;
+  }
+
+  /** Exact value of every group of v (for svcs -x / enable -s). */
+  groupValues(v: Vertex): Tri[] {
+    return v.groups.map((g) => this.group(g, true) ?? 0);
+  }
+
+  groupValue(g: DependencyGroup): Tri { return this.group(g, true) ?? 0; }
+
+  /** Exact satisfiability of an instance's dependencies (iterative, memoised). */
+  satisfiability(fmri: string): Tri {
+    const known = this.memo.get(fmri);
+    if (known !== undefined) return known;
+    const stack = [fmri];
+    this.inProgress.add(fmri);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const saved = this.missing;
+      const missing: string[] = [];
+      this.missing = missing;
+      const val = this.combine(top);
+      this.missing = saved;
+      if (val !== undefined && (missing.length === 0 || val === -1)) {
+        this.memo.set(top, val);
+        this.inProgress.delete(top);
+        stack.pop();
+      } else {
+        for (const m of missing) if (!this.inProgress.has(m)) { this.inProgress.add(m); stack.push(m); }
+      }
+    }
+    return this.memo.get(fmri) ?? 0;
+  }
+
+  private combine(fmri: string): Maybe {
+    const v = this.graph.get(fmri);
+    if (!v) return -1;
+    if (v.configError) return -1;
+    let unknown = false;
+    let zero = false;
+    for (const g of v.groups) {
+      const r = this.group(g, true);
+      if (r === -1) return -1;
+      if (r === undefined) unknown = true;
+      else if (r === 0) zero = true;
+    }
+    return unknown ? undefined : zero ? 0 : 1;
+  }
+
+  /** sat value of an offline/enabling instance, or undefined if it must be computed first. */
+  private canComeUp(v: Vertex, exact: boolean): Maybe {
+    if (!exact) return 0;
+    const known = this.memo.get(v.fmri);
+    if (known !== undefined) return known === -1 ? -1 : 0;
+    if (this.inProgress.has(v.fmri)) return 0; // cycle guard
+    if (this.missing) { this.missing.push(v.fmri); return undefined; }
+    return this.satisfiability(v.fmri) === -1 ? -1 : 0;
+  }
+
+  private group(g: DependencyGroup, exact: boolean): Maybe {
+    switch (g.grouping) {
+      case 'require_all': return this.requireAll(g.entities, exact);
+      case 'require_any': return this.requireAny(g.entities, exact);
+      case 'optional_all': return this.optionalAll(g.entities);
+      case 'exclude_all': return this.excludeAll(g.entities);
+    }
+  }
+
+  private requireAll(entities: Entity[], exact: boolean): Maybe {
+    let unknown = false;
+    let zero = false;
+    for (const e of entities) {
+      const r = this.requireEntity(e, exact);
+      if (r === -1) return -1;
+      if (r === undefined) unknown = true;
+      else if (r === 0) { zero = true; if (!exact) return 0; }
+    }
+    return unknown ? undefined : zero ? 0 : 1;
+  }
+
+  private requireAny(entities: Entity[], exact: boolean): Maybe {
+    if (entities.length === 0) return 1;
+    let unknown = false;
+    let zero = false;
+    for (const e of entities) {
+      const r = this.requireEntity(e, exact);
+      if (r === 1) return 1;
+      if (r === undefined) unknown = true;
+      else if (r === 0) zero = true;
+    }
+    return unknown ? undefined : zero ? 0 : -1;
+  }
+
+  /** Value of one entity for require_all / require_any (§3.2 table). */
+  requireEntity(e: Entity, exact: boolean): Maybe {
+    if (e.kind === 'file') return this.fileExists(e.path) ? 1 : -1;
+    if (e.kind === 'service') {
+      const insts = [...this.graph.instancesOf(e.fmri)];
+      if (insts.length === 0) return -1;
+      let unknown = false;
+      let zero = false;
+      for (const f of insts) {
+        const r = this.requireInstance(f, exact);
+        if (r === 1) return 1;
+        if (r === undefined) unknown = true;
+        else if (r === 0) zero = true;
+      }
+      return unknown ? undefined : zero ? 0 : -1;
+    }
+    return this.requireInstance(e.fmri, exact);
+  }
+
+  private requireInstance(fmri: string, exact: boolean): Maybe {
+    const v = this.graph.get(fmri);
+    if (!v) return -1;
+    switch (v.state) {
+      case 'online': case 'degraded':
+        if (v.enabled === false) return -1;
+        return v.toOffline ? 0 : 1;
+      case 'legacy_run': return 1;
+      case 'offline':
+        if (v.enabled === false || v.configError) return -1;
+        return this.canComeUp(v, exact);
+      case 'disabled':
+        if (v.enabled !== true || v.configError) return -1;
+        return this.canComeUp(v, exact);
+      case 'maintenance': return -1;
+      case 'uninitialized': return 0;
+    }
+  }
+
+  private optionalAll(entities: Entity[]): Maybe {
+    let unknown = false;
+    let zero = false;
+    for (const e of entities) {
+      let r: Maybe;
+      if (e.kind === 'file') r = this.fileExists(e.path) ? 1 : -1;
+      else if (e.kind === 'service') {
+        r = 1;
+        for (const f of this.graph.instancesOf(e.fmri)) {
+          const x = this.optionalInstance(f);
+          if (x === -1 || (x === undefined && r !== -1) || (x === 0 && r === 1)) r = x;
+        }
+      } else r = this.optionalInstance(e.fmri);
+      if (r === -1) return -1;
+      if (r === undefined) unknown = true;
+      else if (r === 0) zero = true;
+    }
+    return unknown ? undefined : zero ? 0 : 1;
+  }
+
+  /** optional_all view of an instance: unqualified or hopeless entities count as satisfied. */
+  private optionalInstance(fmri: string): Maybe {
+    const v = this.graph.get(fmri);
+    if (!v) return 1;
+    switch (v.state) {
+      case 'online': case 'degraded': case 'legacy_run': case 'maintenance': return 1;
+      case 'uninitialized': return 0;
+      case 'offline': case 'disabled': {
+        if (v.enabled !== true || v.configError) return 1;
+        const r = this.canComeUp(v, true);
+        return r === undefined ? undefined : r === -1 ? 1 : 0;
+      }
+    }
+  }
+
+  private excludeAll(entities: Entity[]): Tri {
+    for (const e of entities) {
+      if (e.kind === 'file') { if (this.fileExists(e.path)) return -1; continue; }
+      const insts = e.kind === 'service' ? this.graph.instancesOf(e.fmri) : [e.fmri];
+      for (const f of insts) {
+        const r = this.excludeInstance(f);
+        if (r !== undefined) return r;
+      }
+    }
+    return 1;
+  }
+
+  /** undefined = ignored (disabled, maintenance, absent). */
+  excludeInstance(fmri: string): Tri | undefined {
+    const v = this.graph.get(fmri);
+    if (!v) return undefined;
+    switch (v.state) {
+      case 'online': case 'degraded': case 'legacy_run': return v.enabled === false ? 0 : -1;
+      case 'offline': case 'uninitialized': return 0;
+      case 'disabled': case 'maintenance': return undefined;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+// The dependency graph: instance vertices, the service -> instances index and the reverse
+// (dependents) index, plus the cycle check run when edges are inserted (smf-spec §3.1, §3.7).
+//
+// Invariants:
+// - Edges of a vertex are exactly the entities of its accepted groups (plus its delegated
+//   restarter); the reverse index always mirrors them (setEdges removes the old ones first).
+// - A vertex whose insertion would close a cycle through non-exclude_all edges gets no forward
+//   edges at all (edgeGroups = []), so the graph of non-exclude_all edges stays acyclic.
+// - Traversals use explicit stacks/queues, never recursion (5,000+ vertices).
+
+import type { DependencyGroup } from './dependencies.js';
+import { serviceOf } from './dependencies.js';
+import type { InstanceConfig, InstanceState, MethodName, NextState, ReasonCode, RerrClass } from './types.js';
+
+export type ConfigError =
+  | { aux: 'invalid_dependency'; message: string }
+  | { aux: 'invalid_restarter'; message: string }
+  | { aux: 'dependency_cycle'; message: string; cycle: string[] };
+
+/** What the restarter is doing right now (next_state != none). */
+export interface Transition {
+  id: number;
+  method: MethodName;
+  /** state committed when the method succeeds */
+  target: InstanceState;
+  /** reason recorded on success (undefined = leave aux unchanged) */
+  aux?: ReasonCode;
+  /** RERR class reported to the graph when the transition ends */
+  rerr: RerrClass;
+  /** true once the method really was handed to the runner (false: immediate) */
+  running: boolean;
+  auxFmri?: string;
+  /** stop transitions: drop the vertex when done (remove) */
+  thenRemove?: boolean;
+  /** stop transitions issued by STOP_RESET / restart / admin disable: clear the rate ring */
+  resetRing?: boolean;
+}
+
+export type RestarterCommand =
+  | { type: 'ENABLE' } | { type: 'DISABLE'; admin: boolean } | { type: 'START' }
+  | { type: 'STOP'; rerr: RerrClass; reset: boolean; aux: ReasonCode }
+  | { type: 'RESTART' } | { type: 'REFRESH' } | { type: 'MAINT_OFF' }
+  | { type: 'MAINT_ON'; aux: ReasonCode; auxFmri?: string; immediate: boolean }
+  | { type: 'DEGRADED'; immediate: boolean } | { type: 'RESTORE' } | { type: 'REMOVE' };
+
+export interface Vertex {
+  fmri: string;
+  service: string;
+  config: InstanceConfig;
+  /** accepted groups (empty while configError is set) */
+  groups: DependencyGroup[];
+  configError?: ConfigError;
+  /** canonical delegated restarter (absent for the master restarter) */
+  restarter?: string;
+  state: InstanceState;
+  nextState: NextState;
+  aux: ReasonCode;
+  enabled: boolean | undefined;
+  transition: Transition | null;
+  queue: RestarterCommand[];
+  faultCount: number;
+  /** start times (ms) of the last starts, newest last, at most 5 */
+  ring: number[];
+  /** primary contract (or wait-model child) is alive */
+  contractAlive: boolean;
+  /** marked by an admin-disable / milestone walk: stop and do not restart (§3.5.5) */
+  toOffline: boolean;
+  /** reason for the next successful start */
+  startAux: ReasonCode;
+  /** wait model: last child exit was non-zero (throttle check on next start) */
+  childFailed: boolean;
+  /** wait model: start delayed until this time by the 1 s throttle */
+  throttledUntil?: number;
+  /** contract event that arrived during a transition, applied when it ends */
+  pendingContractEvent?: 'empty' | 'core' | 'signal' | 'hwerr';
+  /** set while a remove is in progress */
+  removing: boolean;
+  /** stored start-method wait status description for svcs -x */
+  lastStartFailure?: { exitCode?: number; signal?: string; coreDumped?: boolean };
+}
+
+export class Graph {
+  readonly vertices = new Map<string, Vertex>();
+  private readonly byService = new Map<string, Set<string>>();
+  /** entity FMRI (instance or service) -> dependent instance FMRIs */
+  private readonly dependentsIdx = new Map<string, Set<string>>();
+  private readonly edgeTargets = new Map<string, string[]>();
+
+  get(fmri: string): Vertex | undefined { return this.vertices.get(fmri); }
+
+  instancesOf(serviceFmri: string): Iterable<string> {
+    return this.byService.get(serviceFmri) ?? [];
+  }
+
+  add(v: Vertex): void {
+    this.vertices.set(v.fmri, v);
+    let s = this.byService.get(v.service);
+    if (!s) this.byService.set(v.service, (s = new Set()));
+    s.add(v.fmri);
+  }
+
+  delete(fmri: string): void {
+    const v = this.vertices.get(fmri);
+    if (!v) return;
+    this.setEdges(v, []);
+    this.vertices.delete(fmri);
+    const s = this.byService.get(v.service);
+    s?.delete(fmri);
+    if (s && s.size === 0) this.byService.delete(v.service);
+  }
+
+  /** Replaces the vertex's groups and the reverse index entries they imply. */
+  setEdges(v: Vertex, groups: DependencyGroup[]): void {
+    for (const t of this.edgeTargets.get(v.fmri) ?? []) this.dependentsIdx.get(t)?.delete(v.fmri);
+    v.groups = groups;
+    const targets = new Set<string>();
+    for (const g of groups) for (const e of g.entities) if (e.kind !== 'file') targets.add(e.fmri);
+    if (v.restarter) targets.add(v.restarter);
+    for (const t of targets) {
+      let s = this.dependentsIdx.get(t);
+      if (!s) this.dependentsIdx.set(t, (s = new Set()));
+      s.add(v.fmri);
+    }
+    this.edgeTargets.set(v.fmri, [...targets]);
+  }
+
+  /** Direct dependents of an instance: vertices naming it or its service. */
+  directDependents(fmri: string): string[] {
+    const out = new Set<string>(this.dependentsIdx.get(fmri) ?? []);
+    for (const d of this.dependentsIdx.get(serviceOf(fmri)) ?? []) out.add(d);
+    return [...out];
+  }
+
+  /** Instances an entity FMRI stands for (itself, or every instance of a service). */
+  expand(entityFmri: string): string[] {
+    if (this.byService.has(entityFmri)) return [...this.byService.get(entityFmri)!];
+    return this.vertices.has(entityFmri) ? [entityFmri] : [];
+  }
+
+  /** Forward edges used for cycles and milestones: non-exclude_all entities + restarter. */
+  forwardTargets(v: Vertex, groups = v.groups): string[] {
+    const out: string[] = [];
+    for (const g of groups) {
+      if (g.grouping === 'exclude_all') continue;
+      for (const e of g.entities) if (e.kind !== 'file') out.push(...this.expand(e.fmri));
+    }
+    if (v.restarter) out.push(...this.expand(v.restarter));
+    return out;
+  }
+
+  /**
+   * Would giving `v` these groups (and restarter) close a cycle? Returns the cycle path
+   * [v, ..., v] or undefined. Cheap when nothing depends on v yet.
+   */
+  findCycle(v: Vertex, groups: DependencyGroup[]): string[] | undefined {
+    const starts = this.forwardTargets(v, groups);
+    if (starts.length === 0) return undefined;
+    if (this.directDependents(v.fmri).length === 0 && !starts.includes(v.fmri)) return undefined;
+    const parent = new Map<string, string>();
+    const queue: string[] = [];
+    for (const s of starts) {
+      if (s === v.fmri) return [v.fmri, v.fmri];
+      if (!parent.has(s)) { parent.set(s, v.fmri); queue.push(s); }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const u = this.vertices.get(queue[i]);
+      if (!u) continue;
+      for (const t of this.forwardTargets(u)) {
+        if (t === v.fmri) {
+          const chain: string[] = [];
+          for (let c: string | undefined = u.fmri; c && c !== v.fmri; c = parent.get(c)) chain.push(c);
+          return [v.fmri, ...chain.reverse(), v.fmri];
+        }
+        if (!parent.has(t)) { parent.set(t, u.fmri); queue.push(t); }
+      }
+    }
+    return undefined;
+  }
+
+  /** All transitive dependents (any grouping), breadth first, excluding the start. */
+  transitiveDependents(fmri: string, through?: (dependent: Vertex) => boolean): string[] {
+    const seen = new Set<string>([fmri]);
+    const queue = [fmri];
+    for (let i = 0; i < queue.length; i++) {
+      for (const d of this.directDependents(queue[i])) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        const dv = this.vertices.get(d);
+        if (dv && (!through || through(dv))) queue.push(d);
+      }
+    }
+    return [...seen].filter((f) => f !== fmri);
+  }
+}
+
+export function newVertex(config: InstanceConfig): Vertex {
+  return {
+    fmri: config.fmri, service: serviceOf(config.fmri), config, groups: [], state: 'uninitialized',
+    nextState: 'none', aux: 'none', enabled: config.enabled, transition: null, queue: [], faultCount: 0,
+    ring: [], contractAlive: false, toOffline: false, startAux: 'dependencies_satisfied',
+    childFailed: false, removing: false,
+  };
+}

@@ -1,0 +1,335 @@
+// The per-instance restarter (smf-spec §2.4-§2.8, §4.7, §4.8, §5): a FIFO of restarter commands,
+// one method at a time, enter-handlers per command, and the method-outcome handling.
+//
+// Invariants:
+// - Commands are only taken from the queue while the instance is not in transition; a command
+//   that arrives meanwhile waits (maintenance requests jump the queue).
+// - Every state change is committed (commitState) before the graph hears of it (host.changed).
+// - The fault counter is only reset by a successful method or a clean wait-child exit.
+
+import type { Graph, RestarterCommand, Transition, Vertex } from './graph.js';
+import {
+  FAULT_THRESHOLD, childFailingTooQuickly, classifyOutcome, contractEventIsFatal, pushStart,
+  restartingTooQuickly, timeoutMs, CHILD_THROTTLE_MS,
+} from './policy.js';
+import {
+  RERR_FAULT, RERR_NONE, RERR_REFRESH, RERR_RESTART, type ContractEventKind, type EngineCommand,
+  type InstanceState, type MethodName, type MethodOutcome, type NextState, type ReasonCode, type RerrClass,
+} from './types.js';
+
+export interface RestarterHost {
+  now(): number;
+  emit(cmd: EngineCommand): void;
+  newTransitionId(): number;
+  /** the graph's view of a committed state change that ended (or skipped) a transition */
+  changed(v: Vertex, prev: InstanceState, rerr: RerrClass): void;
+  /** re-read dependencies after clear; returns the configuration error aux if still broken */
+  recheckConfig(v: Vertex): ReasonCode | undefined;
+  /** may the instance leave uninitialized (delegated restarter online or none)? */
+  mayInitialize(v: Vertex): boolean;
+  removeVertex(v: Vertex): void;
+  degradedExtension: boolean;
+}
+
+export const MAX_QUEUED = 100;
+
+export function isRunning(s: InstanceState): boolean { return s === 'online' || s === 'degraded'; }
+
+export class Restarter {
+  constructor(private readonly host: RestarterHost, private readonly graph: Graph) {}
+
+  enqueue(v: Vertex, cmd: RestarterCommand, front = false): void {
+    if (v.queue.length >= MAX_QUEUED && !front) {
+      this.host.emit({ kind: 'errorLog', fmri: v.fmri, text: `Too many queued events; dropped ${cmd.type}.` });
+      return;
+    }
+    if (front) v.queue.unshift(cmd); else v.queue.push(cmd);
+  }
+
+  /** Runs queued commands until the instance enters a transition or the queue is empty. */
+  process(v: Vertex): void {
+    while (!v.transition && v.queue.length && this.graph.get(v.fmri) === v) this.handle(v, v.queue.shift()!);
+  }
+
+  private commit(v: Vertex, state: InstanceState, next: NextState, aux?: ReasonCode, auxFmri?: string): void {
+    v.state = state;
+    v.nextState = next;
+    if (aux !== undefined) v.aux = aux;
+    this.host.emit({ kind: 'commitState', fmri: v.fmri, state, nextState: next, auxState: aux, auxFmri, at: this.host.now() });
+  }
+
+  /** Commit a settled state and tell the graph. */
+  private settle(v: Vertex, state: InstanceState, aux: ReasonCode | undefined, rerr: RerrClass, auxFmri?: string): void {
+    const prev = v.state;
+    v.transition = null;
+    this.commit(v, state, 'none', aux, auxFmri);
+    this.host.changed(v, prev, rerr);
+  }
+
+  private log(v: Vertex, text: string): void { this.host.emit({ kind: 'log', fmri: v.fmri, text }); }
+
+  private handle(v: Vertex, cmd: RestarterCommand): void {
+    const running = isRunning(v.state);
+    switch (cmd.type) {
+      case 'ENABLE':
+        if ((v.state === 'uninitialized' || v.state === 'disabled') && v.enabled === true && this.host.mayInitialize(v)) {
+          const aux = v.startAux === 'clear_request' ? 'clear_request' : 'enable_request';
+          this.log(v, 'Enabled.');
+          this.settle(v, 'offline', aux, RERR_NONE);
+        }
+        return;
+      case 'DISABLE':
+        if (cmd.admin) v.ring = [];
+        if (running) return this.beginStop(v, 'disabled', 'disable_request', RERR_RESTART, 'Stopping because service disabled.', cmd.admin);
+        if (v.state === 'disabled') return;
+        if (v.state === 'maintenance') {
+          this.abandon(v);
+          this.commit(v, 'uninitialized', 'none', 'disable_request');
+        }
+        this.log(v, 'Disabled.');
+        return this.settle(v, 'disabled', 'disable_request', RERR_NONE);
+      case 'START':
+        if (v.state === 'offline' && v.enabled === true && !v.toOffline && !v.removing) this.attemptStart(v, true);
+        return;
+      case 'STOP':
+        if (!running) return;
+        return this.beginStop(v, v.enabled === true ? 'offline' : 'disabled', cmd.aux, cmd.rerr, stopText(cmd.aux), cmd.reset);
+      case 'RESTART':
+        if (!running) return;
+        v.startAux = 'restart_request';
+        return this.beginStop(v, 'offline', 'restart_request', RERR_RESTART, 'Stopping because of a restart request.', true);
+      case 'REFRESH':
+        if (running) this.beginMethod(v, 'refresh', { id: 0, method: 'refresh', target: v.state, rerr: RERR_REFRESH, running: false });
+        return;
+      case 'MAINT_ON':
+        if (v.state === 'maintenance') return;
+        if (cmd.immediate || !running) {
+          this.abandon(v);
+          return this.settle(v, 'maintenance', cmd.aux, running ? RERR_RESTART : RERR_NONE, cmd.auxFmri);
+        }
+        return this.beginStop(v, 'maintenance', cmd.aux, RERR_RESTART, `Stopping for maintenance due to ${cmd.aux}.`, false, cmd.auxFmri);
+      case 'MAINT_OFF': return this.clear(v);
+      case 'DEGRADED':
+        if (!this.host.degradedExtension) {
+          this.host.emit({ kind: 'errorLog', fmri: v.fmri, text: 'Degraded request unimplemented; ignored.' });
+          return;
+        }
+        if (v.state === 'online') this.settle(v, 'degraded', 'administrative_request', RERR_NONE);
+        return;
+      case 'RESTORE':
+        if (this.host.degradedExtension && v.state === 'degraded') this.settle(v, 'online', 'administrative_request', RERR_NONE);
+        return;
+      case 'REMOVE':
+        if (running) return this.beginStop(v, 'disabled', 'disable_request', RERR_RESTART, 'Stopping because service removed.', true, undefined, true);
+        this.abandon(v);
+        return this.host.removeVertex(v);
+    }
+  }
+
+  private clear(v: Vertex): void {
+    if (v.state === 'degraded' && this.host.degradedExtension) return this.settle(v, 'online', 'clear_request', RERR_NONE);
+    if (v.state !== 'maintenance') return;
+    this.abandon(v);
+    v.ring = [];
+    v.startAux = 'clear_request';
+    this.log(v, 'Leaving maintenance because clear requested.');
+    const broken = this.host.recheckConfig(v);
+    this.commit(v, 'uninitialized', 'none', 'clear_request');
+    if (broken) return this.settle(v, 'maintenance', broken, RERR_NONE);
+    this.host.changed(v, 'maintenance', RERR_NONE);
+    if (v.enabled === true) this.enqueue(v, { type: 'ENABLE' }, true);
+    else if (v.enabled === false) this.enqueue(v, { type: 'DISABLE', admin: false }, true);
+  }
+
+  private abandon(v: Vertex): void {
+    if (!v.contractAlive) return;
+    v.contractAlive = false;
+    this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
+  }
+
+  /** One start attempt (first or retry): throttle / rate limit, then the method. */
+  private attemptStart(v: Vertex, first: boolean): void {
+    const now = this.host.now();
+    const model = v.config.startd.duration;
+    if (model === 'child') {
+      if (v.throttledUntil !== undefined && now < v.throttledUntil) return;
+      if (v.throttledUntil === undefined && v.childFailed && childFailingTooQuickly(pushStart(v.ring, now))) {
+        v.throttledUntil = now + CHILD_THROTTLE_MS;
+        this.log(v, 'Failing too quickly, throttling.');
+        this.host.emit({ kind: 'setTimer', fmri: v.fmri, id: 'throttle', atMs: v.throttledUntil });
+        return;
+      }
+      v.throttledUntil = undefined;
+      v.childFailed = false;
+      v.ring = pushStart(v.ring, now);
+    } else {
+      v.ring = pushStart(v.ring, now);
+      if (restartingTooQuickly(v.ring, v.config.startd)) {
+        this.log(v, 'Restarting too quickly, changing state to maintenance.');
+        return this.settle(v, 'maintenance', 'restarting_too_quickly', RERR_FAULT);
+      }
+    }
+    if (first) {
+      this.beginMethod(v, 'start', { id: 0, method: 'start', target: 'online', aux: v.startAux, rerr: RERR_NONE, running: false });
+    } else {
+      this.runMethod(v, v.transition!);
+    }
+  }
+
+  private beginStop(
+    v: Vertex, target: InstanceState, aux: ReasonCode, rerr: RerrClass, text: string, resetRing: boolean,
+    auxFmri?: string, thenRemove?: boolean,
+  ): void {
+    this.log(v, text);
+    this.beginMethod(v, 'stop', { id: 0, method: 'stop', target, aux, rerr, running: false, resetRing, auxFmri, thenRemove });
+  }
+
+  /** Enter a transition: commit (state, target) and run (or skip) the method. */
+  private beginMethod(v: Vertex, method: MethodName, t: Transition): void {
+    const spec = v.config.methods[method];
+    const model = v.config.startd.duration;
+    const skip = !spec || spec.exec === ':true' ||
+      (method === 'stop' && model !== 'transient' && !v.contractAlive);
+    v.transition = t;
+    this.commit(v, v.state, t.target);
+    if (skip) {
+      if (!spec) {
+        this.log(v, method === 'refresh' ? 'Method "refresh" is not present.  Treating as :true.'
+          : `Method "${method}" is not present.`);
+      }
+      return this.completed(v, { exitCode: 0, timedOut: false });
+    }
+    this.runMethod(v, t);
+  }
+
+  private runMethod(v: Vertex, t: Transition): void {
+    const spec = v.config.methods[t.method]!;
+    t.id = this.host.newTransitionId();
+    t.running = true;
+    const model = v.config.startd.duration;
+    this.log(v, `Executing ${t.method} method ("${spec.exec}").`);
+    this.host.emit({
+      kind: 'runMethod', fmri: v.fmri, method: t.method, transitionId: t.id, model, exec: spec.exec,
+      timeoutMs: model === 'child' && t.method === 'start' ? null : timeoutMs(spec),
+      waitForEmpty: t.method === 'stop' && model !== 'transient' && v.contractAlive,
+    });
+  }
+
+  /** methodCompleted from the runner (already matched against the transition id). */
+  methodCompleted(v: Vertex, transitionId: number, o: MethodOutcome): void {
+    if (!v.transition || v.transition.id !== transitionId || !v.transition.running) return;
+    const m = v.transition.method;
+    if (o.timedOut) this.log(v, `Method or service exit timed out.  Killing contract${o.contractId !== undefined ? ` ${o.contractId}` : ''}.`);
+    else if (o.spawnError) this.log(v, o.spawnError === 'missing' ? `Missing ${m} method.` : `Method "${m}" could not be run (configuration error).`);
+    else if (o.signal !== undefined) this.log(v, `Method "${m}" failed due to signal ${o.signal.replace(/^SIG/, '')}.`);
+    else this.log(v, `Method "${m}" exited with status ${o.exitCode ?? -1}.`);
+    this.completed(v, o);
+  }
+
+  private completed(v: Vertex, o: MethodOutcome): void {
+    const t = v.transition!;
+    const cls = classifyOutcome(t.method, o, v.config.startd);
+    const model = v.config.startd.duration;
+    if (t.method === 'start' && cls.kind !== 'success') {
+      v.lastStartFailure = { exitCode: o.exitCode, signal: o.signal, coreDumped: o.coreDumped };
+      if (model !== 'transient' && t.running) this.host.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGKILL' });
+      v.contractAlive = false;
+    }
+    switch (cls.kind) {
+      case 'success': return this.succeeded(v, t, o, cls.abandonContract);
+      case 'tempDisable':
+        v.enabled = false;
+        this.host.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: false });
+        return this.settle(v, 'disabled', 'disable_request', RERR_NONE);
+      case 'maintenance': return this.failed(v, t, 'method_failed');
+      case 'retry':
+        v.faultCount++;
+        if (v.faultCount >= FAULT_THRESHOLD) return this.failed(v, t, 'fault_threshold_reached');
+        if (t.method === 'start') return this.attemptStart(v, false);
+        return this.runMethod(v, t);
+    }
+  }
+
+  private failed(v: Vertex, t: Transition, aux: ReasonCode): void {
+    const prev = v.state;
+    if (t.method === 'stop') this.abandon(v);
+    // refresh failure: the daemon keeps running and stays associated (contractAlive kept)
+    this.settle(v, 'maintenance', aux, isRunning(prev) ? RERR_FAULT : RERR_NONE);
+  }
+
+  private succeeded(v: Vertex, t: Transition, o: MethodOutcome, abandonContract: boolean): void {
+    v.faultCount = 0;
+    const model = v.config.startd.duration;
+    if (t.method === 'start') {
+      v.lastStartFailure = undefined;
+      if (model === 'transient' || abandonContract) {
+        if (t.running) this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
+        v.contractAlive = false;
+      } else {
+        v.contractAlive = t.running;
+      }
+      v.startAux = 'dependencies_satisfied';
+      const pending = o.contractEmpty && v.contractAlive ? 'empty' : v.pendingContractEvent;
+      v.pendingContractEvent = undefined;
+      this.settle(v, 'online', t.aux, RERR_NONE);
+      if (pending) this.contractEvent(v, pending);
+      return;
+    }
+    if (t.method === 'refresh') {
+      const pending = v.pendingContractEvent;
+      v.pendingContractEvent = undefined;
+      this.settle(v, t.target, undefined, RERR_REFRESH);
+      if (pending) this.contractEvent(v, pending);
+      return;
+    }
+    v.contractAlive = false;
+    v.pendingContractEvent = undefined;
+    if (t.resetRing) v.ring = [];
+    this.settle(v, t.target, t.aux, t.rerr, t.auxFmri);
+    if (t.thenRemove) this.host.removeVertex(v);
+  }
+
+  /** A contract event for a contract-model instance (§5.1, §2.7). */
+  contractEvent(v: Vertex, kind: ContractEventKind): void {
+    if (v.config.startd.duration !== 'contract') return;
+    if (v.transition) {
+      if (v.transition.method !== 'stop') v.pendingContractEvent = kind;
+      return;
+    }
+    if (!isRunning(v.state) || !v.contractAlive) return;
+    if (!contractEventIsFatal(kind, v.config.startd)) return;
+    const aux: ReasonCode = kind === 'empty' ? 'ct_ev_exit' : kind === 'core' ? 'ct_ev_core' : kind === 'signal' ? 'ct_ev_signal' : 'ct_ev_hwerr';
+    if (kind === 'empty') v.contractAlive = false;
+    this.enqueue(v, { type: 'STOP', rerr: kind === 'empty' ? RERR_RESTART : RERR_FAULT, reset: false, aux }, true);
+  }
+
+  /** The wait-model child exited (§5.3). */
+  childExited(v: Vertex, exitCode: number | undefined, signal: string | undefined): void {
+    if (v.config.startd.duration !== 'child' || v.transition || !isRunning(v.state) || !v.contractAlive) return;
+    v.contractAlive = false;
+    this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
+    if (exitCode === 96) {
+      this.log(v, 'Method "start" exited with status 96.');
+      return this.settle(v, 'maintenance', 'method_failed', RERR_FAULT);
+    }
+    if (exitCode === 0) v.ring = [];
+    else if (exitCode !== undefined && signal === undefined) { v.faultCount++; v.childFailed = true; }
+    this.enqueue(v, { type: 'STOP', rerr: RERR_RESTART, reset: false, aux: 'ct_ev_exit' }, true);
+  }
+
+  throttleExpired(v: Vertex): void {
+    if (v.throttledUntil === undefined) return;
+    v.throttledUntil = 0;
+    this.enqueue(v, { type: 'START' });
+  }
+}
+
+function stopText(aux: ReasonCode): string {
+  switch (aux) {
+    case 'ct_ev_exit': return 'Stopping because all processes in service exited.';
+    case 'ct_ev_core': return 'Stopping because process dumped core.';
+    case 'ct_ev_signal': return 'Stopping because process received fatal signal from outside the service.';
+    case 'ct_ev_hwerr': return 'Stopping because of a hardware error.';
+    default: return 'Stopping because dependency activity requires stop.';
+  }
+}
