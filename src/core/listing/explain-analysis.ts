@@ -42,6 +42,9 @@ export interface Analysis {
   path(from: string, to: string): string[];
   /** root causes to list when svcs -x has no operands, most impact first */
   rootCauses(): string[];
+  /** "potential" satisfiability (svcadm enable -s exit 4): false when no dependency group can
+   *  ever be satisfied without administrator action */
+  canComeUp(fmri: string): boolean;
 }
 
 export function analyse(input: ExplainInput): Analysis {
@@ -241,5 +244,6 @@ export function analyse(input: ExplainInput): Analysis {
   const rootCauses = (): string[] => input.rows.filter(isListedRoot).map((r) => r.fmri)
     .sort((a, b) => impacted(b).length - impacted(a).length || (a < b ? -1 : a > b ? 1 : 0));
 
-  return { row: (f) => byFmri.get(f), reason, causes: (f) => causes(f), impacted, path, rootCauses };
+  return { row: (f) => byFmri.get(f), reason, causes: (f) => causes(f), impacted, path, rootCauses,
+    canComeUp: (f) => byFmri.has(f) && canComeUp(f) };
 }

@@ -1,0 +1,88 @@
+// svcadm -s (smf-spec §2.9): after the request, wait until every instance is online/degraded
+// (enable) or disabled (disable), by polling the restarter pg in the repository. Early exits:
+// maintenance or enabled flipped by someone else -> 3; enable whose dependencies can never be
+// satisfied ("potential" analysis of core/listing) -> 4 (3 wins over 4). It never hangs silently:
+// a start method that keeps running (e.g. timeout 0) is waited for, with progress on a terminal;
+// a daemon that goes away ends the wait with a clear message (enable: 1; disable: 4, "restarter
+// unavailable").
+import { analyse } from '../../core/listing/explain-analysis.js';
+import { effectiveEnabled, type InstanceRow } from '../../core/listing/row.js';
+import { isRunningState } from '../../core/listing/states.js';
+import type { Repository } from '../../repository/repository.js';
+import { fileState } from '../svcs/files.js';
+import { readRow } from '../svcs/source.js';
+
+export interface WaitOptions {
+  root: string;
+  enable: boolean;
+  pollMs?: number;
+  /** daemon liveness probe */
+  daemonAlive(): Promise<boolean>;
+  warn(msg: string): void;
+}
+
+type Verdict = 'done' | 'waiting' | 3 | 4;
+
+function verdict(row: InstanceRow, enable: boolean, canComeUp: () => boolean): Verdict {
+  const settled = row.nextState === undefined || row.nextState === 'none';
+  if (effectiveEnabled(row) !== enable) return 3;
+  if (enable) {
+    if (row.state === 'maintenance' && settled) return 3;
+    if (isRunningState(row.state) && settled) return 'done';
+    if (row.state === 'offline' && settled && !canComeUp()) return 4;
+    return 'waiting';
+  }
+  if (row.state === 'disabled' && settled) return 'done';
+  if (row.state === 'maintenance' && settled) return 3;
+  return 'waiting';
+}
+
+export async function waitForStates(repo: Repository, fmris: string[], o: WaitOptions): Promise<number> {
+  const pending = new Set(fmris);
+  let code = 0;
+  const pollMs = o.pollMs ?? 200;
+  let lastProbe = Date.now();
+  let lastProgress = Date.now();
+  for (;;) {
+    let analysis: ReturnType<typeof analyse> | undefined;
+    const canComeUp = (f: string) => {
+      analysis ??= analyse({ rows: repo.listInstances().map((i) => readRow(repo, i, { dependencies: true })), fileState, masterRunning: true });
+      return analysis.canComeUp(f);
+    };
+    for (const f of [...pending]) {
+      const row = readRow(repo, f, { dependencies: false });
+      const v = verdict(row, o.enable, () => canComeUp(f));
+      if (v === 'waiting') continue;
+      pending.delete(f);
+      if (v === 3) {
+        if (effectiveEnabled(row) !== o.enable) o.warn(`Instance "${f}" has been ${o.enable ? 'disabled' : 'enabled'} by another entity.`);
+        else o.warn(`Instance "${f}" is in maintenance state.`);
+        code = 3;
+      } else if (v === 4) {
+        o.warn(`Instance "${f}" has unsatisfied dependencies.`);
+        if (code === 0) code = 4;
+      }
+    }
+    if (pending.size === 0) return code;
+    if (Date.now() - lastProbe > 2000) {
+      lastProbe = Date.now();
+      if (!(await o.daemonAlive())) {
+        for (const f of pending) {
+          o.warn(o.enable
+            ? `svc.startd is not running; gave up waiting for "${f}" to come online (start the daemon, then check with svcs -x).`
+            : `Instance "${f}": its restarter (svc.startd) is unavailable; it will be disabled when the daemon starts.`);
+        }
+        return code === 3 ? 3 : o.enable ? 1 : 4;
+      }
+    }
+    if (process.stderr.isTTY && Date.now() - lastProgress > 10_000) {
+      lastProgress = Date.now();
+      for (const f of pending) {
+        const row = readRow(repo, f, { dependencies: false });
+        const doing = row.nextState && row.nextState !== 'none' ? `${row.state} -> ${row.nextState} (method running)` : row.state;
+        o.warn(`still waiting for ${f}: ${doing}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

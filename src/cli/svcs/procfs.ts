@@ -1,0 +1,81 @@
+// Processes of an instance for svcs -p / -l, read from /proc in the svcs process (the daemon's
+// ContractManager lives in another process): members of the instance's cgroup (directory named
+// after the FMRI, see adapters/process/cgroup-path.ts) or of the process group recorded as
+// restarter/contract. One scan of /proc serves every instance of a listing.
+import fs from 'node:fs';
+import { cgroupNameForFmri } from '../../adapters/process/cgroup-path.js';
+import type { ProcessInfo } from '../../core/listing/processes.js';
+
+interface ProcEntry { pid: number; pgid: number; cgroup: string; comm: string; startTicks: number }
+
+let bootMs: number | undefined;
+function bootTimeMs(): number {
+  if (bootMs === undefined) {
+    const m = /^btime (\d+)/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+    bootMs = m ? Number(m[1]) * 1000 : 0;
+  }
+  return bootMs;
+}
+const TICKS = 100; // USER_HZ on Linux
+
+function readEntry(pid: number): ProcEntry | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const f = stat.slice(close + 2).split(' ');
+    const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::')) ?? '';
+    return { pid, pgid: Number(f[2]), comm, startTicks: Number(f[19]), cgroup: cg.slice(3) };
+  } catch {
+    return undefined;
+  }
+}
+
+export class ProcessTable {
+  private entries: ProcEntry[] | undefined;
+
+  private all(): ProcEntry[] {
+    if (!this.entries) {
+      this.entries = [];
+      for (const name of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(name)) continue;
+        const e = readEntry(Number(name));
+        if (e) this.entries.push(e);
+      }
+    }
+    return this.entries;
+  }
+
+  private cgroupMembers(fmri: string): ProcEntry[] {
+    const name = cgroupNameForFmri(fmri);
+    return this.all().filter((e) => {
+      const leaf = e.cgroup.split('/').filter(Boolean);
+      return leaf.some((c) => c === name || c.startsWith(`${name}~`));
+    });
+  }
+
+  /** Processes of the instance's primary contract: its cgroup, else the recorded process group. */
+  members(fmri: string, contracts: readonly number[]): ProcessInfo[] {
+    let found = this.cgroupMembers(fmri);
+    if (found.length === 0 && contracts.length) found = this.all().filter((e) => contracts.includes(e.pgid));
+    return found.sort((a, b) => a.pid - b.pid).map((e) => ({
+      pid: e.pid, comm: e.comm, startMs: bootTimeMs() + (e.startTicks * 1000) / TICKS, args: readArgs(e.pid),
+    }));
+  }
+
+  /** `cgroup v2 DIR` or `process group N` for svcs -l ([ext] contract_kind line). */
+  contractKind(fmri: string, contracts: readonly number[]): string | undefined {
+    if (!contracts.length) return undefined;
+    const cg = this.cgroupMembers(fmri)[0];
+    if (cg) return `cgroup v2 ${cg.cgroup}`;
+    return `process group ${contracts[0]}`;
+  }
+}
+
+function readArgs(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return undefined;
+  }
+}
