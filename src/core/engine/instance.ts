@@ -153,7 +153,7 @@ export class Restarter {
     const model = v.config.startd.duration;
     if (model === 'child') {
       if (v.throttledUntil !== undefined && now < v.throttledUntil) return;
-      if (v.throttledUntil === undefined && v.childFailed && childFailingTooQuickly(pushStart(v.ring, now))) {
+      if (v.throttledUntil === undefined && v.childFailed && childFailingTooQuickly(v.ring)) {
         v.throttledUntil = now + CHILD_THROTTLE_MS;
         this.log(v, 'Failing too quickly, throttling.');
         this.host.emit({ kind: 'setTimer', fmri: v.fmri, id: 'throttle', atMs: v.throttledUntil });
