@@ -156,6 +156,8 @@ export class ProcessMethodRunner implements MethodRunner {
     if (empty) return { ...o, durationMs: Date.now() - t0 };
     this.log(req.logPath, `Method or service exit timed out. Killing contract ${this.opts.contracts.contractId(req.fmri) ?? '?'}.`);
     this.opts.contracts.kill(req.fmri, 9);
+    // SIGKILL cannot be ignored: let the group drain so the emptiness is ours, not a late event.
+    await this.opts.contracts.waitEmpty(req.fmri, Date.now() + 2000);
     return { ...o, timedOut: true, durationMs: Date.now() - t0 };
   }
 
