@@ -1,0 +1,181 @@
+// The svccfg verbs that read or write bundle files (smf-spec §7.3, §8, §9): import, apply,
+// validate, inventory, export, archive, extract. They run inside the pure session (errors via
+// fail(), so `-f script` locations apply) and reach the repository through ctx.repo().
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServiceBundle } from '../../core/manifest/bundle.js';
+import { writeBundle } from '../../core/manifest/write.js';
+import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '../../core/svccfg/session.js';
+import { entityFmri } from '../../core/svccfg/store.js';
+import { checkAgainstTemplates } from '../../core/svccfg/template-check.js';
+import type { Repository } from '../../repository/repository.js';
+import { loadAndLower, toLoweredBundle, writeFileAtomic } from './bundle-io.js';
+import { archiveBundle, exportBundle, extractBundle } from './export.js';
+
+export interface IoContext { root: string; repo: () => Repository }
+
+/** Splits `... > FILE` (or `>FILE`) off the end of a command's words. */
+export function splitRedirect(words: string[]): { args: string[]; out?: string } | undefined {
+  const at = words.findIndex((w) => w.startsWith('>'));
+  if (at < 0) return { args: words };
+  const glued = words[at]!.slice(1);
+  const rest = words.slice(at + 1);
+  if (glued ? rest.length : rest.length !== 1) return undefined;
+  return { args: words.slice(0, at), out: glued || rest[0]! };
+}
+
+function emit(s: Session, verb: string, text: string, out: string | undefined): number {
+  if (out === undefined) { s.io.out(text); return 0; }
+  const r = writeFileAtomic(out, text);
+  return r.ok ? 0 : fail(s, `${verb}: ${r.error}`);
+}
+
+function writeOut(s: Session, verb: string, bundle: ServiceBundle, out: string | undefined): number {
+  const w = writeBundle(bundle);
+  if (!w.ok) return fail(s, `${verb}: ${w.error}`);
+  return emit(s, verb, w.text, out);
+}
+
+function reportLoadErrors(s: Session, errors: string[]): number {
+  for (const e of errors) fail(s, e);
+  return 1;
+}
+
+export function ioVerbs(ctx: IoContext): Verb[] {
+  const importVerb: Verb = {
+    name: 'import', usage: 'import [-V] file', summary: 'import a service manifest (then refresh the imported instances)',
+    async run(args, s) {
+      const w = wordsOf(args);
+      const f = w && takeFlags(w, 'V');
+      if (!f || !f.ok || f.rest.length !== 1) return usage(s, importVerb);
+      const file = f.rest[0]!;
+      const l = loadAndLower(file);
+      if (!l.ok) return reportLoadErrors(s, l.errors);
+      for (const m of l.warnings) warn(s, m);
+      if (l.lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
+      const r = ctx.repo().importBundle(toLoweredBundle(l.lowered), { manifestPath: path.resolve(file) });
+      if (!r.ok) return fail(s, `import: ${file}: ${r.message}`);
+      for (const m of r.value.warnings) warn(s, `import: ${m}`);
+      if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: import: created ${c}\n`);
+      if (f.flags.has('V')) {
+        const bad = validateEntities(s, r.value.notify);
+        if (bad) return 1;
+      }
+      await s.notify(r.value.notify);
+      return 0;
+    },
+  };
+
+  const apply: Verb = {
+    name: 'apply', usage: 'apply [-n] file', summary: 'apply a profile to existing services and instances (then refresh)',
+    async run(args, s) {
+      const w = wordsOf(args);
+      const f = w && takeFlags(w, 'n');
+      if (!f || !f.ok || f.rest.length !== 1) return usage(s, apply);
+      const file = f.rest[0]!;
+      const l = loadAndLower(file);
+      if (!l.ok) return reportLoadErrors(s, l.errors);
+      for (const m of l.warnings) warn(s, m);
+      if (l.lowered.bundleType !== 'profile') return fail(s, `apply: ${file} is a ${l.lowered.bundleType}, not a profile; import it with "svccfg import ${file}".`);
+      const withTemplate = l.lowered.services.filter((sv) => [sv, ...sv.instances].some((e) => e.pgs.some((pg) => pg.type.startsWith('template'))));
+      if (withTemplate.length) return fail(s, `apply: ${file}: templates are not allowed in profiles (svc:/${withTemplate[0]!.name}); move them to the manifest.`);
+      if (f.flags.has('n')) return 0;
+      const r = ctx.repo().applyProfile(toLoweredBundle(l.lowered));
+      if (!r.ok) return fail(s, `apply: ${file}: ${r.message}`);
+      for (const m of r.value.warnings) warn(s, `apply: ${m}`);
+      if (s.verbose) for (const m of r.value.ignored) warn(s, `apply: ${m} does not exist; ignored`);
+      await s.notify(r.value.notify);
+      return 0;
+    },
+  };
+
+  function validateEntities(s: Session, fmris: string[]): number {
+    let status = 0;
+    for (const fmri of fmris) {
+      const e = s.resolve(fmri);
+      if (!e.ok) { status = fail(s, e.error); continue; }
+      for (const p of checkAgainstTemplates(s.store, e.entity)) status = fail(s, `${entityFmri(e.entity)}: ${p}`);
+    }
+    return status;
+  }
+
+  const validate: Verb = {
+    name: 'validate', usage: 'validate [file | fmri]', summary: 'check a bundle file, or an entity against its template',
+    run(args, s) {
+      const w = wordsOf(args);
+      if (!w || w.length > 1) return usage(s, validate);
+      const arg = w[0];
+      if (arg !== undefined && (fs.existsSync(arg) || arg.endsWith('.xml'))) {
+        const l = loadAndLower(arg);
+        if (!l.ok) return reportLoadErrors(s, l.errors);
+        for (const m of l.warnings) warn(s, m);
+        return 0;
+      }
+      if (arg === undefined) {
+        if (!s.selection) return fail(s, 'validate: name a file or an FMRI, or select an entity first.');
+        return validateEntities(s, [entityFmri(s.selection)]);
+      }
+      return validateEntities(s, [arg]);
+    },
+  };
+
+  const inventory: Verb = {
+    name: 'inventory', usage: 'inventory file', summary: 'list the services and instances a bundle delivers',
+    run(args, s) {
+      const w = wordsOf(args);
+      if (!w || w.length !== 1) return usage(s, inventory);
+      const l = loadAndLower(w[0]!);
+      if (!l.ok) return reportLoadErrors(s, l.errors);
+      const lines = l.lowered.services.flatMap((sv) => [`svc:/${sv.name}`, ...sv.instances.map((i) => `svc:/${sv.name}:${i.name}`)]);
+      s.io.out(lines.map((x) => x + '\n').join(''));
+      return 0;
+    },
+  };
+
+  const exportVerb: Verb = {
+    name: 'export', usage: 'export [-a] {service | fmri} [> file]', summary: 'print a service as a manifest (-a: with read-protected values)',
+    run(args, s) {
+      const w = wordsOf(args);
+      const red = w && splitRedirect(w);
+      const f = red && takeFlags(red.args, 'a');
+      if (!red || !f || !f.ok || f.rest.length !== 1) return usage(s, exportVerb);
+      const operand = f.rest[0]!;
+      const r = s.resolve(operand);
+      if (!r.ok) return fail(s, `export: ${r.error}`);
+      if (r.entity.instance !== undefined) {
+        if (r.how !== 'exact') return fail(s, `export: '${operand}' is an abbreviation of the instance ${entityFmri(r.entity)}; export needs a service: svccfg export ${r.entity.service}`);
+        warn(s, `export: ${entityFmri(r.entity)} is an instance; exporting its service svc:/${r.entity.service}.`);
+      }
+      const b = exportBundle(ctx.repo(), r.entity.service, f.flags.has('a'));
+      if (!b.ok) return fail(s, `export: ${b.error}`);
+      for (const m of b.notes) warn(s, `export: ${m}`);
+      return writeOut(s, 'export', b.bundle, red.out);
+    },
+  };
+
+  const archive: Verb = {
+    name: 'archive', usage: 'archive [-a] [> file]', summary: 'print every service as one archive bundle',
+    run(args, s) {
+      const w = wordsOf(args);
+      const red = w && splitRedirect(w);
+      const f = red && takeFlags(red.args, 'a');
+      if (!red || !f || !f.ok || f.rest.length) return usage(s, archive);
+      const b = archiveBundle(ctx.repo(), f.flags.has('a'));
+      if (!b.ok) return fail(s, `archive: ${b.error}`);
+      for (const m of b.notes) warn(s, `archive: ${m}`);
+      return writeOut(s, 'archive', b.bundle, red.out);
+    },
+  };
+
+  const extract: Verb = {
+    name: 'extract', usage: 'extract [> file]', summary: 'print a profile with the enabled state of every instance',
+    run(args, s) {
+      const w = wordsOf(args);
+      const red = w && splitRedirect(w);
+      if (!red || red.args.length) return usage(s, extract);
+      return writeOut(s, 'extract', extractBundle(ctx.repo()), red.out);
+    },
+  };
+
+  return [importVerb, apply, validate, inventory, exportVerb, archive, extract];
+}

@@ -1,0 +1,146 @@
+// svccfg entry: option parsing, the session (repository opened on first use), and the three
+// input modes: a subcommand on the command line (its words joined and re-read by the svccfg
+// lexer, as illumos does, so `'"a b"'` quoting works the same), `-f FILE` (errors carry
+// FILE:LINE), and stdin (interactive with a prompt on a tty, else a script).
+import fs from 'node:fs';
+import { notifyRestarter } from '../common/notify.js';
+import { repositoryPath, takeRootOption } from '../common/root.js';
+import { tokenize, type Command } from '../../core/svccfg/lexer.js';
+import { resolveEntity } from '../../core/svccfg/resolve.js';
+import { fail, prompt, runCommands, type Io, type Session } from '../../core/svccfg/session.js';
+import { verbTable } from '../../core/svccfg/verbs.js';
+import { canonicalValue } from '../../core/values.js';
+import { Repository } from '../../repository/repository.js';
+import { ioVerbs } from './io-verbs.js';
+import { RepositoryConfigStore } from './repo-store.js';
+
+const USAGE = 'Usage: svccfg [-v] [--root DIR] [-s FMRI] [-f file | subcommand [args ...]]\n';
+
+export interface MainOptions { io?: Io; stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }
+
+class RepositoryOpenError extends Error {}
+
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+  const io: Io = opts.io ?? { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+  let root: string;
+  let rest: string[];
+  try {
+    ({ root, rest } = takeRootOption(argv));
+  } catch (e) {
+    io.err(`svccfg: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let verbose = false;
+  let select: string | undefined;
+  let file: string | undefined;
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') { i++; break; }
+    if (a === '-h' || a === '--help' || a === '-?') { io.out(USAGE); return 0; }
+    if (a === '-v') verbose = true;
+    else if (a === '-s' || a === '-f') {
+      const v = rest[++i];
+      if (v === undefined) { io.err(`svccfg: option ${a} needs an argument\n${USAGE}`); return 2; }
+      if (a === '-s') select = v; else file = v;
+    } else if (a.startsWith('-') && a.length > 1) { io.err(`svccfg: unknown option ${a}\n${USAGE}`); return 2; } else break;
+  }
+  const args = rest.slice(i);
+  if (file !== undefined && args.length) { io.err(`svccfg: -f and a subcommand exclude each other\n${USAGE}`); return 2; }
+
+  let repo: Repository | undefined;
+  const openRepo = (): Repository => {
+    if (!repo) {
+      const r = Repository.open(repositoryPath(root));
+      if (!r.ok) throw new RepositoryOpenError(r.message);
+      repo = r.value;
+    }
+    return repo;
+  };
+  const store = new RepositoryConfigStore(openRepo);
+  const s: Session = {
+    store,
+    values: (type, raw) => canonicalValue(type, raw),
+    resolve: (operand) => resolveEntity(operand, store),
+    notify: async (fmris) => { if (fmris.length) await notifyRestarter(root, fmris); },
+    io,
+    verbs: new Map(),
+    selection: null,
+    snapshot: null,
+    verbose,
+    line: 0,
+    done: false,
+  };
+  s.verbs = verbTable(ioVerbs({ root, repo: openRepo }));
+  try {
+    if (select !== undefined) {
+      const status = await runCommands(s, [{ line: 0, tokens: [{ kind: 'word', text: 'select', quoted: false, line: 0 }, { kind: 'word', text: select, quoted: false, line: 0 }] }]);
+      if (status) return status;
+    }
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        return fail(s, `cannot read command file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      s.file = file;
+      return await runText(s, text);
+    }
+    if (args.length) return await runText(s, args.join(' '));
+    const stdin = opts.stdin ?? process.stdin;
+    if (stdin.isTTY) return await interactive(s, stdin);
+    return await runText(s, await readAll(stdin));
+  } catch (e) {
+    if (e instanceof RepositoryOpenError) return fail(s, e.message);
+    throw e;
+  } finally {
+    repo?.close();
+  }
+}
+
+async function runText(s: Session, text: string): Promise<number> {
+  const lexed = tokenize(text);
+  if (!lexed.ok) {
+    s.line = lexed.line;
+    return fail(s, `Syntax error: ${lexed.message}.`, 2);
+  }
+  return runCommands(s, lexed.commands);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function interactive(s: Session, stdin: NodeJS.ReadableStream): Promise<number> {
+  const readline = await import('node:readline');
+  const rl = readline.createInterface({ input: stdin, output: process.stdout, terminal: true });
+  let status = 0;
+  let pending = '';
+  let lineNo = 0;
+  rl.setPrompt(prompt(s));
+  rl.prompt();
+  for await (const line of rl) {
+    lineNo++;
+    const text = pending ? pending + '\n' + line : line;
+    const lexed = tokenize(text, lineNo);
+    if (!lexed.ok && lexed.incomplete) { pending = text; rl.setPrompt('> '); rl.prompt(); continue; }
+    pending = '';
+    let cmds: Command[] = [];
+    if (!lexed.ok) status = Math.max(status, fail(s, `Syntax error: ${lexed.message}.`, 2));
+    else cmds = lexed.commands;
+    try {
+      status = Math.max(status, await runCommands(s, cmds));
+    } catch (e) {
+      if (!(e instanceof RepositoryOpenError)) throw e;
+      status = Math.max(status, fail(s, e.message));
+    }
+    if (s.done) break;
+    rl.setPrompt(prompt(s));
+    rl.prompt();
+  }
+  rl.close();
+  return status;
+}

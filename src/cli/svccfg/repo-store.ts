@@ -1,0 +1,61 @@
+// Adapter: svccfg's ConfigStore port (core/svccfg/store.ts) over the SQLite Repository.
+// Reads are "current-direct" as root sees them (svccfg listprop shows directly attached
+// properties; we are the administrator), writes go through the Repository's transactions.
+import type { Property, PropertyGroup } from '../../core/model.js';
+import { entityOfCanonical } from '../../core/svccfg/resolve.js';
+import { entityFmri, OK, type ConfigStore, type Entity, type StoreResult } from '../../core/svccfg/store.js';
+import type { Repository } from '../../repository/repository.js';
+import { ROOT_VIEWER, snapshotView, type PgView, type RepoResult } from '../../repository/types.js';
+
+const result = (r: RepoResult<unknown>): StoreResult => (r.ok ? OK : { ok: false, error: r.message });
+
+function plainPgs(pgs: PgView[]): PropertyGroup[] {
+  return pgs.map((pg) => ({
+    name: pg.name, type: pg.type, flags: pg.flags,
+    properties: pg.properties.map((p): Property => ({ name: p.name, type: p.type, values: p.values })),
+  }));
+}
+
+export class RepositoryConfigStore implements ConfigStore {
+  /** `open` is called on first use (svccfg help/validate FILE never open the repository). */
+  constructor(private readonly open: () => Repository) {}
+  get repo(): Repository { return this.open(); }
+
+  listServices(): string[] { return this.repo.listServices(); }
+  listInstances(service: string): string[] | undefined {
+    if (!this.repo.listServices().includes(service)) return undefined;
+    return this.repo.listInstances(service).map((f) => entityOfCanonical(f).instance!);
+  }
+  exists(e: Entity): boolean { return this.repo.entityKind(entityFmri(e)) !== undefined; }
+  pgs(e: Entity): PropertyGroup[] | undefined {
+    const r = this.repo.listPgs(entityFmri(e), { viewer: ROOT_VIEWER });
+    return r.ok ? plainPgs(r.value) : undefined;
+  }
+  addService(name: string): StoreResult { return result(this.repo.addService(`svc:/${name}`)); }
+  addInstance(service: string, name: string): StoreResult { return result(this.repo.addInstance(`svc:/${service}:${name}`)); }
+  deleteEntity(e: Entity): { ok: true; touched: Entity[] } | { ok: false; error: string } {
+    const r = this.repo.deleteEntity(entityFmri(e));
+    if (!r.ok) return { ok: false, error: r.message };
+    const touched = r.value.removedDependencies.map((d) => entityOfCanonical(d.slice(0, d.indexOf('/:properties/'))));
+    return { ok: true, touched };
+  }
+  addPg(e: Entity, name: string, type: string, flags: number): StoreResult { return result(this.repo.addPg(entityFmri(e), name, type, flags)); }
+  deletePg(e: Entity, name: string): StoreResult { return result(this.repo.deletePg(entityFmri(e), name)); }
+  setProperty(e: Entity, pg: string, prop: Property): StoreResult {
+    return result(this.repo.setProperty(entityFmri(e), pg, prop.name, prop.type, prop.values));
+  }
+  deleteProperty(e: Entity, pg: string, name: string): StoreResult { return result(this.repo.deleteProperty(entityFmri(e), pg, name)); }
+  listSnapshots(e: Entity): string[] {
+    const r = this.repo.listSnapshots(entityFmri(e));
+    return r.ok ? r.value.map((s) => s.name) : [];
+  }
+  snapshotPgs(e: Entity, name: string): PropertyGroup[] | undefined {
+    // The composed snapshot view; svccfg shows the instance level of the snapshot, which for
+    // listing purposes we approximate by the pgs the instance level names (composition adds
+    // service-level properties of same-named pgs).
+    const r = this.repo.listPgs(entityFmri(e), { view: snapshotView(name), viewer: ROOT_VIEWER });
+    return r.ok ? plainPgs(r.value) : undefined;
+  }
+  revert(e: Entity, name: string): StoreResult { return result(this.repo.revert(entityFmri(e), name)); }
+  refresh(e: Entity): StoreResult { return result(this.repo.refresh(entityFmri(e))); }
+}

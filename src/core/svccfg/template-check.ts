@@ -1,0 +1,59 @@
+// Entity validation against its template (svccfg validate FMRI, import -V): the pg_pattern /
+// prop_pattern pgs (types template_pg_pattern / template_prop_pattern, see describe.ts) say
+// which pgs and properties are required and which types they must have. Checked on the
+// composed current view (instance pgs over service pgs). Pure; returns problem texts.
+import { findPg, findProp, type PropertyGroup } from '../model.js';
+import type { ConfigStore, Entity } from './store.js';
+
+function composed(store: ConfigStore, e: Entity): PropertyGroup[] {
+  const svc = store.pgs({ service: e.service }) ?? [];
+  if (e.instance === undefined) return svc;
+  const inst = store.pgs(e) ?? [];
+  const out = inst.map((pg) => {
+    const s = findPg(svc, pg.name);
+    if (!s) return pg;
+    return { ...pg, properties: [...pg.properties, ...s.properties.filter((p) => !findProp(pg, p.name))] };
+  });
+  for (const pg of svc) if (!findPg(out, pg.name)) out.push(pg);
+  return out;
+}
+
+const first = (pg: PropertyGroup, name: string) => findProp(pg, name)?.values[0];
+
+export function checkAgainstTemplates(store: ConfigStore, e: Entity): string[] {
+  const pgs = composed(store, e);
+  const problems: string[] = [];
+  const isInstance = e.instance !== undefined;
+  const patterns = new Map<string, { name: string; type?: string; required: boolean }>();
+  for (const t of pgs) {
+    if (t.type !== 'template_pg_pattern') continue;
+    const name = first(t, 'name');
+    if (!name) continue;
+    const required = first(t, 'required') === 'true';
+    patterns.set(t.name, { name, type: first(t, 'type'), required });
+    const pg = findPg(pgs, name);
+    if (!pg) {
+      if (required && isInstance) problems.push(`required property group "${name}" is missing (template ${t.name}); add it with "addpg ${name} ${first(t, 'type') ?? 'application'}".`);
+      continue;
+    }
+    const type = first(t, 'type');
+    if (type && pg.type !== type) problems.push(`property group "${name}" has type "${pg.type}", but its template (${t.name}) requires "${type}".`);
+  }
+  for (const t of pgs) {
+    if (t.type !== 'template_prop_pattern') continue;
+    const owner = first(t, 'pg_pattern');
+    const pat = owner !== undefined ? patterns.get(owner) : undefined;
+    const name = first(t, 'name');
+    if (!pat || !name) continue;
+    const pg = findPg(pgs, pat.name);
+    const prop = findProp(pg, name);
+    const full = `${pat.name}/${name}`;
+    if (!prop) {
+      if (pg && first(t, 'required') === 'true' && isInstance) problems.push(`required property "${full}" is missing (template ${t.name}); set it with "setprop ${full} = ${first(t, 'type') ?? 'astring'}: VALUE".`);
+      continue;
+    }
+    const type = first(t, 'type');
+    if (type && prop.type !== type) problems.push(`property "${full}" has type ${prop.type}, but its template (${t.name}) requires ${type}.`);
+  }
+  return problems;
+}
