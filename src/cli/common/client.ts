@@ -56,20 +56,22 @@ export class ControlClient {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        sock.removeAllListeners('data');
-        sock.removeAllListeners('error');
+        sock.off('data', onHandshakeData);
+        sock.off('error', onHandshakeError);
+        sock.off('close', onHandshakeClose);
         if (!r.ok) sock.destroy();
         resolve(r);
       };
       const timer = setTimeout(() => finish({ ok: false, kind: 'error', message: `no answer from svc.startd at ${socketPath} within ${timeoutMs} ms` }), timeoutMs);
-      sock.on('error', (e: NodeJS.ErrnoException) => {
+      const onHandshakeError = (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') finish({ ok: false, kind: 'no-daemon', message: `svc.startd is not running (no listener at ${socketPath})` });
         else finish({ ok: false, kind: 'error', message: `cannot connect to svc.startd at ${socketPath}: ${e.message}` });
-      });
+      };
+      sock.on('error', onHandshakeError);
       sock.on('connect', () => {
         sock.write(JSON.stringify({ type: 'hello', v: opts.version ?? PROTOCOL_VERSION, client: opts.client }) + '\n');
       });
-      sock.on('data', (d: Buffer) => {
+      const onHandshakeData = (d: Buffer) => {
         buf += d.toString('utf8');
         const nl = buf.indexOf('\n');
         if (nl < 0) return;
@@ -80,10 +82,12 @@ export class ControlClient {
         if (!hello.ok) return finish({ ok: false, kind: 'error', message: `bad handshake from svc.startd: ${hello.error.message}` });
         if (!hello.value.ok) return finish({ ok: false, kind: 'rejected', message: hello.value.error.message, error: hello.value.error });
         const client = new ControlClient(sock, hello.value, timeoutMs);
-        client.buffer = rest;
         finish({ ok: true, client });
-      });
-      sock.on('close', () => finish({ ok: false, kind: 'error', message: 'svc.startd closed the connection during the handshake' }));
+        if (rest) client.onData(rest);
+      };
+      const onHandshakeClose = () => finish({ ok: false, kind: 'error', message: 'svc.startd closed the connection during the handshake' });
+      sock.on('data', onHandshakeData);
+      sock.on('close', onHandshakeClose);
     });
   }
 

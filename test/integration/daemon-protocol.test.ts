@@ -1,0 +1,183 @@
+// svc.startd control socket: handshake, version rejection, edge validation, and authorization by
+// SO_PEERCRED (root always allowed; `nobody` denied with nothing changed; allowed once granted).
+// Runs the real daemon process (src/daemon/main.ts startDaemon) on a temporary root with a real
+// repository, but with an engine that decides nothing and no process adapters: these tests are
+// about the socket edge, not about starting services (see daemon-restart.test.ts for those).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Repository } from '../../src/repository/repository.js';
+import { ROOT_VIEWER } from '../../src/repository/types.js';
+import { connectDaemon, sendRequest } from '../../src/cli/common/client.js';
+import { controlSocketPath, repositoryPath } from '../../src/cli/common/root.js';
+import { peercredAvailable } from '../../src/adapters/peercred/index.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FMRI = 'svc:/site/authz:default';
+
+const HARNESS = `
+import { startDaemon } from ${JSON.stringify(path.join(repoRoot, 'src/daemon/main.ts'))};
+import { RepositoryAdapter } from ${JSON.stringify(path.join(repoRoot, 'src/daemon/repo-adapter.ts'))};
+import { Repository } from ${JSON.stringify(path.join(repoRoot, 'src/repository/repository.ts'))};
+const root = process.argv[2];
+const contracts = { mechanism: 'pgroup', kind: () => '', has: () => false, contractId: () => null, isEmpty: () => true,
+  members: () => [], kill: () => 0, abandon() {}, adopt: () => false, onEvent: () => () => {}, close() {} };
+const runner = { start() { throw new Error('no runner in this harness'); }, run() { throw new Error('no runner'); } };
+const logs = { pathFor: (f) => root + '/var/svc/log/' + f.replace(/^svc:\\//, '').replaceAll('/', '-') + '.log', append() {} };
+const running = await startDaemon({ root, wire: async () => {
+  const repo = Repository.openOrThrow(root + '/etc/svc/repository.db');
+  return { engine: { step: () => [] }, procs: { runner, contracts, logs }, repo: new RepositoryAdapter(repo),
+    noteBoot(id) { const old = repo.bootId(); repo.noteBoot(id); return { newBoot: old !== id }; } };
+} });
+process.stdout.write('READY\\n');
+await running.stopped;
+process.exit(0);
+`;
+
+/** A raw protocol client run as another user: sends lines, prints each reply line. */
+const RAW_CLIENT = `
+import net from 'node:net';
+const [sock, ...lines] = process.argv.slice(2);
+const s = net.connect(sock);
+let buf = '', got = 0;
+s.on('connect', () => { for (const l of lines) s.write(l + '\\n'); });
+s.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\\n')) >= 0) { console.log(buf.slice(0, i)); buf = buf.slice(i + 1); if (++got === lines.length) s.end(); } });
+s.on('error', (e) => { console.log(JSON.stringify({ clientError: e.code })); process.exit(0); });
+s.on('close', () => process.exit(0));
+`;
+
+let root = '';
+let daemon: ChildProcess | undefined;
+let rawClient = '';
+
+function runAs(user: 'nobody', lines: object[]): object[] {
+  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, rawClient,
+    controlSocketPath(root), ...lines.map((l) => JSON.stringify(l))], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, `client as ${user} failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as object);
+}
+
+function overrideEnabled(): string[] | undefined {
+  const repo = Repository.openOrThrow(repositoryPath(root), { readonly: true });
+  try {
+    const p = repo.getProperty(FMRI, 'general_ovr', 'enabled', { viewer: ROOT_VIEWER });
+    return p.ok ? p.value.values : undefined;
+  } finally { repo.close(); }
+}
+
+describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'peercred addon not built (npx node-gyp rebuild)' }, () => {
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-daemon-proto-'));
+    fs.chmodSync(root, 0o755); // `nobody` must reach run/tsmf/control.sock
+    rawClient = path.join(root, 'raw-client.mjs');
+    fs.writeFileSync(rawClient, RAW_CLIENT, { mode: 0o644 });
+    fs.writeFileSync(path.join(root, 'harness.mts'), HARNESS);
+    const repo = Repository.openOrThrow(repositoryPath(root));
+    assert.ok(repo.addService('svc:/site/authz').ok);
+    assert.ok(repo.addInstance(FMRI).ok);
+    assert.ok(repo.addPg(FMRI, 'general', 'framework').ok);
+    assert.ok(repo.setProperty(FMRI, 'general', 'enabled', 'boolean', ['false']).ok);
+    repo.close();
+    daemon = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'harness.mts'), root], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      daemon!.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('READY')) resolve(); });
+      daemon!.once('exit', (code) => reject(new Error(`daemon exited early (${code})`)));
+    });
+  });
+
+  after(() => {
+    if (daemon && daemon.exitCode === null) daemon.kill('SIGKILL');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('hello handshake returns version, daemon, boot id and features', async () => {
+    const c = await connectDaemon(root, { client: 'test' });
+    assert.ok(c.ok, c.ok ? '' : c.message);
+    assert.equal(c.client.hello.v, 1);
+    assert.match(c.client.hello.daemon, /svc\.startd/);
+    assert.ok(c.client.hello.bootId.length > 0);
+    assert.ok(c.client.hello.features.includes('admin'));
+    const st = await c.client.request({ type: 'status', fmris: [FMRI] });
+    c.client.close();
+    assert.ok(st.ok && st.result.kind === 'status');
+    assert.equal(st.result.instances[0]?.fmri, FMRI);
+  });
+
+  test('an unsupported protocol version is rejected with a clear error', async () => {
+    const c = await connectDaemon(root, { client: 'test', version: 99 });
+    assert.equal(c.ok, false);
+    assert.ok(!c.ok && c.kind === 'rejected');
+    assert.match(c.message, /version 99 is not supported/);
+  });
+
+  test('requests before hello and malformed requests get error replies, the daemon keeps serving', () => {
+    const [r1] = runAs('nobody', [{ type: 'status', id: 1 }]);
+    assert.equal((r1 as { ok: boolean }).ok, false);
+    assert.equal((r1 as { error: { code: string } }).error.code, 'not_hello');
+    const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 't' }, { type: 'admin', id: 2, action: 'explode', fmris: [FMRI] }, { type: 'status', id: 3 }]);
+    assert.equal((replies[1] as { error: { code: string } }).error.code, 'bad_request');
+    assert.equal((replies[2] as { ok: boolean; id: number }).ok, true);
+  });
+
+  test('nobody may not shut the daemon down', () => {
+    const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 't' }, { type: 'shutdown', id: 1 }]);
+    assert.equal((replies[1] as { error: { code: string } }).error.code, 'permission_denied');
+    assert.equal(daemon!.exitCode, null);
+  });
+
+  test('nobody without authorization: permission denied and nothing changes', () => {
+    const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 'svcadm' }, { type: 'admin', id: 1, action: 'enable', fmris: [FMRI], temporary: true }]);
+    const r = replies[1] as { ok: boolean; error: { code: string; message: string } };
+    assert.equal(r.ok, false);
+    assert.equal(r.error.code, 'permission_denied');
+    assert.match(r.error.message, /solaris\.smf\.manage/);
+    assert.equal(overrideEnabled(), undefined);
+  });
+
+  test('nobody granted solaris.smf.manage in etc/user_attr may enable -t, but not enable persistently', () => {
+    fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'etc', 'user_attr'), '# test grants\nnobody::::auths=solaris.smf.manage\n');
+    const replies = runAs('nobody', [
+      { type: 'hello', v: 1, client: 'svcadm' },
+      { type: 'admin', id: 1, action: 'enable', fmris: [FMRI], temporary: true },
+      { type: 'admin', id: 2, action: 'disable', fmris: [FMRI] },
+    ]);
+    assert.equal((replies[1] as { ok: boolean }).ok, true, JSON.stringify(replies[1]));
+    assert.deepEqual(overrideEnabled(), ['true']);
+    const denied = replies[2] as { ok: boolean; error: { code: string; message: string } };
+    assert.equal(denied.error.code, 'permission_denied');
+    assert.match(denied.error.message, /solaris\.smf\.modify/);
+  });
+
+  test('an authorization named in general/action_authorization is honoured', () => {
+    fs.writeFileSync(path.join(root, 'etc', 'user_attr'), 'nobody::::auths=site.authz.operate\n');
+    const repo = Repository.openOrThrow(repositoryPath(root));
+    assert.ok(repo.setProperty(FMRI, 'general', 'action_authorization', 'astring', ['site.authz.operate']).ok);
+    repo.close();
+    const replies = runAs('nobody', [
+      { type: 'hello', v: 1, client: 'svcadm' },
+      { type: 'admin', id: 1, action: 'disable', fmris: [FMRI], temporary: true },
+    ]);
+    assert.equal((replies[1] as { ok: boolean }).ok, true, JSON.stringify(replies[1]));
+    assert.deepEqual(overrideEnabled(), ['false']);
+  });
+
+  test('root may always act, and may shut the daemon down (services are left alone)', async () => {
+    const r = await sendRequest(root, { type: 'admin', action: 'enable', fmris: [FMRI], temporary: true }, { client: 'test' });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(overrideEnabled(), ['true']);
+    const s = await sendRequest(root, { type: 'shutdown' }, { client: 'test' });
+    assert.ok(s.ok);
+    const code = await new Promise<number | null>((resolve) => {
+      if (daemon!.exitCode !== null) resolve(daemon!.exitCode);
+      else daemon!.once('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 0);
+    assert.equal(fs.existsSync(controlSocketPath(root)), false);
+  });
+});
