@@ -13,7 +13,8 @@ import { parseDependencyGroups, parseSvcFmri } from './dependencies.js';
 import { Evaluator } from './evaluate.js';
 import { Graph, newVertex, type ConfigError, type RestarterCommand, type Vertex } from './graph.js';
 import { Restarter, isRunning, type RestarterHost } from './instance.js';
-import { milestoneSubgraph } from './milestone.js';
+import { Queries, type DependencyLine, type Explanation } from './explain.js';
+import { enableClosure, milestoneSubgraph, type EnableClosure } from './milestone.js';
 import { onStateChange, propagateSatisfiability, type PropagationOps } from './propagate.js';
 import {
   MASTER_RESTARTER, type AdminAction, type EngineCommand, type EngineEvent, type EngineOptions,
@@ -35,6 +36,7 @@ export class Engine {
   private readonly evalQueue = new Set<string>();
   private satSeeds: string[] = [];
   private currentMilestone = 'all';
+  private readonly queries: Queries;
 
   constructor(readonly ports: EnginePorts, readonly options: EngineOptions = {}) {
     this.master = options.masterRestarter ?? MASTER_RESTARTER;
@@ -57,6 +59,7 @@ export class Engine {
       seedSatisfiability: (f) => this.satSeeds.push(f),
     };
     this.walks = new Walks(this.ops);
+    this.queries = new Queries(this.graph, this.evaluator, (p) => ports.fileExists(p), this.master);
   }
 
   get milestone(): string { return this.currentMilestone; }
@@ -336,6 +339,15 @@ export class Engine {
     for (const d of dependents) { this.evalQueue.add(d); this.satSeeds.push(d); }
     if (this.walks.active) this.walks.advance();
   }
+
+  // ---- pure queries for the CLIs (never change state) ----
+  explain(fmri: string): Explanation | undefined { return this.queries.explain(fmri); }
+  rootCauses(): Explanation[] { return this.queries.rootCauses(); }
+  dependencyStatus(fmri: string): DependencyLine[] { return this.queries.dependencyStatus(fmri); }
+  potentialSatisfiable(fmri: string): boolean { return this.queries.potentialSatisfiable(fmri); }
+  dependents(fmri: string): string[] { return this.queries.dependents(fmri); }
+  dependencies(fmri: string): string[] { return this.queries.dependencies(fmri); }
+  enableClosure(fmri: string): EnableClosure { return enableClosure(this.graph, fmri); }
 
   /** Read-only view of one instance's engine state (for the daemon and tests). */
   instance(fmri: string): Readonly<Vertex> | undefined { return this.graph.get(fmri); }
