@@ -66,8 +66,11 @@ export function readPgs(store: Store, ent: Resolved, view: View, only?: string):
       const current = currentComposed(store, ent, only);
       const id = snapshotId(store, ent.instId, 'running');
       if (id === undefined) return ok(current);
-      const live = current.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) !== 0);
-      return ok(overlayPgs(snapshotComposed(store, id, only), live));
+      // as svcprop does: a pg found in the snapshot wins; current NONPERSISTENT pgs fill in
+      const snap = snapshotComposed(store, id, only);
+      const inSnap = new Set(snap.map((pg) => pg.name));
+      const live = current.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) !== 0 && !inSnap.has(pg.name));
+      return ok(overlayPgs(snap, live));
     }
     default: {
       const never: never = view;
