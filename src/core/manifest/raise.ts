@@ -226,8 +226,9 @@ function raiseServiceWith(svc: ServiceData, ctx: Ctx): Service {
   // template uses target='delegate', which is only valid in restarters, so the export re-imports.
   const usesDelegate = (t?: Service['template']) => t?.pgPatterns.some((p) => p.target === 'delegate') ?? false;
   svc.instances.forEach((inst, i) => {
-    const g = inst.pgs[0];
-    if (!ctx.plain && i === 0 && inst.name === 'default' && inst.pgs.length === 1 && g.name === 'general' && g.type === 'framework'
+    const kept = inst.pgs.filter((pg) => !(pg.flags & PG_FLAG_NONPERSISTENT));
+    const g = kept[0];
+    if (!ctx.plain && i === 0 && inst.name === 'default' && kept.length === 1 && g.name === 'general' && g.type === 'framework'
       && g.properties.length === 1 && g.properties[0].name === 'enabled' && one(g.properties[0], 'boolean') !== undefined) {
       s.createDefaultInstance = { kind: 'create_default_instance', enabled: g.properties[0].values[0] as Bool };
     } else s.instances.push(raiseInstance(svc.name, inst, ctx));
