@@ -80,7 +80,8 @@ export class Evaluator {
 
   /** sat value of an offline/enabling instance, or undefined if it must be computed first. */
   private canComeUp(v: Vertex, exact: boolean): Maybe {
-    if (!exact) return 0;
+    // a start method is already running: it will come up (or fail) on its own
+    if (!exact || v.nextState === 'online') return 0;
     const known = this.memo.get(v.fmri);
     if (known !== undefined) return known === -1 ? -1 : 0;
     if (this.inProgress.has(v.fmri)) return 0; // cycle guard

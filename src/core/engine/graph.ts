@@ -82,9 +82,11 @@ export interface Vertex {
 export class Graph {
   readonly vertices = new Map<string, Vertex>();
   private readonly byService = new Map<string, Set<string>>();
-  /** entity FMRI (instance or service) -> dependent instance FMRIs */
+  /** entity FMRI (instance or service) -> dependent instance FMRIs (all groupings) */
   private readonly dependentsIdx = new Map<string, Set<string>>();
-  private readonly edgeTargets = new Map<string, string[]>();
+  /** same, only through non-exclude_all groups and restarter edges (cycle-relevant edges) */
+  private readonly strongIdx = new Map<string, Set<string>>();
+  private readonly edgeTargets = new Map<string, { all: string[]; strong: string[] }>();
 
   get(fmri: string): Vertex | undefined { return this.vertices.get(fmri); }
 
@@ -111,29 +113,48 @@ export class Graph {
 
   /** Replaces the vertex's groups and the reverse index entries they imply. */
   setEdges(v: Vertex, groups: DependencyGroup[]): void {
-    for (const t of this.edgeTargets.get(v.fmri) ?? []) this.dependentsIdx.get(t)?.delete(v.fmri);
-    v.groups = groups;
-    const targets = new Set<string>();
-    for (const g of groups) for (const e of g.entities) if (e.kind !== 'file') targets.add(e.fmri);
-    if (v.restarter) targets.add(v.restarter);
-    for (const t of targets) {
-      let s = this.dependentsIdx.get(t);
-      if (!s) this.dependentsIdx.set(t, (s = new Set()));
-      s.add(v.fmri);
+    const old = this.edgeTargets.get(v.fmri);
+    if (old) {
+      for (const t of old.all) this.dependentsIdx.get(t)?.delete(v.fmri);
+      for (const t of old.strong) this.strongIdx.get(t)?.delete(v.fmri);
     }
-    this.edgeTargets.set(v.fmri, [...targets]);
+    v.groups = groups;
+    const all = new Set<string>();
+    const strong = new Set<string>();
+    for (const g of groups) {
+      for (const e of g.entities) {
+        if (e.kind === 'file') continue;
+        all.add(e.fmri);
+        if (g.grouping !== 'exclude_all') strong.add(e.fmri);
+      }
+    }
+    if (v.restarter) { all.add(v.restarter); strong.add(v.restarter); }
+    for (const [idx, set] of [[this.dependentsIdx, all], [this.strongIdx, strong]] as const) {
+      for (const t of set) {
+        let s = idx.get(t);
+        if (!s) idx.set(t, (s = new Set()));
+        s.add(v.fmri);
+      }
+    }
+    this.edgeTargets.set(v.fmri, { all: [...all], strong: [...strong] });
   }
 
+  private static EMPTY: ReadonlySet<string> = new Set();
+
   /** Direct dependents of an instance: vertices naming it or its service. */
-  directDependents(fmri: string): string[] {
-    const out = new Set<string>(this.dependentsIdx.get(fmri) ?? []);
-    for (const d of this.dependentsIdx.get(serviceOf(fmri)) ?? []) out.add(d);
+  directDependents(fmri: string, idx = this.dependentsIdx): string[] {
+    const a = idx.get(fmri) ?? Graph.EMPTY;
+    const b = idx.get(serviceOf(fmri)) ?? Graph.EMPTY;
+    if (b.size === 0) return [...a];
+    const out = new Set(a);
+    for (const d of b) out.add(d);
     return [...out];
   }
 
   /** Instances an entity FMRI stands for (itself, or every instance of a service). */
   expand(entityFmri: string): string[] {
-    if (this.byService.has(entityFmri)) return [...this.byService.get(entityFmri)!];
+    const s = this.byService.get(entityFmri);
+    if (s) return [...s];
     return this.vertices.has(entityFmri) ? [entityFmri] : [];
   }
 
@@ -150,28 +171,45 @@ export class Graph {
 
   /**
    * Would giving `v` these groups (and restarter) close a cycle? Returns the cycle path
-   * [v, ..., v] or undefined. Cheap when nothing depends on v yet.
+   * [v, ..., v] or undefined. Bidirectional: a forward search from the new targets (looking for
+   * v) and a backward search from v over dependents (looking for a target) advance in lock
+   * step; whichever side is exhausted first proves there is no cycle, so the cost is about
+   * twice the smaller of the two closures.
    */
   findCycle(v: Vertex, groups: DependencyGroup[]): string[] | undefined {
     const starts = this.forwardTargets(v, groups);
     if (starts.length === 0) return undefined;
-    if (this.directDependents(v.fmri).length === 0 && !starts.includes(v.fmri)) return undefined;
-    const parent = new Map<string, string>();
-    const queue: string[] = [];
-    for (const s of starts) {
-      if (s === v.fmri) return [v.fmri, v.fmri];
-      if (!parent.has(s)) { parent.set(s, v.fmri); queue.push(s); }
-    }
-    for (let i = 0; i < queue.length; i++) {
-      const u = this.vertices.get(queue[i]);
-      if (!u) continue;
-      for (const t of this.forwardTargets(u)) {
-        if (t === v.fmri) {
-          const chain: string[] = [];
-          for (let c: string | undefined = u.fmri; c && c !== v.fmri; c = parent.get(c)) chain.push(c);
-          return [v.fmri, ...chain.reverse(), v.fmri];
+    const targets = new Set(starts);
+    if (targets.has(v.fmri)) return [v.fmri, v.fmri];
+    const fParent = new Map<string, string>();
+    const fQueue: string[] = [];
+    for (const t of starts) if (!fParent.has(t)) { fParent.set(t, v.fmri); fQueue.push(t); }
+    const bParent = new Map<string, string>([[v.fmri, v.fmri]]);
+    const bQueue = [v.fmri];
+    let fi = 0;
+    let bi = 0;
+    while (fi < fQueue.length && bi < bQueue.length) {
+      const u = this.vertices.get(fQueue[fi++]);
+      if (u) {
+        for (const t of this.forwardTargets(u)) {
+          if (t === v.fmri) {
+            const chain: string[] = [];
+            for (let c: string | undefined = u.fmri; c && c !== v.fmri; c = fParent.get(c)) chain.push(c);
+            return [v.fmri, ...chain.reverse(), v.fmri];
+          }
+          if (!fParent.has(t)) { fParent.set(t, u.fmri); fQueue.push(t); }
         }
-        if (!parent.has(t)) { parent.set(t, u.fmri); queue.push(t); }
+      }
+      const w = bQueue[bi++];
+      for (const d of this.directDependents(w, this.strongIdx)) {
+        if (bParent.has(d) || !this.vertices.has(d)) continue;
+        bParent.set(d, w);
+        if (targets.has(d)) {
+          const chain: string[] = [];
+          for (let c = d; c !== v.fmri; c = bParent.get(c)!) chain.push(c);
+          return [v.fmri, ...chain, v.fmri];
+        }
+        bQueue.push(d);
       }
     }
     return undefined;

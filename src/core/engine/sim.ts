@@ -182,3 +182,34 @@ export class Sim {
     this.settle();
   }
 }
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomDag(n: number, seed: number): Record<string, SimInstanceSpec> {
+  const r = rng(seed);
+  const groupings = ['require_all', 'require_all', 'require_any', 'optional_all'];
+  const specs: Record<string, SimInstanceSpec> = {};
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+  for (const i of order) {
+    const deps: SimInstanceSpec['deps'] = [];
+    const k = i === 0 ? 0 : Math.floor(r() * 4);
+    for (let d = 0; d < k; d++) {
+      const target = Math.floor(r() * i);
+      deps.push({ name: `d${d}`, grouping: groupings[Math.floor(r() * groupings.length)], restartOn: r() < 0.5 ? 'none' : 'restart', entities: [`n${target}`] });
+    }
+    specs[`n${i}`] = { model: r() < 0.5 ? 'contract' : 'transient', start: 'daemon', deps };
+  }
+  return specs;
+}
+
