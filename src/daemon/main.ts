@@ -45,7 +45,14 @@ function makeLogger(root: string, verbose: boolean): (msg: string) => void {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    // A killed daemon not yet reaped by its parent is a zombie: dead for our purposes.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
 }
 
 /** Takes <run>/svc.startd.pid; fails if another live daemon holds it. */

@@ -1,0 +1,75 @@
+// The production wiring of svc.startd: the SQLite repository, the pure engine, the real process
+// adapters (cgroup v2 contracts, process-group fallback), the instance log files, and the base
+// manifests (manifests/*.xml of this package) imported on first start into an empty repository,
+// like manifest-import. Heavy modules are imported lazily so `svc.startd --help` stays fast.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { logDir, repositoryPath } from '../cli/common/root.js';
+import type { Wired } from './main.js';
+
+export interface WireOptions {
+  /** import manifests/*.xml when the repository is empty (default true) */
+  baseManifests?: boolean;
+  /** directory holding the base manifests (default: <package>/manifests) */
+  manifestDir?: string;
+  /** contract mechanism (default auto: cgroup v2 if usable, else process groups) */
+  contracts?: 'auto' | 'cgroup' | 'pgroup';
+}
+
+/** <package root>/manifests, found by walking up from this module (works from src/ and dist/). */
+export function packageManifestDir(): string | undefined {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const cand = path.join(dir, 'manifests');
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(cand)) return cand;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function wireProduction(opts: WireOptions = {}) {
+  return async ({ root, log }: { root: string; log: (msg: string) => void }): Promise<Wired> => {
+    const [{ Repository }, proc, { Engine }, { RepositoryAdapter }] = await Promise.all([
+      import('../repository/repository.js'),
+      import('../adapters/process/index.js'),
+      import('../core/engine/engine.js'),
+      import('./repo-adapter.js'),
+    ]);
+    const repo = Repository.openOrThrow(repositoryPath(root));
+    const adapters = proc.createProcessAdapters({ contracts: opts.contracts ?? 'auto' });
+    if (adapters.fallbackReason) log(`contracts: process groups (${adapters.fallbackReason})`);
+    else log(`contracts: ${adapters.contracts.mechanism}`);
+    const logs = new proc.InstanceLogFiles({ dir: logDir(root) });
+    const engine = new Engine({ fileExists: (p) => fs.existsSync(p) });
+    const wired: Wired = {
+      engine,
+      procs: { runner: adapters.runner, contracts: adapters.contracts, logs },
+      repo: new RepositoryAdapter(repo),
+      noteBoot(bootId) {
+        const old = repo.bootId();
+        repo.noteBoot(bootId);
+        return { newBoot: old !== bootId };
+      },
+    };
+    if (opts.baseManifests !== false) {
+      const io = await import('../cli/svccfg/bundle-io.js');
+      const dir = opts.manifestDir ?? packageManifestDir();
+      wired.importBaseManifests = () => {
+        if (!dir) return ['no manifests/ directory found in the package'];
+        const problems: string[] = [];
+        for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) {
+          const file = path.join(dir, f);
+          const l = io.loadAndLower(file);
+          if (!l.ok) { problems.push(`${file}: ${l.errors.join('; ')}`); continue; }
+          const r = repo.importBundle(io.toLoweredBundle(l.lowered), { manifestPath: file });
+          if (!r.ok) problems.push(`${file}: ${r.message}`);
+          else log(`imported ${file}`);
+        }
+        return problems;
+      };
+    }
+    return wired;
+  };
+}
