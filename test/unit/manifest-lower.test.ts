@@ -203,3 +203,10 @@ test('unresolved xi:include is a clear error', () => {
   const l = lowerBundle(p.bundle);
   assert.match(l.diagnostics[0].message, /unresolved <xi:include href='other.xml'>/);
 });
+
+test('base32hex encoding of template value names (scf_encode32, "-" padding)', async () => {
+  const { encode32, decode32 } = await import('../../src/core/manifest/lower-template.js');
+  assert.equal(encode32('f'), 'CO------');
+  assert.equal(encode32('foobar'), 'CPNMUOJ1E8------');
+  for (const s of ['', '-1', 'a b/c', 'grüße']) assert.equal(decode32(encode32(s)), s);
+});

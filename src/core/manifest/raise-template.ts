@@ -6,7 +6,7 @@ import type {
   Choices, CommonName, Constraints, Description, Documentation, IncludeValues, Loctext, NotificationParameters,
   Parameter, Paramval, PgPattern, PropPattern, Range, Template, TypeEl, Units, ValueEl, Values,
 } from './bundle.js';
-import { FMA_EVENTS, decode32, encode32 } from './lower-template.js';
+import { FMA_EVENTS, encode32 } from './lower-template.js';
 
 const single = (p: Property | undefined): string | undefined => (p && p.values.length === 1 ? p.values[0] : undefined);
 
@@ -151,7 +151,7 @@ export function raiseTemplate(pgs: PropertyGroup[]): Template | undefined {
   return t;
 }
 
-/** notify_params pg -> <notification_parameters> (one event per pg). */
+/** notify_params pg -> <notification_parameters> (one event per pg), or undefined. */
 export function raiseNotification(pg: PropertyGroup): NotificationParameters | undefined {
   let event = pg.name;
   if (pg.name.endsWith(',fmnotify')) {
@@ -160,36 +160,30 @@ export function raiseNotification(pg: PropertyGroup): NotificationParameters | u
     if (!tag) return undefined;
     event = tag;
   } else if (!/^(to|from)-[a-z]+$/.test(pg.name)) return undefined;
+  // lower-template writes, per <type>: its parameters, then "TYPE,active".
   const types: TypeEl[] = [];
-  let cur: TypeEl | undefined;
-  let pending: (Parameter | Paramval)[] = [];
+  let params: (Parameter | Paramval)[] = [];
+  let pendingType: string | undefined;
   for (const p of pg.properties) {
     const comma = p.name.indexOf(',');
     if (comma < 0) return undefined;
     const tname = p.name.slice(0, comma);
     const pname = p.name.slice(comma + 1);
+    if (pendingType !== undefined && pendingType !== tname) return undefined;
     if (pname === 'active') {
       if (p.type !== 'boolean' || p.values.length !== 1) return undefined;
-      cur = { kind: 'type', name: tname, active: p.values[0] as 'true', params: pending };
-      if (pending.some((x) => x.name === undefined)) return undefined;
-      types.push(cur);
-      pending = [];
+      types.push({ kind: 'type', name: tname, active: p.values[0] as 'true' | 'false', params });
+      params = [];
+      pendingType = undefined;
       continue;
     }
     if (p.type !== 'astring') return undefined;
-    if (pending.length && pending[0] && !p.name.startsWith(`${tname},`)) return undefined;
-    pending.push(p.values.length === 1 && p.values[0] !== ''
+    pendingType = tname;
+    params.push(p.values.length === 1 && p.values[0] !== ''
       ? { kind: 'paramval', name: pname, value: p.values[0] }
       : { kind: 'parameter', name: pname, values: p.values.map((v) => ({ kind: 'value_node' as const, value: v })) });
-    (pending[pending.length - 1] as { tname?: string }).tname = tname;
   }
-  if (pending.length || types.length === 0) return undefined;
-  for (const t of types) for (const p of t.params) {
-    const tn = (p as { tname?: string }).tname;
-    delete (p as { tname?: string }).tname;
-    if (tn !== t.name) return undefined;
-  }
+  if (pendingType !== undefined || types.length === 0) return undefined;
   return { kind: 'notification_parameters', event: { kind: 'event', value: event }, types };
 }
 
-export { decode32 };
