@@ -3,7 +3,7 @@
 // Only node:fs and node:child_process are imported, so the standalone entry starts fast.
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { generate, type OutputTree } from '../core/zfs/plan.js';
+import { generate, type OutputSink } from '../core/zfs/plan.js';
 import { bytePath, cacheDir, readCacheDir, strerror } from './io.js';
 
 export interface GeneratorRun {
@@ -61,49 +61,53 @@ export function runGenerator(o: GeneratorRun): number {
     pools = p.pools;
     if (p.error) out += prefix + p.error + '\n';
   }
-  const result = generate({ files: cache.files, importedPools: pools, existing: new Set(existing), destdir: o.destdir, pid: o.pid });
+  const result = generate({ files: cache.files, importedPools: pools, existing, destdir: o.destdir, pid: o.pid }, new DirectorySink(o.destdir));
   for (const m of result.messages) out += m + '\n';
-  const failures = writeTree(o.destdir, result.tree);
-  for (const f of failures) out += prefix + f + '\n';
   if (o.env.ZFS_DEBUG && Number.parseInt(o.env.ZFS_DEBUG, 10)) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     out += `zfs-mount-generator: total=${(ms / 1000).toFixed(9)}s maxrss=${process.resourceUsage().maxRSS * 1024}B\n`;
   }
   if (out) write(out);
-  return result.status === 1 || failures.length > 0 ? 1 : 0;
+  return result.status;
 }
 
-/** Writes the tree: unlink removed names, write unit files, create dependency dirs and links. */
-export function writeTree(destdir: string, tree: OutputTree): string[] {
-  const failures: string[] = [];
-  for (const name of tree.removed) {
-    try { fs.unlinkSync(bytePath(destdir, name)); } catch { /* upstream ignores this too */ }
-  }
-  for (const [name, content] of tree.files) {
+/** The output directory itself: one open/write/close per unit, one symlink per link. */
+export class DirectorySink implements OutputSink {
+  private readonly dirs = new Map<string, string | null>();
+  constructor(private readonly destdir: string) {}
+
+  writeFile(name: string, content: string): string | null {
     try {
-      fs.writeFileSync(bytePath(destdir, name), content, { encoding: 'latin1', mode: 0o644 });
+      fs.writeFileSync(bytePath(this.destdir, name), content, WRITE_OPTS);
+      return null;
     } catch (err) {
-      failures.push(`couldn't open ${name} under ${destdir}: ${strerror(err)}`);
+      return strerror(err);
     }
   }
-  for (const [dirName, links] of tree.links) {
-    const dirPath = bytePath(destdir, dirName);
-    try {
-      fs.mkdirSync(dirPath, { mode: 0o755 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        failures.push(`couldn't open ${dirName} under ${destdir}: ${strerror(err)}`);
-        continue;
-      }
-    }
-    const base = typeof dirPath === 'string' ? dirPath : dirPath.toString('latin1');
-    for (const [link, target] of links) {
+
+  remove(name: string): void {
+    try { fs.unlinkSync(bytePath(this.destdir, name)); } catch { /* ignored, as upstream */ }
+  }
+
+  link(dir: string, name: string, target: string): null | { stage: 'dir' | 'symlink'; error: string } {
+    let dirError = this.dirs.get(dir);
+    if (dirError === undefined) {
+      dirError = null;
       try {
-        fs.symlinkSync(target, typeof dirPath === 'string' ? base + '/' + link : bytePath(destdir, dirName + '/' + link));
+        fs.mkdirSync(bytePath(this.destdir, dir), 0o755);
       } catch (err) {
-        failures.push(`couldn't symlink at ${link} under ${dirName} under ${destdir}: ${strerror(err)}`);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') dirError = strerror(err);
       }
+      this.dirs.set(dir, dirError);
+    }
+    if (dirError !== null) return { stage: 'dir', error: dirError };
+    try {
+      fs.symlinkSync(target, bytePath(this.destdir, dir + '/' + name));
+      return null;
+    } catch (err) {
+      return { stage: 'symlink', error: strerror(err) };
     }
   }
-  return failures;
 }
+
+const WRITE_OPTS = { encoding: 'latin1', mode: 0o644 } as const;

@@ -17,7 +17,6 @@ export function strerror(err: unknown): string {
   return (code && STRERROR[code]) || (err instanceof Error ? err.message : String(err));
 }
 
-// eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** A path to DIR/NAME where NAME is a byte string: plain string when ASCII, else a Buffer. */

@@ -56,12 +56,19 @@ export function looksCanmountOn(line: string): boolean {
   return line.startsWith('on', i);
 }
 
-/** strtok_r(line, "\t") until exhausted. */
-export function tokenize(line: string): string[] {
-  const parts = line.split('\t');
-  if (parts.length === 1) return parts[0] === '' ? [] : parts;
+/** strtok_r(line, "\t") until exhausted (at most `max` tokens are returned). */
+export function tokenize(line: string, max = 64): string[] {
   const out: string[] = [];
-  for (const p of parts) if (p !== '') out.push(p);
+  const n = line.length;
+  let i = 0;
+  while (out.length < max) {
+    while (i < n && line.charCodeAt(i) === 9) i++;
+    if (i >= n) break;
+    let j = line.indexOf('\t', i);
+    if (j < 0) j = n;
+    out.push(line.slice(i, j));
+    i = j;
+  }
   return out;
 }
 

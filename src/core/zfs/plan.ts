@@ -1,11 +1,13 @@
-// The zfs-mount-generator as a pure function: cache files in, the final output tree, stderr lines
-// and exit status out. The I/O entry (src/zfs/generator.ts) writes the tree.
+// The zfs-mount-generator's logic: cache files in; unit files and links out through an OutputSink
+// port (the real directory in src/zfs/generator.ts, memory in tests); stderr lines and the exit
+// status returned.
 //
 // Invariants:
-// - Lines are processed in upstream order (canmount=on lines first, the rest in reverse), and the
-//   output directory is modelled as upstream sees it while it works: a mount unit is never
-//   overwritten; a noauto duplicate removes the unit another noauto dataset wrote; key-load units
-//   are overwritten; a symlink that already exists is an error message, not a failure.
+// - Lines are processed in upstream order (canmount=on lines first, the rest in reverse) and the
+//   output directory evolves exactly as upstream's does: a mount unit is never overwritten; a
+//   noauto duplicate removes the unit another noauto dataset wrote (links to it stay, as
+//   upstream); key-load units are overwritten; a symlink that already exists is an error
+//   message, not a failure.
 // - Deviations from upstream (documented in docs/recipes/zfs-mount-generator.md): blank lines
 //   are skipped with a warning; dependency words that are not unit names are refused (status 1).
 import { processingOrder, spaceWords, tokenize, type CacheLine } from './cache-lines.js';
@@ -19,29 +21,31 @@ export interface GeneratorInput {
   readonly files: ReadonlyArray<{ name: string; content: string }>;
   readonly importedPools: ReadonlySet<string>;
   /** Names already present in the output directory. */
-  readonly existing?: ReadonlySet<string>;
+  readonly existing?: Iterable<string>;
   /** The output directory as given on the command line (only used in messages). */
   readonly destdir: string;
   readonly pid: number;
 }
 
-export interface OutputTree {
-  /** Top-level regular files: name -> content (byte string). */
-  readonly files: Map<string, string>;
-  /** Dependency directories ("x.target.wants") -> link name -> link target. */
-  readonly links: Map<string, Map<string, string>>;
-  /** Pre-existing top-level names that the generator removed. */
-  readonly removed: string[];
+/**
+ * The output directory, written as the generator goes (as upstream does, so nothing large is kept
+ * in memory). Failures come back as strerror() texts ("File name too long", "File exists").
+ */
+export interface OutputSink {
+  /** Create or truncate NAME (mode 0644) with CONTENT (a byte string). */
+  writeFile(name: string, content: string): string | null;
+  /** Remove NAME; failures are ignored, as upstream does. */
+  remove(name: string): void;
+  /** mkdir DIR (0755, existing is fine), then symlink DIR/NAME -> TARGET. */
+  link(dir: string, name: string, target: string): null | { stage: 'dir' | 'symlink'; error: string };
 }
 
 export interface GeneratorResult {
-  readonly tree: OutputTree;
   readonly messages: string[];
   readonly status: 0 | 1;
 }
 
 const URI = /^([A-Za-z][A-Za-z0-9+.\\-]*):\/\/(.*)$/s;
-// eslint-disable-next-line no-control-regex
 const BAD_UNIT_WORD = /[\x00-\x1f\x7f/]|\.\./;
 
 /** Files are visited in byte order of their names (upstream uses readdir order). */
@@ -49,24 +53,24 @@ export function sortCacheFiles<T extends { name: string }>(files: ReadonlyArray<
   return [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export function generate(input: GeneratorInput): GeneratorResult {
-  const w = new Worker(input);
+export function generate(input: GeneratorInput, sink: OutputSink): GeneratorResult {
+  const w = new Worker(input, sink);
   let status: 0 | 1 = 0;
   for (const line of processingOrder(sortCacheFiles(input.files))) {
     if (w.line(line) !== 0) status = 1;
   }
-  return { tree: w.tree, messages: w.messages, status };
+  return { messages: w.messages, status };
 }
 
 class Worker {
-  readonly tree: OutputTree = { files: new Map(), links: new Map(), removed: [] };
   readonly messages: string[] = [];
   private readonly noautoFiles = new Set<string>();
-  private readonly existing: Set<string>;
+  /** Top-level names present in the output directory right now. */
+  private readonly present: Set<string>;
   private readonly prefix: string;
 
-  constructor(private readonly input: GeneratorInput) {
-    this.existing = new Set(input.existing ?? []);
+  constructor(private readonly input: GeneratorInput, private readonly sink: OutputSink) {
+    this.present = new Set(input.existing ?? []);
     this.prefix = `zfs-mount-generator[${input.pid}]: `;
   }
 
@@ -74,13 +78,9 @@ class Worker {
     this.messages.push(this.prefix + text);
   }
 
-  private exists(name: string): boolean {
-    return this.tree.files.has(name) || this.existing.has(name);
-  }
-
   /** line_worker(): returns 0 or 1. */
   line(line: CacheLine): 0 | 1 {
-    const t = tokenize(line.text);
+    const t = tokenize(line.text, 20);
     if (t.length === 0) {
       this.say(`${line.file}:${line.lineNo}: skipping blank line`);
       return 0;
@@ -120,13 +120,14 @@ class Worker {
           if (keyloc !== 'prompt') this.say(`${dataset}: unknown non-URI keylocation=${keyloc}`);
           key = { kind: 'prompt' };
         }
-        if (keyUnit.length > NAME_MAX) {
-          this.say(`${dataset}: couldn't open ${keyUnit} under ${this.input.destdir}: File name too long`);
-          return 1;
-        }
-        this.tree.files.set(keyUnit, renderKeyLoadUnit({
+        const err = this.sink.writeFile(keyUnit, renderKeyLoadUnit({
           cacheFile: line.file, dataset, wantsBase, afterBase, requires, requiresMountsFor, key,
         }));
+        if (err !== null) {
+          this.say(`${dataset}: couldn't open ${keyUnit} under ${this.input.destdir}: ${err}`);
+          return 1;
+        }
+        this.present.add(keyUnit);
       }
       bindsTo = keyUnit;
       afterBase = afterBase === '' ? keyUnit : afterBase + ' ' + keyUnit;
@@ -184,9 +185,10 @@ class Worker {
 
     // Existing files: canmount=on units were all written before any other line ran.
     const known = this.noautoFiles.has(mountFile);
-    if (mountFile.length <= NAME_MAX && this.exists(mountFile)) {
+    if (this.present.has(mountFile)) {
       if (known) {
-        this.unlink(mountFile);
+        this.sink.remove(mountFile);
+        this.present.delete(mountFile);
         this.say(`${dataset}: removing duplicate noauto unit ${mountFile} failed: Success`);
       } else if (canmount === 'on') {
         this.say(`${dataset}: ${mountFile} already exists. Skipping.`);
@@ -195,14 +197,15 @@ class Worker {
     }
     if (known) return 0;
     if (canmount === 'noauto') this.noautoFiles.add(mountFile);
-    if (mountFile.length > NAME_MAX) {
-      this.say(`${dataset}: couldn't open ${mountFile} under ${this.input.destdir}: File name too long`);
-      return 1;
-    }
-    this.tree.files.set(mountFile, renderMountUnit({
+    const err = this.sink.writeFile(mountFile, renderMountUnit({
       cacheFile: line.file, dataset, where, options: opts.options, before, after, requires, requiresMountsFor,
       afterBase, wantsBase, bindsTo, requiredBy, wantedBy, wantedByInBefore,
     }));
+    if (err !== null) {
+      this.say(`${dataset}: couldn't open ${mountFile} under ${this.input.destdir}: ${err}`);
+      return 1;
+    }
+    this.present.add(mountFile);
 
     let status: 0 | 1 = 0;
     const target = '../' + mountFile;
@@ -217,28 +220,17 @@ class Worker {
           continue;
         }
         const dir = word + '.' + type;
-        if (dir.length > NAME_MAX) {
-          this.say(`${dataset}: couldn't open ${dir} under ${this.input.destdir}: File name too long`);
-          continue;
-        }
-        let links = this.tree.links.get(dir);
-        if (!links) this.tree.links.set(dir, (links = new Map()));
-        if (links.has(mountFile)) {
-          this.say(`${dataset}: couldn't symlink at ${mountFile} under ${dir} under ${this.input.destdir}: File exists`);
-        } else links.set(mountFile, target);
+        const failed = this.sink.link(dir, mountFile, target);
+        if (failed === null) continue;
+        if (failed.stage === 'dir') this.say(`${dataset}: couldn't open ${dir} under ${this.input.destdir}: ${failed.error}`);
+        else this.say(`${dataset}: couldn't symlink at ${mountFile} under ${dir} under ${this.input.destdir}: ${failed.error}`);
       }
     }
     return status;
-  }
-
-  private unlink(name: string): void {
-    if (this.tree.files.delete(name)) return;
-    if (this.existing.delete(name)) this.tree.removed.push(name);
   }
 }
 
 /** Control characters shown as \xNN in messages. */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
