@@ -50,6 +50,11 @@ test('plain commands are exec\'d without a shell; shell syntax still works', asy
   const s = await ad.runner.run(request({ fmri: 'svc:/test/pgexit:default', exec: `${prog('exit.sh')} 4 && echo never`, logPath: log() }));
   assert.equal(s.exitCode, 4);
   assert.doesNotMatch(fs.readFileSync(log(), 'utf8'), /never/);
+  // a bare name is looked up in the method's PATH, not the daemon's; not found = 127 as from sh
+  const found = await ad.runner.run(request({ fmri: 'svc:/test/pgexit:default', exec: 'true', env: { PATH: '/usr/bin:/bin' }, logPath: log() }));
+  assert.equal(found.exitCode, 0);
+  const notFound = await ad.runner.run(request({ fmri: 'svc:/test/pgexit:default', exec: 'true', env: { PATH: '/nonexistent' }, logPath: log() }));
+  assert.deepEqual([notFound.exitCode, notFound.spawnError], [127, undefined]);
 });
 
 test('timeout SIGKILLs the method process group', async () => {

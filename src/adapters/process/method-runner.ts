@@ -128,10 +128,13 @@ export class ProcessMethodRunner implements MethodRunner {
         done.finally(release).then(resolve, () => resolve(base));
       };
       child.on('error', (e: NodeJS.ErrnoException) => {
-        const missing = e.code === 'ENOENT';
+        // Direct exec (no shell): report what the shell would have (127 not found, 126 not executable).
         const message = `cannot execute "${file}": ${e.message}`;
         this.log(req.logPath, message);
-        settle({ spawnError: missing ? 'missing' : 'config', message, timedOut: false, ...(missing ? { exitCode: 127 } : {}) });
+        const exitCode = e.code === 'ENOENT' ? 127 : e.code === 'EACCES' ? 126 : undefined;
+        const waitStart = req.model === 'child' && req.method === 'start';
+        if (exitCode === undefined) settle({ spawnError: 'config', message, timedOut: false });
+        else settle({ exitCode, timedOut: false, message, waitStatus: waitStatusOf(exitCode, undefined), ...(waitStart && exitCode === 127 ? { spawnError: 'missing' as const } : {}) });
       });
       child.on('exit', (code, sig) => {
         const signum = sig ? signalNumber(sig) : undefined;
