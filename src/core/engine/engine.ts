@@ -295,7 +295,12 @@ export class Engine {
         v.config = { ...v.config, enabled: value };
         return this.setEnabled(v, value);
       }
-      case 'restart': return this.send(v, { type: 'RESTART' });
+      case 'restart':
+        if (a.dump && isRunning(v.state) && v.contractAlive) {
+          this.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGABRT' });
+          return;
+        }
+        return this.send(v, { type: 'RESTART' });
       case 'clear': return this.send(v, { type: 'MAINT_OFF' });
       case 'maintOn': case 'maintOnImmediate':
         return this.send(v, { type: 'MAINT_ON', aux: a.aux, auxFmri: a.auxFmri, immediate: a.type === 'maintOnImmediate' }, true);

@@ -95,7 +95,8 @@ export type AdminAction =
   /** the daemon already wrote general/enabled or general_ovr/enabled */
   | { type: 'enable'; temporary: boolean }
   | { type: 'disable'; temporary: boolean }
-  | { type: 'restart' }
+  /** dump: `svcadm restart -d` (SIGABRT to the contract first; the core event follows) */
+  | { type: 'restart'; dump?: boolean }
   | { type: 'clear' }
   | { type: 'maintOn'; aux: 'administrative_request' | 'service_request'; auxFmri?: string }
   | { type: 'maintOnImmediate'; aux: 'administrative_request' | 'service_request'; auxFmri?: string }
