@@ -210,3 +210,11 @@ test('base32hex encoding of template value names (scf_encode32, "-" padding)', a
   assert.equal(encode32('foobar'), 'CPNMUOJ1E8------');
   for (const s of ['', '-1', 'a b/c', 'grüße']) assert.equal(decode32(encode32(s)), s);
 });
+
+test('a profile instance may leave enabled out (general is then not touched)', () => {
+  const l = lower(svcXml('<instance name="default"><property_group name="config" type="application"><propval name="pool" type="astring" value="main"/></property_group></instance>', 'profile'));
+  assert.deepEqual(l.diagnostics, []);
+  assert.deepEqual(l.services[0].instances[0].pgs.map((p) => p.name), ['config']);
+  const p = parseBundle(svcXml('<instance name="default"/>'), 'm.xml');
+  assert.ok(!p.ok && /missing the required attribute 'enabled'/.test(p.diagnostics[0].message));
+});

@@ -179,7 +179,8 @@ export interface SingleInstance extends N { kind: 'single_instance' }
 export interface Instance extends N {
   kind: 'instance';
   name: string;
-  enabled: Bool;
+  /** required in manifests; a profile may leave it out (enabled state untouched) */
+  enabled?: Bool;
   restarter?: Restarter;
   dependencies: Dependency[];
   dependents: Dependent[];

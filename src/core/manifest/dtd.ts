@@ -192,7 +192,9 @@ export const DTD: Record<string, ElementSpec> = {
   create_default_instance: { attrs: [req('enabled', { values: BOOL })], content: 'empty', slots: [] },
   single_instance: { attrs: [], content: 'empty', slots: [] },
   instance: {
-    attrs: [req('name'), req('enabled', { values: BOOL })],
+    // enabled is #REQUIRED in the DTD, but svccfg's code accepts its absence in profiles
+    // (smf-spec §8: "required in manifests"); the code is normative.
+    attrs: [req('name'), req('enabled', { values: BOOL, manifestOnly: true })],
     content: seq(opt(el('restarter')), star(el('dependency')), star(el('dependent')), opt(el('method_context')),
       star(el('exec_method')), star(el('notification_parameters')), star(el('property_group')), opt(el('template'))),
     slots: [one('restarter', 'restarter'), many('dependencies', 'dependency'), many('dependents', 'dependent'),

@@ -221,8 +221,12 @@ class Lowerer {
     const nameErr = checkName(i.name, 'instance');
     if (nameErr) this.diags.error(i.loc, nameErr);
     const e = new EntityBuilder(instanceFmri(svc.name, i.name), this.diags);
-    e.put(this.general(e, i.loc), 'enabled', 'boolean', [i.enabled], i.loc);
-    if (this.bundleType === 'profile') this.out.overrides.push({ entity: e.fmri, pg: 'general', prop: 'enabled' });
+    if (i.enabled !== undefined) {
+      e.put(this.general(e, i.loc), 'enabled', 'boolean', [i.enabled], i.loc);
+      if (this.bundleType === 'profile') this.out.overrides.push({ entity: e.fmri, pg: 'general', prop: 'enabled' });
+    } else if (this.bundleType !== 'profile') {
+      this.diags.error(i.loc, `instance "${i.name}" is missing the enabled attribute; add enabled="true" or enabled="false"`);
+    }
     this.common(e, i, 'instance');
     if (i.template) {
       if (this.bundleType === 'profile') this.diags.error(i.template.loc, `template data for "${i.name}" may not be modified in a profile; remove <template>`);
