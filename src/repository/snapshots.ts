@@ -15,12 +15,8 @@ function newSnapshot(store: Store, instId: number, name: string, now: number): n
 /** Snapshot NAME := current configuration of the instance (both levels, persistent pgs only). */
 export function takeSnapshot(store: Store, t: SnapshotTarget, name: string, now: number): void {
   const snap = newSnapshot(store, t.instId, name, now);
-  for (const [level, owner] of [['instance', { kind: 'instance', id: t.instId }], ['service', { kind: 'service', id: t.svcId }]] as const) {
-    for (const pg of store.pgRows(owner)) {
-      if ((pg.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
-      store.copyPg(pg.id, { kind: 'snapshot', id: snap, level });
-    }
-  }
+  store.copyAllPgs({ kind: 'instance', id: t.instId }, { kind: 'snapshot', id: snap, level: 'instance' }, true);
+  store.copyAllPgs({ kind: 'service', id: t.svcId }, { kind: 'snapshot', id: snap, level: 'service' }, true);
 }
 
 /** Snapshot NAME := given pg lists (e.g. last-import := the manifest as delivered). */
@@ -37,7 +33,7 @@ export function copySnapshot(store: Store, instId: number, from: string, to: str
   if (from === to) return true;
   const snap = newSnapshot(store, instId, to, now);
   for (const level of ['instance', 'service'] as const) {
-    for (const pg of store.pgRows({ kind: 'snapshot', id: src.id, level })) store.copyPg(pg.id, { kind: 'snapshot', id: snap, level });
+    store.copyAllPgs({ kind: 'snapshot', id: src.id, level }, { kind: 'snapshot', id: snap, level }, false);
   }
   return true;
 }

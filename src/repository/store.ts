@@ -143,8 +143,34 @@ export class Store {
   /** Inserts a whole pg (used by import, snapshots, revert). Returns the new pg id. */
   writePg(o: Owner, pg: PropertyGroup | PgView, generation = 1): number {
     const id = this.insertPg(o, pg.name, pg.type, pg.flags, generation);
-    for (const p of pg.properties) this.setProp(id, p.name, p.type, p.values);
+    const insProp = this.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)');
+    const insVal = this.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, ?, ?)');
+    pg.properties.forEach((p, i) => {
+      const pid = Number(insProp.run(id, i + 1, p.name, p.type).lastInsertRowid);
+      p.values.forEach((v, j) => insVal.run(pid, j, encodeValue(p.type, v)));
+    });
     return id;
+  }
+
+  /**
+   * Copies every pg of `src` (optionally only persistent ones) to `dest`, which must hold no pg
+   * of the same names: three set-based statements instead of one per property and value.
+   */
+  copyAllPgs(src: Owner, dest: Owner & { kind: 'snapshot' }, persistentOnly: boolean): void {
+    const w = this.ownerWhere(src, 'op.');
+    const filter = persistentOnly ? 'AND (op.flags & 1) = 0' : '';
+    const join = 'JOIN pgs np ON np.snapshot_id = ? AND np.level = ? AND np.name = op.name';
+    const seqBase = (this.stmt('SELECT coalesce(max(seq), 0) AS n FROM pgs WHERE snapshot_id = ? AND level = ?').get(dest.id, dest.level) as { n: number }).n;
+    this.stmt(`INSERT INTO pgs(snapshot_id, level, seq, name, type, flags, generation)
+      SELECT ?, ?, ? + op.seq, op.name, op.type, op.flags, op.generation FROM pgs op WHERE ${w.sql} ${filter} ORDER BY op.seq`)
+      .run(dest.id, dest.level, seqBase, ...w.args);
+    this.stmt(`INSERT INTO props(pg_id, seq, name, type)
+      SELECT np.id, p.seq, p.name, p.type FROM pgs op JOIN props p ON p.pg_id = op.id ${join} WHERE ${w.sql} ${filter}`)
+      .run(dest.id, dest.level, ...w.args);
+    this.stmt(`INSERT INTO vals(prop_id, seq, value)
+      SELECT npr.id, v.seq, v.value FROM pgs op JOIN props opr ON opr.pg_id = op.id JOIN vals v ON v.prop_id = opr.id
+      ${join} JOIN props npr ON npr.pg_id = np.id AND npr.name = opr.name WHERE ${w.sql} ${filter}`)
+      .run(dest.id, dest.level, ...w.args);
   }
 
   /** Replaces the content of an existing pg by `props` (type kept unless given). */
