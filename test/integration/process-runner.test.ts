@@ -87,6 +87,8 @@ test('configuration errors are spawnError values with a message naming the prope
   assert.match(badCwd.message!, /working directory "\/no\/such\/dir"/);
   const badKill = await ad.runner.run(request({ fmri, method: 'stop', exec: ':kill -NOPE', logPath }));
   assert.equal(badKill.spawnError, 'config');
+  const nul = await ad.runner.run(request({ fmri, exec: '/bin/true', env: { PATH: '/bin', BAD: 'a\0b' }, logPath }));
+  assert.equal(nul.spawnError, 'config');
   assert.match(fs.readFileSync(logPath, 'utf8'), /\[ \w{3} [ \d]\d \d\d:\d\d:\d\d working directory "\/no\/such\/dir" does not exist/);
 });
 
@@ -116,7 +118,8 @@ test('wait model: pid known at once, outcome when the child exits (no timeout ap
 
 test('child killed by a signal reports the signal name', async () => {
   const fmri = 'svc:/test/signal:default';
-  const h = ad.runner.start(request({ fmri, model: 'child', exec: `${prog('stubborn.sh')}`, logPath: logs.pathFor(fmri) }));
+  // cwd = the temp root, so a core file (if core dumps are enabled here) lands there
+  const h = ad.runner.start(request({ fmri, model: 'child', exec: `${prog('stubborn.sh')}`, logPath: logs.pathFor(fmri), context: ctx({ workingDirectory: root.dir }) }));
   await waitFor(() => ad.contracts.members(fmri).length > 0 || !useCgroup);
   process.kill(h.pid!, 'SIGSEGV');
   const o = await h.outcome;

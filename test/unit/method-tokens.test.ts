@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandMethodTokens, tokenize, parsePropertyRef, shellEscapeValue, type PropertyRef } from '../../src/core/method/index.js';
+import { expandMethodTokens, tokenize, parsePropertyRef, shellEscapeValue, isPlainCommand, type PropertyRef } from '../../src/core/method/index.js';
 
 const props: Record<string, string[]> = {
   'application/name': ['alpha'],
@@ -62,4 +62,11 @@ test('shellEscapeValue escapes everything the shell could interpret', () => {
   assert.equal(shellEscapeValue('a\nb'), "a'\n'b");
   assert.equal(shellEscapeValue(''), "''");
   assert.equal(shellEscapeValue('é'), 'é');
+});
+
+test('isPlainCommand: only plain words may skip the shell', () => {
+  assert.equal(isPlainCommand('/usr/bin/foo -d --x=1 a,b'), true);
+  for (const s of ['foo && bar', 'foo $X', 'foo *', 'a\\ b', "a 'b'", 'foo ~', 'foo;bar', 'foo\nbar', 'FOO=1 cmd', 'foo >x']) {
+    assert.equal(isPlainCommand(s), false, s);
+  }
 });

@@ -102,8 +102,17 @@ export class ProcessMethodRunner implements MethodRunner {
     }
     const { file, args, spawnCreds } = this.commandLine(cls.value.command, group, ctx.value);
     const options: SpawnOptions = { stdio: ['ignore', logFd, logFd], env: req.env, cwd: wd, detached: true, ...spawnCreds };
-    const child = spawn(file, args, options);
-    fs.closeSync(logFd);
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, options);
+    } catch (e) {
+      // synchronous refusals: NUL bytes in argv/env, invalid uid/gid...
+      group.finish();
+      release();
+      return fail('config', `cannot start "${req.exec}": ${(e as Error).message}`);
+    } finally {
+      fs.closeSync(logFd);
+    }
     if (child.pid !== undefined) group.attached(child.pid);
     const outcome = new Promise<MethodOutcome>((resolve) => {
       let timedOut = false;
