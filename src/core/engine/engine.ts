@@ -9,9 +9,9 @@
 //   the round (shared visited set => linear), then all evaluations; repeat until empty.
 // - The evaluation memo is dropped on every committed state, enabled or configuration change.
 
-import { parseDependencyGroups, parseSvcFmri } from './dependencies.js';
+import { readConfig, sameDeps } from './config.js';
 import { Evaluator } from './evaluate.js';
-import { Graph, newVertex, type ConfigError, type RestarterCommand, type Vertex } from './graph.js';
+import { Graph, newVertex, type RestarterCommand, type Vertex } from './graph.js';
 import { Restarter, isRunning, type RestarterHost } from './instance.js';
 import { Queries, type DependencyLine, type Explanation } from './explain.js';
 import { enableClosure, milestoneSubgraph, type EnableClosure } from './milestone.js';
@@ -67,6 +67,7 @@ export class Engine {
   step(event: EngineEvent, nowMs: number): EngineCommand[] {
     this.nowMs = nowMs;
     this.out = [];
+    this.evaluator.invalidate(); // files may have changed since the last step
     this.handle(event);
     this.drain();
     return this.out;
@@ -161,29 +162,16 @@ export class Engine {
     const old = v.config;
     v.config = config;
     if (!force && !v.configError && sameDeps(old, config)) return undefined;
-    let err: ConfigError | undefined;
-    let restarter: string | undefined;
-    if (config.restarter !== undefined && config.restarter !== '') {
-      const p = parseSvcFmri(config.restarter);
-      if (!p.ok || p.kind !== 'instance') {
-        err = { aux: 'invalid_restarter', message: `general/restarter "${config.restarter}" is not a valid instance FMRI` };
-      } else if (p.canonical !== this.master) restarter = p.canonical;
-    }
-    v.restarter = restarter;
-    const parsed = parseDependencyGroups(config.dependencyPgs);
-    if (!err && !parsed.ok) err = { aux: 'invalid_dependency', message: `${parsed.pg}/${parsed.property}: ${parsed.message}` };
-    if (!err && parsed.ok) {
-      const cycle = this.graph.findCycle(v, parsed.groups);
-      if (cycle) {
-        err = { aux: 'dependency_cycle', message: `Dependency cycle detected: ${cycle.join(' -> ')}`, cycle };
-        this.emit({ kind: 'errorLog', fmri: v.fmri, text: `Transitioning ${v.fmri} to maintenance because it completes a dependency cycle (see svcs -xv for details):\n  ${cycle.join('\n  ')}` });
-        v.restarter = undefined;
-      }
+    const r = readConfig(this.graph, v, config, this.master);
+    const err = r.error;
+    v.restarter = r.restarter;
+    if (err?.aux === 'dependency_cycle') {
+      this.emit({ kind: 'errorLog', fmri: v.fmri, text: `Transitioning ${v.fmri} to maintenance because it completes a dependency cycle (see svcs -xv for details):\n  ${err.cycle.join('\n  ')}` });
     } else if (err) {
       this.emit({ kind: 'errorLog', fmri: v.fmri, text: `${v.fmri}: ${err.message}` });
     }
     v.configError = err;
-    this.graph.setEdges(v, err || !parsed.ok ? [] : parsed.groups);
+    this.graph.setEdges(v, r.groups);
     this.evaluator.invalidate();
     return err?.aux;
   }
@@ -346,18 +334,14 @@ export class Engine {
   }
 
   // ---- pure queries for the CLIs (never change state) ----
-  explain(fmri: string): Explanation | undefined { return this.queries.explain(fmri); }
-  rootCauses(): Explanation[] { return this.queries.rootCauses(); }
+  explain(fmri: string): Explanation | undefined { this.evaluator.invalidate(); return this.queries.explain(fmri); }
+  rootCauses(): Explanation[] { this.evaluator.invalidate(); return this.queries.rootCauses(); }
   dependencyStatus(fmri: string): DependencyLine[] { return this.queries.dependencyStatus(fmri); }
-  potentialSatisfiable(fmri: string): boolean { return this.queries.potentialSatisfiable(fmri); }
+  potentialSatisfiable(fmri: string): boolean { this.evaluator.invalidate(); return this.queries.potentialSatisfiable(fmri); }
   dependents(fmri: string): string[] { return this.queries.dependents(fmri); }
   dependencies(fmri: string): string[] { return this.queries.dependencies(fmri); }
   enableClosure(fmri: string): EnableClosure { return enableClosure(this.graph, fmri); }
 
   /** Read-only view of one instance's engine state (for the daemon and tests). */
   instance(fmri: string): Readonly<Vertex> | undefined { return this.graph.get(fmri); }
-}
-
-function sameDeps(a: InstanceConfig, b: InstanceConfig): boolean {
-  return a.restarter === b.restarter && JSON.stringify(a.dependencyPgs) === JSON.stringify(b.dependencyPgs);
 }
