@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createProcessAdapters, CgroupContracts, type ProcessAdapters } from '../../src/adapters/process/index.js';
+import { createProcessAdapters, CgroupContracts, defaultCgroupParent, type ProcessAdapters } from '../../src/adapters/process/index.js';
 import type { ContractEvent } from '../../src/ports/process.js';
 import { alive, cgroupUnavailable, prog, readPid, removeCgroupParent, request, tempRoot, uniqueCgroupParent, waitFor } from '../fixtures/programs/helpers.js';
 
@@ -64,6 +64,10 @@ test('start exiting 0 with an already empty contract reports contractEmpty and e
   assert.equal(o.waitStatus, 0);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(events.filter((e) => e.fmri === fmri).length, 0);
+  // the empty group removed behind the manager's back (e.g. by an operator): the next start recreates it
+  fs.rmdirSync(ad.contracts.kind(fmri).slice('cgroup v2 '.length));
+  const again = await ad.runner.run(request({ fmri, exec: prog('exit.sh') + ' 0', logPath: log() }));
+  assert.deepEqual([again.exitCode, again.contractEmpty], [0, true]);
 });
 
 test('exit codes and stderr tail are surfaced', { skip: skip ?? false }, async () => {
@@ -146,4 +150,21 @@ test('a transient start runs in a throw-away group; processes left behind are no
   const k = await ad.runner.run(request({ fmri, model: 'transient', method: 'stop', exec: ':kill', logPath: log() }));
   assert.equal(k.spawnError, 'config');
   process.kill(pid, 'SIGKILL');
+});
+
+test('state roots get their own parent group; close() removes empty groups and the parent', { skip: skip ?? false }, async () => {
+  assert.equal(defaultCgroupParent('/'), 'tsmf');
+  assert.equal(defaultCgroupParent(undefined), 'tsmf');
+  const a = defaultCgroupParent('/tmp/tsmf-x/root one');
+  assert.match(a, /^tsmf\/root_one-[0-9a-f]{8}$/);
+  assert.notEqual(a, defaultCgroupParent('/tmp/tsmf-y/root one'));
+  const own = createProcessAdapters({ contracts: 'cgroup', cgroupParent: `${parent}/sub` });
+  const fmri = 'svc:/test/close:default';
+  const o = await own.runner.run(request({ fmri, exec: '/bin/true', logPath: log() }));
+  assert.equal(o.exitCode, 0);
+  const dir = own.contracts.kind(fmri).slice('cgroup v2 '.length);
+  assert.equal(fs.existsSync(dir), true);
+  own.contracts.close();
+  assert.equal(fs.existsSync(dir), false);
+  assert.equal(fs.existsSync(path.dirname(dir)), false);
 });

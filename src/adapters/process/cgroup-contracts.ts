@@ -118,6 +118,8 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     let g: Group;
     try {
       if (primary) {
+        const known = this.primaries.get(fmri);
+        if (known && !fs.existsSync(known.dir)) this.abandon(fmri); // removed behind our back: start afresh
         g = this.primaries.get(fmri) ?? this.track(fmri, this.createGroup(cgroupNameForFmri(fmri), false));
       } else {
         g = this.createGroup(`${cgroupNameForFmri(fmri)}~m${process.pid}.${++this.seq}`, true);
@@ -169,10 +171,16 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     };
   }
 
+  /** Stops watching. Empty groups (and the parent, when nothing is left in it) are removed;
+   *  populated ones stay for the next daemon to adopt. */
   close(): void {
-    for (const g of [...this.primaries.values(), ...this.abandoned.values()]) this.unwatch(g);
+    for (const g of [...this.primaries.values(), ...this.abandoned.values()]) {
+      this.unwatch(g);
+      if (readPopulated(g.dir) === false) tryRmdir(g.dir);
+    }
     this.primaries.clear();
     this.abandoned.clear();
+    tryRmdir(this.parentDir); // fails (and stays) while any group is left in it
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
   }
@@ -195,6 +203,11 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
         fs.mkdirSync(dir);
         break;
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          fs.mkdirSync(this.parentDir, { recursive: true }); // parent removed meanwhile
+          k--;
+          continue;
+        }
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         if (!unique && readPopulated(dir) === false && !this.isTrackedDir(dir)) break; // empty leftover: reuse
       }

@@ -1,5 +1,6 @@
 // Real process adapters: picks the contract mechanism (cgroup v2 when mounted and writable,
 // else process groups) and builds the MethodRunner on it. See docs/methods.md.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContractManager, MethodRunner } from '../../ports/process.js';
@@ -23,8 +24,10 @@ export interface ProcessAdapterOptions {
   contracts?: 'auto' | 'cgroup' | 'pgroup';
   /** cgroup2 mount point override (default: detected; env TSMF_CGROUP_ROOT also honoured) */
   cgroupRoot?: string;
-  /** parent group below the cgroup root (default "tsmf"; env TSMF_CGROUP_PARENT) */
+  /** parent group below the cgroup root (default: env TSMF_CGROUP_PARENT, else defaultCgroupParent(stateRoot)) */
   cgroupParent?: string;
+  /** the state root this daemon serves; keeps contracts of different roots apart (see defaultCgroupParent) */
+  stateRoot?: string;
   users?: UserDatabase;
   /** poll interval of the process-group fallback */
   pgroupPollMs?: number;
@@ -46,7 +49,7 @@ export function createProcessAdapters(opts: ProcessAdapterOptions = {}): Process
     if (!root) fallbackReason = 'no cgroup2 hierarchy is mounted';
     else {
       try {
-        contracts = new CgroupContracts({ root, parent: opts.cgroupParent ?? process.env.TSMF_CGROUP_PARENT ?? 'tsmf' });
+        contracts = new CgroupContracts({ root, parent: opts.cgroupParent ?? process.env.TSMF_CGROUP_PARENT ?? defaultCgroupParent(opts.stateRoot) });
       } catch (e) {
         fallbackReason = `cgroup v2 at ${root} is not usable: ${(e as Error).message}`;
       }
@@ -56,6 +59,17 @@ export function createProcessAdapters(opts: ProcessAdapterOptions = {}): Process
   contracts ??= new PgroupContracts({ pollMs: opts.pgroupPollMs });
   const runner = new ProcessMethodRunner({ contracts, users: opts.users });
   return { runner, contracts: contracts as ContractManager & ContractBackend, ...(fallbackReason ? { fallbackReason } : {}) };
+}
+
+/**
+ * "tsmf" for the system root (/), else "tsmf/<root basename>-<hash>": two daemons serving
+ * different state roots (tests, nested setups) never share an instance's cgroup.
+ */
+export function defaultCgroupParent(stateRoot?: string): string {
+  if (!stateRoot || path.resolve(stateRoot) === '/') return 'tsmf';
+  const abs = path.resolve(stateRoot);
+  const base = path.basename(abs).replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '').slice(0, 40) || 'root';
+  return `tsmf/${base}-${createHash('sha256').update(abs).digest('hex').slice(0, 8)}`;
 }
 
 /** Global environment for methods: NAME=value lines of <root>/etc/default/init, if present. */
