@@ -218,3 +218,35 @@ test('a profile instance may leave enabled out (general is then not touched)', (
   const p = parseBundle(svcXml('<instance name="default"/>'), 'm.xml');
   assert.ok(!p.ok && /missing the required attribute 'enabled'/.test(p.diagnostics[0].message));
 });
+
+test('export of repository data in another property order still uses the structured elements', () => {
+  const svc: ServiceData = {
+    name: 'site/edited',
+    pgs: [
+      { name: 'start', type: 'method', flags: 0, properties: [
+        { name: 'timeout_seconds', type: 'count', values: ['30'] },
+        { name: 'exec', type: 'astring', values: ['/bin/true'] },
+        { name: 'type', type: 'astring', values: ['method'] },
+      ] },
+      { name: 'dep', type: 'dependency', flags: 0, properties: [
+        { name: 'entities', type: 'fmri', values: ['svc:/a/b'] },
+        { name: 'grouping', type: 'astring', values: ['require_any'] },
+        { name: 'restart_on', type: 'astring', values: ['error'] },
+        { name: 'type', type: 'astring', values: ['service'] },
+      ] },
+      { name: 'general', type: 'framework', flags: 0, properties: [
+        { name: 'entity_stability', type: 'astring', values: ['Evolving'] },
+        { name: 'single_instance', type: 'boolean', values: ['true'] },
+      ] },
+    ],
+    instances: [],
+  };
+  const exp = exportBundle(svc);
+  assert.deepEqual(exp.warnings, []);
+  const s = exp.bundle.children[0];
+  assert.ok(s.kind === 'service' && s.execMethods.length === 1 && s.dependencies.length === 1 && s.singleInstance && s.stability?.value === 'Evolving');
+  const w = writeBundle(exp.bundle);
+  const again = lower(w.ok ? w.text : '', 'edited.xml').services[0];
+  const sortAll = (x: ServiceData) => x.pgs.map((p) => [p.name, p.properties.map((q) => q.name).sort()]).sort();
+  assert.deepEqual(sortAll(again), sortAll(svc));
+});

@@ -35,6 +35,15 @@ const CRED_ATTRS = ['user', 'group', 'supp_groups', 'privileges', 'limit_privile
 const one = (p: Property | undefined, type = 'astring'): string | undefined =>
   p && p.type === type && p.values.length === 1 ? p.values[0] : undefined;
 
+/** Remove the single-valued property `name` of `type` from `props` (wherever it is) and return its value. */
+function pick(props: Property[], name: string, type = 'astring', ok: (v: string) => boolean = () => true): string | undefined {
+  const i = props.findIndex((p) => p.name === name);
+  const v = i < 0 ? undefined : one(props[i], type);
+  if (v === undefined || !ok(v)) return undefined;
+  props.splice(i, 1);
+  return v;
+}
+
 /** Rebuild a DeclaredDependent from the dependency pg found in the target (for export). */
 export function dependentFromTargetPg(declaringFmri: string, targetFmri: string, pg: PropertyGroup, atLevel: 'service' | 'instance'): DeclaredDependent | undefined {
   const get = (n: string) => pg.properties.find((p) => p.name === n);
@@ -108,12 +117,12 @@ function takeContext(props: Property[], whole: boolean): [MethodContext | undefi
 }
 
 function execMethod(pg: PropertyGroup, ctx: Ctx): ExecMethod | undefined {
-  const [t, x, to] = pg.properties;
-  const type = t?.name === 'type' ? one(t) : undefined;
-  const exec = x?.name === 'exec' ? one(x) : undefined;
-  const timeout = to?.name === 'timeout_seconds' ? one(to, 'count') : undefined;
+  const ps = [...pg.properties];
+  const type = pick(ps, 'type', 'astring', (v) => v === 'method' || v === 'monitor');
+  const exec = pick(ps, 'exec');
+  const timeout = pick(ps, 'timeout_seconds', 'count');
   if ((type !== 'method' && type !== 'monitor') || exec === undefined || timeout === undefined) return undefined;
-  const [mc, rest1] = takeContext(pg.properties.slice(3), false);
+  const [mc, rest1] = takeContext(ps, false);
   const [stability, rest] = splitStability(rest1);
   const el: ExecMethod = { kind: 'exec_method', name: pg.name, type, exec, timeout_seconds: timeout, properties: propChildren(rest, false) };
   if (mc) el.methodContext = mc;
@@ -123,13 +132,14 @@ function execMethod(pg: PropertyGroup, ctx: Ctx): ExecMethod | undefined {
 }
 
 function dependency(pg: PropertyGroup): Dependency | undefined {
-  const [t, r, g, e] = pg.properties;
-  const type = t?.name === 'type' ? one(t) : undefined;
-  const restartOn = r?.name === 'restart_on' ? one(r) : undefined;
-  const grouping = g?.name === 'grouping' ? one(g) : undefined;
-  if (type === undefined || !restartOn || !RESTART_ONS.includes(restartOn) || !grouping || !GROUPINGS.includes(grouping)
-    || e?.name !== 'entities' || e.type !== 'fmri') return undefined;
-  const [stability, rest] = splitStability(pg.properties.slice(4));
+  const ps = [...pg.properties];
+  const type = pick(ps, 'type');
+  const restartOn = pick(ps, 'restart_on', 'astring', (v) => RESTART_ONS.includes(v));
+  const grouping = pick(ps, 'grouping', 'astring', (v) => GROUPINGS.includes(v));
+  const ei = ps.findIndex((p) => p.name === 'entities' && p.type === 'fmri');
+  if (type === undefined || !restartOn || !grouping || ei < 0) return undefined;
+  const [e] = ps.splice(ei, 1);
+  const [stability, rest] = splitStability(ps);
   const el: Dependency = {
     kind: 'dependency', name: pg.name, grouping: grouping as Grouping, restart_on: restartOn as RestartOn, type,
     serviceFmris: e.values.map((v) => ({ kind: 'service_fmri', value: v })), properties: propChildren(rest, false),
@@ -192,14 +202,12 @@ function raiseInstance(svcName: string, inst: InstanceData, ctx: Ctx): Instance 
   const general = inst.pgs.find((p) => p.name === 'general' && p.type === 'framework');
   let enabled: Bool = 'false';
   let rest = general ? [...general.properties] : undefined;
-  const en = rest?.[0]?.name === 'enabled' ? one(rest[0], 'boolean') : undefined;
-  if (en !== undefined && rest) { enabled = en as Bool; rest = rest.slice(1); }
+  const en = rest ? pick(rest, 'enabled', 'boolean') : undefined;
+  if (en !== undefined) enabled = en as Bool;
   else ctx.warnings.push(`${c.fmri}: no general/enabled property; exported as enabled='false'`);
   const x: Instance = { kind: 'instance', name: inst.name, enabled, dependencies: [], dependents: [], execMethods: [], notificationParameters: [], propertyGroups: [] };
-  if (!c.plain && rest && rest[0]?.name === 'restarter' && one(rest[0], 'fmri') !== undefined) {
-    x.restarter = { kind: 'restarter', serviceFmri: { kind: 'service_fmri', value: rest[0].values[0] } };
-    rest = rest.slice(1);
-  }
+  const rs = !c.plain && rest ? pick(rest, 'restarter', 'fmri') : undefined;
+  if (rs !== undefined) x.restarter = { kind: 'restarter', serviceFmri: { kind: 'service_fmri', value: rs } };
   if (!c.plain && !c.plainTemplate) { const t = raiseTemplate(inst.pgs); if (t) x.template = t; }
   fillEntity(x, inst.pgs, c, rest);
   return x;
@@ -210,14 +218,11 @@ function raiseServiceWith(svc: ServiceData, ctx: Ctx): Service {
   const general = svc.pgs.find((p) => p.name === 'general' && p.type === 'framework');
   let rest = general ? [...general.properties] : undefined;
   if (!ctx.plain && rest) {
-    if (rest[0]?.name === 'single_instance' && one(rest[0], 'boolean') === 'true') { s.singleInstance = { kind: 'single_instance' }; rest = rest.slice(1); }
-    if (rest[0]?.name === 'restarter' && one(rest[0], 'fmri') !== undefined) {
-      s.restarter = { kind: 'restarter', serviceFmri: { kind: 'service_fmri', value: rest[0].values[0] } };
-      rest = rest.slice(1);
-    }
-    const last = rest[rest.length - 1];
-    const st = last?.name === 'entity_stability' ? one(last) : undefined;
-    if (st !== undefined && STABILITY.includes(st)) { s.stability = { kind: 'stability', value: st as StabilityValue }; rest = rest.slice(0, -1); }
+    if (pick(rest, 'single_instance', 'boolean', (v) => v === 'true')) s.singleInstance = { kind: 'single_instance' };
+    const rs = pick(rest, 'restarter', 'fmri');
+    if (rs !== undefined) s.restarter = { kind: 'restarter', serviceFmri: { kind: 'service_fmri', value: rs } };
+    const st = pick(rest, 'entity_stability', 'astring', (v) => STABILITY.includes(v));
+    if (st !== undefined) s.stability = { kind: 'stability', value: st as StabilityValue };
     const t = ctx.plainTemplate ? undefined : raiseTemplate(svc.pgs);
     if (t) s.template = t;
   }
@@ -237,9 +242,11 @@ function raiseServiceWith(svc: ServiceData, ctx: Ctx): Service {
   return s;
 }
 
-function canon(x: ServiceData): string {
-  const pgs = (l: PropertyGroup[]) => l.map((p) => [p.name, p.type, p.flags, p.properties.map((q) => [q.name, q.type, q.values])]);
-  return JSON.stringify([x.name, pgs(x.pgs), x.instances.map((i) => [i.name, pgs(i.pgs)])]);
+/** Comparable text of a service; `sorted` ignores pg and property order (values keep theirs). */
+function canon(x: ServiceData, sorted: boolean): string {
+  const byName = <T extends { name: string }>(l: T[]) => (sorted ? [...l].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : l);
+  const pgs = (l: PropertyGroup[]) => byName(l).map((p) => [p.name, p.type, p.flags, byName(p.properties).map((q) => [q.name, q.type, q.values])]);
+  return JSON.stringify([x.name, pgs(x.pgs), byName(x.instances).map((i) => [i.name, pgs(i.pgs)])]);
 }
 
 /** What export is expected to preserve of a service (for the self-check). */
@@ -253,14 +260,19 @@ function exportable(svc: ServiceData, opts: RaiseOptions): ServiceData {
 
 /** Raise one service to a <service> element (structured when it round-trips, plainer otherwise). */
 export function raiseService(svc: ServiceData, opts: RaiseOptions = {}): { service: Service; warnings: string[] } {
-  const want = canon(exportable(svc, opts));
+  // The most structured form whose re-import gives the same content wins (property order may
+  // differ: re-import orders properties as svccfg does); else the plainest form plus a warning.
+  const exp = exportable(svc, opts);
+  const want = canon(exp, false);
+  const wantSorted = canon(exp, true);
   let last: { service: Service; warnings: string[] } | undefined;
   for (const mode of [{ plain: false, plainTemplate: false }, { plain: false, plainTemplate: true }, { plain: true, plainTemplate: true }]) {
     const warnings: string[] = [];
     const service = raiseServiceWith(svc, { opts, warnings, fmri: `svc:/${svc.name}`, ...mode });
     last = { service, warnings };
     const low = lowerBundle({ kind: 'service_bundle', type: 'manifest', name: 'check', children: [service] });
-    if (low.diagnostics.length === 0 && low.services.length === 1 && canon(low.services[0]) === want) return last;
+    if (low.diagnostics.length !== 0 || low.services.length !== 1) continue;
+    if (canon(low.services[0], false) === want || canon(low.services[0], true) === wantSorted) return last;
   }
   if (!last) throw new Error('unreachable');
   last.warnings.push(`svc:/${svc.name}: the export cannot reproduce every property exactly (see the warnings above)`);
