@@ -40,6 +40,11 @@ test('invalid dependency => maintenance invalid_dependency', () => {
   s.load({ a: { deps: [{ grouping: 'require_most', restartOn: 'none', entities: ['b'] }] } });
   assert.equal(s.st('a'), 'maintenance');
   assert.equal(s.aux('a'), 'invalid_dependency');
+  s.admin('a', { type: 'disable', temporary: false });
+  assert.equal(s.st('a'), 'disabled');
+  s.admin('a', { type: 'enable', temporary: false });
+  assert.equal(s.st('a'), 'maintenance');
+  assert.equal(s.aux('a'), 'invalid_dependency');
 });
 
 test('F1: require_all on a disabled instance waits; enabling it starts both', () => {

@@ -47,7 +47,7 @@ export class Engine {
       newTransitionId: () => ++this.lastTransitionId,
       changed: (v, prev, rerr) => this.changed(v, prev, rerr),
       recheckConfig: (v) => this.applyConfig(v, v.config, true),
-      mayInitialize: (v) => !v.restarter && !v.configError,
+      mayInitialize: (v) => !v.restarter,
       removeVertex: (v) => this.removeVertex(v),
       degradedExtension: options.degradedExtension === true,
     };

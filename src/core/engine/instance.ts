@@ -73,6 +73,7 @@ export class Restarter {
     switch (cmd.type) {
       case 'ENABLE':
         if ((v.state === 'uninitialized' || v.state === 'disabled') && v.enabled === true && this.host.mayInitialize(v)) {
+          if (v.configError) return this.settle(v, 'maintenance', v.configError.aux, RERR_NONE);
           const aux = v.startAux === 'clear_request' ? 'clear_request' : 'enable_request';
           this.log(v, 'Enabled.');
           this.settle(v, 'offline', aux, RERR_NONE);
