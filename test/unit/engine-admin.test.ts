@@ -110,3 +110,12 @@ test('wait-model throttle timer: no start before the timer fires', () => {
   assert.equal(s.st('w'), 'online');
   assert.equal(s.engine.instance(svc('w'))?.faultCount, 0); // the spawn (method success) resets it
 });
+
+test('a refresh removing the start method while it is being retried completes the transition', () => {
+  const s = new Sim();
+  s.load({ a: { start: 'hang' } });
+  s.step({ kind: 'refresh', config: s.config('a', { start: null }) });
+  s.finish(svc('a'), { exitCode: 1, timedOut: false });
+  s.settle();
+  assert.equal(s.st('a'), 'online');
+});

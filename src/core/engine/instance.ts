@@ -204,7 +204,12 @@ export class Restarter {
   }
 
   private runMethod(v: Vertex, t: Transition): void {
-    const spec = v.config.methods[t.method]!;
+    const spec = v.config.methods[t.method];
+    if (!spec || spec.exec === ':true') {
+      // the method disappeared with a refresh while retrying: nothing left to run
+      t.running = false;
+      return this.completed(v, { exitCode: 0, timedOut: false });
+    }
     t.id = this.host.newTransitionId();
     t.running = true;
     const model = v.config.startd.duration;
