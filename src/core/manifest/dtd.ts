@@ -68,6 +68,8 @@ export const DTD: Record<string, ElementSpec> = {
   },
   'xi:include': {
     attrs: [req('href'), at('parse', { values: ['xml', 'text'], default: 'xml' }), at('encoding')],
+    // The DTD says (xi:fallback), i.e. exactly one; real manifests write <xi:include href=.../>
+    // (libxml resolves includes before validating), so the fallback is optional here.
     content: opt(el('xi:fallback')),
     slots: [one('fallback', 'xi:fallback')],
   },
