@@ -62,7 +62,11 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     store,
     values: (type, raw) => canonicalValue(type, raw),
     resolve: (operand) => resolveEntity(operand, store),
-    notify: async (fmris) => { if (fmris.length) await notifyRestarter(root, fmris); },
+    notify: async (fmris) => {
+      if (!fmris.length) return;
+      const r = await notifyRestarter(root, fmris);
+      if (r.message) io.err(`svccfg: warning: the restarter was not told about the change (${r.message}); run "svcadm refresh" later.\n`);
+    },
     io,
     verbs: new Map(),
     selection: null,
