@@ -65,8 +65,9 @@ export function labelToGroupName(prefix: string, label: string): string {
   return out.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/** svccfg strips leading/trailing C isspace() characters (ASCII only) from loctext. */
 export function trimLoctext(t: string): string {
-  return t.replace(/^[\s\v]+|[\s\v]+$/g, '');
+  return t.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
 }
 
 type Loctexts = CommonName | Description | Units;
