@@ -70,3 +70,36 @@ test('loctext and internal_separators text is written as text (newlines kept, CR
   assert.ok(w.ok);
   assert.equal(w.ok && w.text, text);
 });
+
+test('an svccfg-style export (empty method_context, empty pg) is rewritten byte for byte', () => {
+  const text = [
+    "<?xml version='1.0'?>",
+    "<!DOCTYPE service_bundle SYSTEM '/usr/share/lib/xml/dtd/service_bundle.dtd.1'>",
+    "<service_bundle type='manifest' name='export'>",
+    "  <service name='site/usbkey-files' type='service' version='0'>",
+    "    <create_default_instance enabled='true'/>",
+    "    <single_instance/>",
+    "    <dependency name='filesystem' grouping='require_all' restart_on='error' type='service'>",
+    "      <service_fmri value='svc:/system/filesystem/local'/>",
+    '    </dependency>',
+    '    <method_context/>',
+    "    <exec_method name='start' type='method' exec='/opt/custom/bin/mount-files &quot;start&quot; &amp;&amp; true' timeout_seconds='60'>",
+    '      <method_context/>',
+    '    </exec_method>',
+    "    <property_group name='application' type='application'/>",
+    "    <stability value='Evolving'/>",
+    '  </service>',
+    '</service_bundle>',
+    '',
+  ].join('\n');
+  const p = parseBundle(text, 'export.xml');
+  assert.ok(p.ok);
+  if (!p.ok) return;
+  const w = writeBundle(p.bundle);
+  assert.ok(w.ok);
+  // &quot; is read as '"', which a single-quoted attribute writes literally
+  assert.equal(w.ok && w.text, text.replace(/&quot;/g, '"'));
+  const l = lowerBundle(p.bundle);
+  assert.deepEqual(l.diagnostics, []);
+  assert.deepEqual(l.services[0].pgs.find((g) => g.name === 'method_context')?.properties, []);
+});
