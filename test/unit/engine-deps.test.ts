@@ -286,3 +286,19 @@ test('restore after a restarter restart: in-flight transitions forced to next_st
   assert.equal(s.st('b'), 'online');
   assert.equal(s.starts('b'), 1);
 });
+
+test('H1 variant: closing a cycle by refresh with restart_on=restart takes the chain offline', () => {
+  const s = new Sim();
+  s.load({
+    a: { deps: [{ grouping: 'require_all', restartOn: 'restart', entities: ['b'] }] },
+    b: { deps: [{ grouping: 'require_all', restartOn: 'restart', entities: ['c'] }] },
+    c: {},
+  });
+  s.step({ kind: 'refresh', config: s.config('c', { deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['a'] }] }) });
+  s.settle();
+  assert.deepEqual([s.st('a'), s.st('b'), s.st('c')], ['offline', 'offline', 'maintenance']);
+  assert.deepEqual(s.engine.explain(svc('b'))!.reason, { kind: 'dependency_not_running', dependency: svc('c'), summary: 'dependency_cycle' });
+  assert.deepEqual(s.engine.rootCauses().map((r) => [r.fmri, r.impacted.map((i) => i.fmri)]), [[svc('c'), [svc('b'), svc('a')]]]);
+  const a = s.engine.rootCauses()[0].impacted[1];
+  assert.deepEqual(a.path, [svc('a'), svc('b'), svc('c')]);
+});

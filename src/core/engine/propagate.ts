@@ -20,10 +20,15 @@ export interface PropagationOps {
   seedSatisfiability(fmri: string): void;
 }
 
-/** Groups of `dependent` that name instance `v` (directly or through its service). */
+/** Does group g name instance `v` (directly or through its service)? */
+export function names(g: DependencyGroup, v: Vertex): boolean {
+  for (const e of g.entities) if (e.kind !== 'file' && (e.fmri === v.fmri || e.fmri === v.service)) return true;
+  return false;
+}
+
+/** Groups of `dependent` that name instance `v`. */
 export function groupsNaming(dependent: Vertex, v: Vertex): DependencyGroup[] {
-  return dependent.groups.filter((g) =>
-    g.entities.some((e) => e.kind !== 'file' && (e.fmri === v.fmri || e.fmri === v.service)));
+  return dependent.groups.filter((g) => names(g, v));
 }
 
 const STOP_RESET = (): RestarterCommand => ({ type: 'STOP', rerr: RERR_RESTART, reset: true, aux: 'dependency_activity' });
@@ -44,7 +49,8 @@ export function onStateChange(ops: PropagationOps, v: Vertex, prev: InstanceStat
       const d = ops.graph.get(df);
       if (!d) continue;
       const dRunning = isRunning(d.state);
-      for (const g of groupsNaming(d, v)) {
+      for (const g of d.groups) {
+        if (!names(g, v)) continue;
         const threshold = restartOnThreshold(g.restartOn);
         if (g.grouping === 'exclude_all') {
           if ((started || leftDisabled) && dRunning) ops.send(d, STOP_RESET());
