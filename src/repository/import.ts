@@ -7,6 +7,7 @@
 // pg); then refresh (retake `running` of) the imported instances and dependent targets, which
 // are returned for the restarter to be notified.
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type ServiceData } from '../core/model.js';
+import { manifestPropName } from '../core/manifest/lower.js';
 import { checkValues } from './encode.js';
 import { isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
@@ -44,11 +45,6 @@ export function checkBundle(services: readonly ServiceData[]): string | undefine
   return undefined;
 }
 
-/** Property name under which a manifest path is recorded in `manifestfiles` (illumos style). */
-export function manifestPropName(p: string): string {
-  const n = p.replace(/[^A-Za-z0-9\-_]/g, '_').replace(/^[^A-Za-z]+/, '');
-  return (n || 'manifest').slice(0, 119);
-}
 
 function ensureService(store: Store, name: string): { id: number; created: boolean } {
   const id = store.serviceId(name);
@@ -62,7 +58,9 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   const refresh = new Map<string, { instId: number; svcId: number }>();
   const overrides = new Set((bundle.overrides ?? []).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
 
-  for (const s of bundle.services) {
+  for (const s0 of bundle.services) {
+    // pgs carrying delete="true" are not part of what the manifest delivers
+    const s = withoutDeleted(s0, bundle);
     const svc = ensureService(store, s.name);
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
@@ -72,19 +70,25 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       const e = existing.find((x) => x.name === inst.name);
       if (e) takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);
     }
-    // baseline of the service level: the last-import of an instance of this service
+    // Baseline of the service level: the last-import of an instance delivered by this same
+    // bundle. Instances from other manifests of the same service are not used: their
+    // last-import holds what *that* manifest delivered at service level.
     let svcBaseline = undefined;
-    for (const i of [...s.instances.map((x) => existing.find((e) => e.name === x.name)), ...existing]) {
+    for (const i of s.instances.map((x) => existing.find((e) => e.name === x.name))) {
       if (!i) continue;
       const lv = readSnapshotLevels(store, i.id, 'last-import');
-      if (lv) { svcBaseline = lv.service; break; }
+      if (lv) { svcBaseline = lv.service.filter((pg) => pg.name !== 'manifestfiles'); break; }
     }
+    // manifestfiles accumulates one property per manifest delivering the service: merged, never upgraded
+    const manifestPgs = s.pgs.filter((pg) => pg.name === 'manifestfiles');
     upgradeLevel(store, {
-      owner: svcOwner, fmri: svcFmri, manifest: s.pgs, baseline: svc.created ? undefined : svcBaseline,
+      owner: svcOwner, fmri: svcFmri, manifest: s.pgs.filter((pg) => pg.name !== 'manifestfiles'),
+      baseline: svc.created ? undefined : svcBaseline,
       isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
     });
     deletePgs(store, bundle, svcFmri, svcOwner);
-    if (opts.manifestPath) recordManifest(store, svc.id, opts.manifestPath);
+    for (const pg of manifestPgs) for (const p of pg.properties) recordManifest(store, svc.id, p.name, p.values);
+    if (opts.manifestPath) recordManifest(store, svc.id, manifestPropName(opts.manifestPath), [opts.manifestPath]);
 
     for (const inst of s.instances) {
       const fmri = `${svcFmri}:${inst.name}`;
@@ -121,6 +125,17 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   return ok(report);
 }
 
+function withoutDeleted(s: ServiceData, bundle: LoweredBundle): ServiceData {
+  const dels = bundle.deletePgs ?? [];
+  if (!dels.length) return s;
+  const gone = (fmri: string, pg: string) => dels.some((d) => d.pg === pg && canon(d.entity) === fmri);
+  return {
+    ...s,
+    pgs: s.pgs.filter((pg) => !gone(`svc:/${s.name}`, pg.name)),
+    instances: s.instances.map((i) => ({ ...i, pgs: i.pgs.filter((pg) => !gone(`svc:/${s.name}:${i.name}`, pg.name)) })),
+  };
+}
+
 function canon(fmri: string): string {
   const e = parseEntity(fmri);
   if (!e) return fmri;
@@ -135,11 +150,11 @@ function deletePgs(store: Store, bundle: LoweredBundle, fmri: string, owner: Own
   }
 }
 
-function recordManifest(store: Store, svcId: number, manifestPath: string): void {
+function recordManifest(store: Store, svcId: number, name: string, values: readonly string[]): void {
   const owner: Owner = { kind: 'service', id: svcId };
   const row = store.pgRow(owner, 'manifestfiles');
   const id = row ? row.id : store.insertPg(owner, 'manifestfiles', 'framework', 0);
-  store.setProp(id, manifestPropName(manifestPath), 'astring', [manifestPath]);
+  store.setProp(id, name, 'astring', values);
   store.bump(id);
 }
 
