@@ -220,3 +220,19 @@ test('refresh: method runs while online*, failure keeps the daemon and FAULT-sto
   assert.equal(s.st('a'), 'online');
   assert.equal(s.st('d1'), 'online');
 });
+
+test('contract stop ":true" still waits for the contract to empty; a missing stop method abandons it', () => {
+  const s = new Sim();
+  s.step({ kind: 'configure', instances: [
+    { ...s.config('a', { model: 'contract', start: 'daemon' }), methods: { start: { exec: '/m/start', timeoutSeconds: 60 }, stop: { exec: ':true', timeoutSeconds: 5 } } },
+    s.config('b', { model: 'contract', start: 'daemon', stop: null }),
+  ] });
+  s.settle();
+  s.admin('a', { type: 'disable', temporary: false });
+  const stop = s.commands.find((c) => c.kind === 'runMethod' && c.fmri === svc('a') && c.method === 'stop');
+  assert.ok(stop && stop.kind === 'runMethod' && stop.exec === ':true' && stop.waitForEmpty && stop.timeoutMs === 5000);
+  assert.equal(s.st('a'), 'disabled');
+  s.admin('b', { type: 'disable', temporary: false });
+  assert.equal(s.st('b'), 'disabled');
+  assert.ok(s.commands.some((c) => c.kind === 'abandonContract' && c.fmri === svc('b')));
+});

@@ -189,7 +189,9 @@ export class Restarter {
   private beginMethod(v: Vertex, method: MethodName, t: Transition): void {
     const spec = v.config.methods[method];
     const model = v.config.startd.duration;
-    const skip = !spec || spec.exec === ':true' ||
+    // a stop of a live contract/child must still wait for the contract to empty, even for :true
+    const waitsForEmpty = method === 'stop' && model !== 'transient' && v.contractAlive;
+    const skip = !spec || (spec.exec === ':true' && !waitsForEmpty) ||
       (method === 'stop' && model !== 'transient' && !v.contractAlive);
     v.transition = t;
     this.commit(v, v.state, t.target);
@@ -197,6 +199,7 @@ export class Restarter {
       if (!spec) {
         this.log(v, method === 'refresh' ? 'Method "refresh" is not present.  Treating as :true.'
           : `Method "${method}" is not present.`);
+        if (waitsForEmpty) this.abandon(v);
       }
       return this.completed(v, { exitCode: 0, timedOut: false });
     }
@@ -205,7 +208,8 @@ export class Restarter {
 
   private runMethod(v: Vertex, t: Transition): void {
     const spec = v.config.methods[t.method];
-    if (!spec || spec.exec === ':true') {
+    const waitsForEmpty = t.method === 'stop' && v.config.startd.duration !== 'transient' && v.contractAlive;
+    if (!spec || (spec.exec === ':true' && !waitsForEmpty)) {
       // the method disappeared with a refresh while retrying: nothing left to run
       t.running = false;
       return this.completed(v, { exitCode: 0, timedOut: false });

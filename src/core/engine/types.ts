@@ -131,7 +131,8 @@ export type EngineEvent =
 export type EngineCommand =
   /** run a method; timeoutMs null = infinite. waitForEmpty: (stop, contract/child model) after the
    *  method exits 0 wait for the contract to empty within the remaining timeout, then SIGKILL and
-   *  report timedOut. The runner handles ":kill" itself; ":true" never reaches the runner. */
+   *  report timedOut. The runner handles ":kill" itself; ":true" reaches the runner only as a stop
+   *  with waitForEmpty (no process: just wait for the contract to empty). */
   | { kind: 'runMethod'; fmri: string; method: MethodName; transitionId: number; model: ServiceModel;
       exec: string; timeoutMs: number | null; waitForEmpty: boolean }
   | { kind: 'killContract'; fmri: string; signal: string }
