@@ -307,6 +307,21 @@ export class Repository {
   clearAction(fmri: string, action: RestarterAction): RepoResult<boolean> {
     return this.writeInstance(fmri, (ent) => ok(state.clearAction(this.store, ent.instId, action)));
   }
+  /**
+   * Atomically reads and removes every pending action of an instance (restarter_actions
+   * properties), so an action svcadm writes meanwhile is never lost. Returns name -> values.
+   */
+  takeActions(fmri: string): RepoResult<Record<string, string[]>> {
+    return this.writeInstance(fmri, (ent) => {
+      const pg = this.store.loadPg({ kind: 'instance', id: ent.instId }, 'restarter_actions');
+      const out: Record<string, string[]> = {};
+      if (!pg || pg.properties.length === 0) return ok(out);
+      for (const p of pg.properties) out[p.name] = p.values;
+      const row = this.store.pgRow({ kind: 'instance', id: ent.instId }, 'restarter_actions')!;
+      this.store.replacePgContent(row.id, []);
+      return ok(out);
+    });
+  }
   /** "Reboot": drop every NONPERSISTENT pg (general_ovr, restarter, restarter_actions, options_ovr). */
   discardNonPersistent(): number {
     return this.transaction(() => state.discardNonPersistent(this.store));

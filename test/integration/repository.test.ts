@@ -170,6 +170,9 @@ test('NONPERSISTENT pgs: live in the effective view, never snapshotted, discarde
   assert.equal(repo.getPg(I, 'restarter', { view: snapshotView('start') }).ok, false);
   assert.deepEqual(val(I, 'restarter', 'contract'), ['42']);
   assert.equal(must(repo.clearAction(I, 'restart')), true);
+  must(repo.requestAction(I, 'maint_on', { value: 7, tty: false, auxiliaryFmri: 'svc:/site/x:default' }));
+  assert.deepEqual(must(repo.takeActions(I)), { maint_on: ['7'], auxiliary_tty: ['false'], auxiliary_fmri: ['svc:/site/x:default'] });
+  assert.deepEqual(must(repo.takeActions(I)), {}, 'taken actions are gone');
   assert.equal(repo.noteBoot('boot-1').rebooted, false);
   assert.equal(repo.noteBoot('boot-1').rebooted, false);
   assert.deepEqual(val(I, 'restarter', 'state'), ['online'], 'same boot: kept');
