@@ -94,7 +94,7 @@ test('type mismatch, missing type, bad value and bad names are errors naming the
   r = await t.run('addpg start method');
   assert.match(r.err, /already exists/);
   r = await t.run('frobnicate');
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 1);
   assert.match(r.err, /Unknown command "frobnicate"/);
   // nothing was changed by the failures
   assert.equal((await t.run('listprop start/timeout_seconds')).out, 'start/timeout_seconds  count    0\n');
@@ -186,7 +186,7 @@ test('delete refuses an online instance without -f, unselects what it deleted', 
   assert.deepEqual(t.notified.at(-1), ['svc:/site/pool-import:default']);
 });
 
-test('end stops a script; help lists commands; usage errors exit 2', async () => {
+test('end stops a script; help lists commands; usage errors fail the command', async () => {
   const t = setup();
   let r = await t.run('add site/a\nend\nadd site/b');
   assert.deepEqual(t.store.listServices(), ['site/a']);
@@ -194,7 +194,7 @@ test('end stops a script; help lists commands; usage errors exit 2', async () =>
   r = await t.run('help');
   assert.match(r.out, /setprop pg\/name = \[type:\] value/);
   r = await t.run('addpg onlyname');
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 1);
   assert.match(r.err, /Usage: addpg name type \[P\]/);
 });
 

@@ -107,7 +107,7 @@ async function runText(s: Session, text: string): Promise<number> {
   const lexed = tokenize(text);
   if (!lexed.ok) {
     s.line = lexed.line;
-    return fail(s, `Syntax error: ${lexed.message}.`, 2);
+    return fail(s, `Syntax error: ${lexed.message}.`);
   }
   return runCommands(s, lexed.commands);
 }
@@ -133,7 +133,7 @@ async function interactive(s: Session, stdin: NodeJS.ReadableStream): Promise<nu
     if (!lexed.ok && lexed.incomplete) { pending = text; rl.setPrompt('> '); rl.prompt(); continue; }
     pending = '';
     let cmds: Command[] = [];
-    if (!lexed.ok) status = Math.max(status, fail(s, `Syntax error: ${lexed.message}.`, 2));
+    if (!lexed.ok) status = Math.max(status, fail(s, `Syntax error: ${lexed.message}.`));
     else cmds = lexed.commands;
     try {
       status = Math.max(status, await runCommands(s, cmds));

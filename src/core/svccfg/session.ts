@@ -2,7 +2,7 @@
 // table type, and the loop that runs tokenized commands. Pure: the repository is reached
 // through ConfigStore, files and the restarter through verbs/hooks the CLI injects.
 //
-// Invariants: a verb returns its exit status (0 ok, 1 failed, 2 usage); every error line is
+// Invariants: a verb returns its status (0 ok, 1 failed, 2 syntax); every error line is
 // written as `svccfg: [FILE:LINE: ]message`; when a snapshot is selected the session is
 // read-only; `selection` always names an entity that existed when it was selected.
 import { tokenText, type Command, type Token } from './lexer.js';
@@ -123,12 +123,13 @@ export async function runCommand(s: Session, cmd: Command): Promise<number> {
   return verb.run(args, s);
 }
 
-/** Runs commands in order until one of them ends the session; returns the worst exit status. */
+/** Runs commands in order until one of them ends the session. Exit status (svccfg(1M)): 1 if
+ *  any subcommand failed, syntax errors included (2 is kept for svccfg's own options). */
 export async function runCommands(s: Session, commands: readonly Command[]): Promise<number> {
   let status = 0;
   for (const cmd of commands) {
     if (s.done) break;
-    status = Math.max(status, await runCommand(s, cmd));
+    if (await runCommand(s, cmd)) status = 1;
   }
   return status;
 }
