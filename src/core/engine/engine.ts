@@ -14,10 +14,11 @@ import { Evaluator } from './evaluate.js';
 import { Graph, newVertex, type RestarterCommand, type Vertex } from './graph.js';
 import { Restarter, isRunning, type RestarterHost } from './instance.js';
 import { Queries, type DependencyLine, type Explanation } from './explain.js';
-import { enableClosure, milestoneSubgraph, type EnableClosure } from './milestone.js';
+import { enableClosure, type EnableClosure } from './milestone.js';
+import { Admin } from './admin.js';
 import { onStateChange, propagateSatisfiability, type PropagationOps } from './propagate.js';
 import {
-  MASTER_RESTARTER, type AdminAction, type EngineCommand, type EngineEvent, type EngineOptions,
+  MASTER_RESTARTER, type EngineCommand, type EngineEvent, type EngineOptions,
   type EnginePorts, type InstanceConfig, type InstanceState, type ReasonCode, type RerrClass, type RestoredInstance,
 } from './types.js';
 import { Walks } from './walks.js';
@@ -35,8 +36,8 @@ export class Engine {
   private readonly dirty = new Set<string>();
   private readonly evalQueue = new Set<string>();
   private satSeeds: string[] = [];
-  private currentMilestone = 'all';
   private readonly queries: Queries;
+  private readonly adminOps: Admin;
 
   constructor(readonly ports: EnginePorts, readonly options: EngineOptions = {}) {
     this.master = options.masterRestarter ?? MASTER_RESTARTER;
@@ -59,10 +60,15 @@ export class Engine {
       seedSatisfiability: (f) => this.satSeeds.push(f),
     };
     this.walks = new Walks(this.ops);
+    this.adminOps = new Admin({
+      graph: this.graph, walks: this.walks, master: this.master, emit: (c) => this.emit(c),
+      send: (v, cmd, front) => this.send(v, cmd, front), queueEval: (f) => this.evalQueue.add(f),
+      seedSatisfiability: (f) => this.satSeeds.push(f), invalidate: () => this.evaluator.invalidate(),
+    });
     this.queries = new Queries(this.graph, this.evaluator, (p) => ports.fileExists(p), this.master);
   }
 
-  get milestone(): string { return this.currentMilestone; }
+  get milestone(): string { return this.adminOps.milestone; }
 
   step(event: EngineEvent, nowMs: number): EngineCommand[] {
     this.nowMs = nowMs;
@@ -84,8 +90,8 @@ export class Engine {
         this.walks.cancelDisable(v.fmri);
         return this.send(v, { type: 'REMOVE' });
       }
-      case 'admin': return this.admin(e.fmri, e.action);
-      case 'milestone': return this.setMilestone(e.target);
+      case 'admin': return this.adminOps.action(e.fmri, e.action);
+      case 'milestone': return this.adminOps.setMilestone(e.target);
       case 'methodCompleted': return this.withVertex(e.fmri, (v) => this.restarter.methodCompleted(v, e.transitionId, e.outcome));
       case 'contractEvent': return this.withVertex(e.fmri, (v) => this.restarter.contractEvent(v, e.contractEvent));
       case 'childExited': return this.withVertex(e.fmri, (v) => this.restarter.childExited(v, e.exitCode, e.signal));
@@ -200,7 +206,7 @@ export class Engine {
   private initialize(v: Vertex): void {
     v.enabled = v.config.enabled;
     if (v.configError) return this.send(v, { type: 'MAINT_ON', aux: v.configError.aux, immediate: false });
-    if (this.currentMilestone !== 'all' && v.enabled === true && !milestoneSubgraph(this.graph, this.currentMilestone).has(v.fmri)) {
+    if (v.enabled === true && this.adminOps.outsideMilestone(v.fmri)) {
       v.enabled = false;
       this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: false });
     }
@@ -216,7 +222,7 @@ export class Engine {
       this.send(v, { type: 'MAINT_ON', aux: err, immediate: false }, true);
       return;
     }
-    if (c.enabled !== v.enabled) this.setEnabled(v, c.enabled);
+    if (c.enabled !== v.enabled) this.adminOps.setEnabled(v, c.enabled);
     if (v.state === 'offline' && v.enabled === true) this.evalQueue.add(v.fmri);
     if (v.state === 'uninitialized' && v.enabled !== undefined && !err) this.initialize(v);
     if (refresh && isRunning(v.state)) this.send(v, { type: 'REFRESH' });
@@ -252,76 +258,6 @@ export class Engine {
         return;
       default: return;
     }
-  }
-
-  private setEnabled(v: Vertex, enabled: boolean | undefined): void {
-    if (enabled === undefined || v.enabled === enabled) {
-      if (enabled === true && (v.state === 'disabled' || v.state === 'uninitialized')) this.send(v, { type: 'ENABLE' });
-      return;
-    }
-    v.enabled = enabled;
-    this.evaluator.invalidate();
-    if (enabled) {
-      this.walks.cancelDisable(v.fmri);
-      if (v.state === 'uninitialized' || v.state === 'disabled') this.send(v, { type: 'ENABLE' });
-      else if (v.state === 'offline') this.evalQueue.add(v.fmri);
-      for (const d of this.graph.directDependents(v.fmri)) this.evalQueue.add(d);
-    } else {
-      if (isRunning(v.state)) this.walks.startDisable(v);
-      else this.send(v, { type: 'DISABLE', admin: true });
-      this.satSeeds.push(v.fmri);
-    }
-  }
-
-  private admin(fmri: string, a: AdminAction): void {
-    const v = this.graph.get(fmri);
-    if (!v || v.removing) return;
-    switch (a.type) {
-      case 'enable': case 'disable': {
-        const value = a.type === 'enable';
-        if (!a.temporary) v.config = { ...v.config, persistentEnabled: value };
-        v.config = { ...v.config, enabled: value };
-        return this.setEnabled(v, value);
-      }
-      case 'restart':
-        if (a.dump && isRunning(v.state) && v.contractAlive) {
-          this.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGABRT' });
-          return;
-        }
-        return this.send(v, { type: 'RESTART' });
-      case 'clear': return this.send(v, { type: 'MAINT_OFF' });
-      case 'maintOn': case 'maintOnImmediate':
-        return this.send(v, { type: 'MAINT_ON', aux: a.aux, auxFmri: a.auxFmri, immediate: a.type === 'maintOnImmediate' }, true);
-      case 'degraded': case 'degradeImmediate':
-        return this.send(v, { type: 'DEGRADED', immediate: a.type === 'degradeImmediate' });
-      case 'restore': return this.send(v, { type: 'RESTORE' });
-    }
-  }
-
-  private setMilestone(target: string): void {
-    const all = [...this.graph.vertices.values()].filter((v) => v.fmri !== this.master);
-    if (target !== 'all' && target !== 'none' && !this.graph.get(target)) {
-      this.emit({ kind: 'errorLog', fmri: target, text: `milestone ${target} is not a known instance; ignored` });
-      return;
-    }
-    this.currentMilestone = target;
-    const sub = target === 'all' ? undefined : target === 'none' ? new Set<string>() : milestoneSubgraph(this.graph, target);
-    const toDisable: string[] = [];
-    for (const v of all) {
-      if (!sub || sub.has(v.fmri)) {
-        this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: null });
-        v.config = { ...v.config, enabled: v.config.persistentEnabled };
-        this.setEnabled(v, v.config.persistentEnabled);
-      } else {
-        this.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: false });
-        v.config = { ...v.config, enabled: false };
-        v.enabled = false;
-        this.walks.cancelDisable(v.fmri);
-        toDisable.push(v.fmri);
-      }
-    }
-    this.evaluator.invalidate();
-    if (toDisable.length) this.walks.startMilestone(toDisable);
   }
 
   private removeVertex(v: Vertex): void {
