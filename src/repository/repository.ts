@@ -160,11 +160,14 @@ export class Repository {
     const r = resolve(this.store, fmri);
     if (!r.ok) return undefined;
     const ent = r.value;
-    const snap = ent.kind === 'instance' && (view.kind === 'effective' || view.kind === 'snapshot')
-      ? snapshotId(this.store, ent.instId, view.kind === 'snapshot' ? view.name : 'running') : undefined;
-    const gens = (this.store.stmt(`SELECT generation, flags FROM pgs WHERE name = ? AND
-      (service_id = ? OR instance_id = ? OR snapshot_id = ?)`).all(pg, ent.svcId, ent.kind === 'instance' ? ent.instId : -1, snap ?? -1) as { generation: number }[]);
-    return `${snap ?? '-'}:${gens.map((g) => g.generation).join(',')}`;
+    const gen = (o: Parameters<Store['pgRow']>[0]) => this.store.pgRow(o, pg)?.generation ?? '-';
+    if (ent.kind === 'service' || view.kind === 'current-direct') return `${gen(directOwner(ent))}`;
+    const current = `${gen({ kind: 'instance', id: ent.instId })}:${gen({ kind: 'service', id: ent.svcId })}`;
+    if (view.kind === 'current-composed') return current;
+    const snap = snapshotId(this.store, ent.instId, view.kind === 'snapshot' ? view.name : 'running');
+    if (snap === undefined) return `-:${current}`;
+    // effective: NONPERSISTENT current pgs show through, so the current generations count too
+    return `${snap}:${gen({ kind: 'snapshot', id: snap, level: 'instance' })}:${gen({ kind: 'snapshot', id: snap, level: 'service' })}:${current}`;
   }
 
   // ---- pg / property writes (always on the directly attached pg) --------------------------

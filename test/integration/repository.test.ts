@@ -240,6 +240,19 @@ test('generation bumps on every write of a pg; pgVersion changes', () => {
   assert.notEqual(repo.pgVersion('svc:/site/g', 'cfg'), v0);
 });
 
+test('pgVersion per view: composed follows the service level, effective follows refresh', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const c0 = repo.pgVersion(I, 'config', VIEW_COMPOSED);
+  const e0 = repo.pgVersion(I, 'config', VIEW_EFFECTIVE);
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['z']));
+  assert.notEqual(repo.pgVersion(I, 'config', VIEW_COMPOSED), c0);
+  const e1 = repo.pgVersion(I, 'config', VIEW_EFFECTIVE);
+  must(repo.refresh(I));
+  assert.notEqual(repo.pgVersion(I, 'config', VIEW_EFFECTIVE), e1);
+  assert.equal(repo.pgVersion('svc:/site/none', 'config'), undefined);
+  void e0;
+});
+
 test('revert copies a snapshot back and takes previous first', () => {
   must(repo.importBundle(bundle(poolImport())));
   must(repo.setProperty(S, 'config', 'pool', 'astring', ['edited']));
