@@ -12,7 +12,7 @@
 //   are skipped with a warning; dependency words that are not unit names are refused (status 1).
 import { processingOrder, spaceWords, tokenize, type CacheLine } from './cache-lines.js';
 import { simplifyPath, systemdEscape, systemdEscapePath } from './escape.js';
-import { mountOptions, renderKeyLoadUnit, renderMountUnit, type KeySource } from './units.js';
+import { mountOptions, renderKeyLoadUnit, renderMountUnit, type KeyLoadUnitSpec, type KeySource, type MountUnitSpec } from './units.js';
 
 export const NAME_MAX = 255;
 
@@ -32,13 +32,21 @@ export interface GeneratorInput {
  * in memory). Failures come back as strerror() texts ("File name too long", "File exists").
  */
 export interface OutputSink {
-  /** Create or truncate NAME (mode 0644) with CONTENT (a byte string). */
-  writeFile(name: string, content: string): string | null;
+  /**
+   * Create or truncate NAME (mode 0644) with CONTENT (a byte string). UNIT describes what was
+   * rendered, for sinks that build something else from it (the --tsmf bundle).
+   */
+  writeFile(name: string, content: string, unit: GeneratedUnit): string | null;
   /** Remove NAME; failures are ignored, as upstream does. */
   remove(name: string): void;
   /** mkdir DIR (0755, existing is fine), then symlink DIR/NAME -> TARGET. */
   link(dir: string, name: string, target: string): null | { stage: 'dir' | 'symlink'; error: string };
 }
+
+/** What a written unit stands for. */
+export type GeneratedUnit =
+  | { kind: 'mount'; spec: MountUnitSpec; pool: string; imported: boolean; canmount: 'on' | 'noauto'; noauto: boolean; nofail: string }
+  | { kind: 'key'; spec: KeyLoadUnitSpec; pool: string; imported: boolean };
 
 export interface GeneratorResult {
   readonly messages: string[];
@@ -120,9 +128,8 @@ class Worker {
           if (keyloc !== 'prompt') this.say(`${dataset}: unknown non-URI keylocation=${keyloc}`);
           key = { kind: 'prompt' };
         }
-        const err = this.sink.writeFile(keyUnit, renderKeyLoadUnit({
-          cacheFile: line.file, dataset, wantsBase, afterBase, requires, requiresMountsFor, key,
-        }));
+        const spec: KeyLoadUnitSpec = { cacheFile: line.file, dataset, wantsBase, afterBase, requires, requiresMountsFor, key };
+        const err = this.sink.writeFile(keyUnit, renderKeyLoadUnit(spec), { kind: 'key', spec, pool, imported });
         if (err !== null) {
           this.say(`${dataset}: couldn't open ${keyUnit} under ${this.input.destdir}: ${err}`);
           return 1;
@@ -197,10 +204,11 @@ class Worker {
     }
     if (known) return 0;
     if (canmount === 'noauto') this.noautoFiles.add(mountFile);
-    const err = this.sink.writeFile(mountFile, renderMountUnit({
+    const spec: MountUnitSpec = {
       cacheFile: line.file, dataset, where, options: opts.options, before, after, requires, requiresMountsFor,
       afterBase, wantsBase, bindsTo, requiredBy, wantedBy, wantedByInBefore,
-    }));
+    };
+    const err = this.sink.writeFile(mountFile, renderMountUnit(spec), { kind: 'mount', spec, pool, imported, canmount, noauto, nofail });
     if (err !== null) {
       this.say(`${dataset}: couldn't open ${mountFile} under ${this.input.destdir}: ${err}`);
       return 1;
