@@ -16,6 +16,7 @@ import { Restarter, isRunning, type RestarterHost } from './instance.js';
 import { Queries, type DependencyLine, type Explanation } from './explain.js';
 import { enableClosure, type EnableClosure } from './milestone.js';
 import { Admin } from './admin.js';
+import { childExited, contractEvent } from './process-events.js';
 import { onStateChange, propagateSatisfiability, type PropagationOps } from './propagate.js';
 import {
   MASTER_RESTARTER, type EngineCommand, type EngineEvent, type EngineOptions,
@@ -93,8 +94,8 @@ export class Engine {
       case 'admin': return this.adminOps.action(e.fmri, e.action);
       case 'milestone': return this.adminOps.setMilestone(e.target);
       case 'methodCompleted': return this.withVertex(e.fmri, (v) => this.restarter.methodCompleted(v, e.transitionId, e.outcome));
-      case 'contractEvent': return this.withVertex(e.fmri, (v) => this.restarter.contractEvent(v, e.contractEvent));
-      case 'childExited': return this.withVertex(e.fmri, (v) => this.restarter.childExited(v, e.exitCode, e.signal));
+      case 'contractEvent': return this.withVertex(e.fmri, (v) => contractEvent(this.restarter, v, e.contractEvent));
+      case 'childExited': return this.withVertex(e.fmri, (v) => childExited(this.restarter, v, e.exitCode, e.signal));
       case 'timerFired':
         return this.withVertex(e.fmri, (v) => {
           if (e.id === 'throttle' && v.throttledUntil !== undefined) { v.throttledUntil = 0; this.evalQueue.add(v.fmri); }

@@ -8,12 +8,13 @@
 // - The fault counter is only reset by a successful method or a clean wait-child exit.
 
 import type { Graph, RestarterCommand, Transition, Vertex } from './graph.js';
+import { contractEvent } from './process-events.js';
 import {
-  FAULT_THRESHOLD, childFailingTooQuickly, classifyOutcome, contractEventIsFatal, pushStart,
+  FAULT_THRESHOLD, childFailingTooQuickly, classifyOutcome, pushStart,
   restartingTooQuickly, timeoutMs, CHILD_THROTTLE_MS,
 } from './policy.js';
 import {
-  RERR_FAULT, RERR_NONE, RERR_REFRESH, RERR_RESTART, type ContractEventKind, type EngineCommand,
+  RERR_FAULT, RERR_NONE, RERR_REFRESH, RERR_RESTART, type EngineCommand,
   type InstanceState, type MethodName, type MethodOutcome, type NextState, type ReasonCode, type RerrClass,
 } from './types.js';
 
@@ -58,15 +59,15 @@ export class Restarter {
     this.host.emit({ kind: 'commitState', fmri: v.fmri, state, nextState: next, auxState: aux, auxFmri, at: this.host.now() });
   }
 
-  /** Commit a settled state and tell the graph. */
-  private settle(v: Vertex, state: InstanceState, aux: ReasonCode | undefined, rerr: RerrClass, auxFmri?: string): void {
+  /** Commit a settled state and tell the graph (also used by process-events.ts). */
+  settle(v: Vertex, state: InstanceState, aux: ReasonCode | undefined, rerr: RerrClass, auxFmri?: string): void {
     const prev = v.state;
     v.transition = null;
     this.commit(v, state, 'none', aux, auxFmri);
     this.host.changed(v, prev, rerr);
   }
 
-  private log(v: Vertex, text: string): void { this.host.emit({ kind: 'log', fmri: v.fmri, text }); }
+  log(v: Vertex, text: string): void { this.host.emit({ kind: 'log', fmri: v.fmri, text }); }
 
   private handle(v: Vertex, cmd: RestarterCommand): void {
     const running = isRunning(v.state);
@@ -142,7 +143,7 @@ export class Restarter {
     else if (v.enabled === false) this.enqueue(v, { type: 'DISABLE', admin: false }, true);
   }
 
-  private abandon(v: Vertex): void {
+  abandon(v: Vertex): void {
     if (!v.contractAlive) return;
     v.contractAlive = false;
     this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
@@ -282,14 +283,14 @@ export class Restarter {
       const pending = o.contractEmpty && v.contractAlive ? 'empty' : v.pendingContractEvent;
       v.pendingContractEvent = undefined;
       this.settle(v, 'online', t.aux, RERR_NONE);
-      if (pending) this.contractEvent(v, pending);
+      if (pending) contractEvent(this, v, pending);
       return;
     }
     if (t.method === 'refresh') {
       const pending = v.pendingContractEvent;
       v.pendingContractEvent = undefined;
       this.settle(v, t.target, undefined, RERR_REFRESH);
-      if (pending) this.contractEvent(v, pending);
+      if (pending) contractEvent(this, v, pending);
       return;
     }
     v.contractAlive = false;
@@ -298,43 +299,9 @@ export class Restarter {
     this.settle(v, t.target, t.aux, t.rerr, t.auxFmri);
     if (t.thenRemove) this.host.removeVertex(v);
   }
-
-  /** A contract event for a contract-model instance (§5.1, §2.7). */
-  contractEvent(v: Vertex, kind: ContractEventKind): void {
-    if (v.config.startd.duration !== 'contract') return;
-    if (v.transition) {
-      if (v.transition.method !== 'stop') v.pendingContractEvent = kind;
-      return;
-    }
-    if (!isRunning(v.state) || !v.contractAlive) return;
-    if (!contractEventIsFatal(kind, v.config.startd)) return;
-    const aux: ReasonCode = kind === 'empty' ? 'ct_ev_exit' : kind === 'core' ? 'ct_ev_core' : kind === 'signal' ? 'ct_ev_signal' : 'ct_ev_hwerr';
-    if (kind === 'empty') v.contractAlive = false;
-    this.enqueue(v, { type: 'STOP', rerr: kind === 'empty' ? RERR_RESTART : RERR_FAULT, reset: false, aux }, true);
-  }
-
-  /** The wait-model child exited (§5.3). */
-  childExited(v: Vertex, exitCode: number | undefined, signal: string | undefined): void {
-    if (v.config.startd.duration !== 'child' || v.transition || !isRunning(v.state) || !v.contractAlive) return;
-    v.contractAlive = false;
-    this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
-    if (exitCode === 96) {
-      this.log(v, 'Method "start" exited with status 96.');
-      return this.settle(v, 'maintenance', 'method_failed', RERR_FAULT);
-    }
-    if (exitCode === 0) v.ring = [];
-    else if (exitCode !== undefined && signal === undefined) { v.faultCount++; v.childFailed = true; }
-    this.enqueue(v, { type: 'STOP', rerr: RERR_RESTART, reset: false, aux: 'ct_ev_exit' }, true);
-  }
-
-  throttleExpired(v: Vertex): void {
-    if (v.throttledUntil === undefined) return;
-    v.throttledUntil = 0;
-    this.enqueue(v, { type: 'START' });
-  }
 }
 
-function stopText(aux: ReasonCode): string {
+export function stopText(aux: ReasonCode): string {
   switch (aux) {
     case 'ct_ev_exit': return 'Stopping because all processes in service exited.';
     case 'ct_ev_core': return 'Stopping because process dumped core.';
