@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Per-spawn overhead of the method path: ProcessMethodRunner + contract (cgroup v2 or process
-// group) against bare child_process.spawn, N runs of /bin/true (default 1000).
+// group) against bare child_process.spawn, N runs of /bin/true (default 1000) per case.
 // Usage: node bench/spawn.mjs [N] [CONCURRENCY]     (cgroup rows need root and cgroup v2)
 // Not a test: prints a table and the ratios; nothing asserts on time.
+// Note: moving a process into a cgroup takes cgroup_threadgroup_rwsem for writing, which waits
+// for an RCU grace period unless another migration happened just before (or the cgroup2 mount
+// has `favordynmods`): the first cgroup case of each round pays it, the next ones do not.
 import { register } from 'tsx/esm/api';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,20 +22,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-bench-'));
 const logPath = path.join(tmp, 'bench.log');
 const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
 
-async function pool(n, fn) {
-  let next = 0;
-  const worker = async () => { while (next < n) await fn(next++); };
-  await Promise.all(Array.from({ length: Math.min(CONC, n) }, worker));
-}
-
-async function measure(name, fn) {
-  await pool(Math.min(20, N), fn); // warm-up
-  const t0 = process.hrtime.bigint();
-  await pool(N, fn);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { name, ms, perSpawnMs: ms / N };
-}
-
 const bare = (file, args) => () => new Promise((resolve, reject) => {
   const fd = fs.openSync(logPath, 'a');
   const c = spawn(file, args, { stdio: ['ignore', fd, fd], env, detached: true });
@@ -42,31 +31,50 @@ const bare = (file, args) => () => new Promise((resolve, reject) => {
 });
 
 const runnerCase = (ad, model, distinct) => async (i) => {
-  const fmri = distinct ? `svc:/bench/s${i % 5000}:default` : 'svc:/bench/one:default';
+  const fmri = distinct ? `svc:/bench/s${i}:default` : `svc:/bench/${model}:default`;
   const o = await ad.runner.run({ fmri, method: 'start', exec: '/bin/true', model, context: { ...defaultMethodContext(), workingDirectory: '/' }, env, timeoutMs: 60000, logPath });
   if (o.exitCode !== 0) throw new Error(`run failed: ${JSON.stringify(o)}`);
 };
 
-const rows = [];
-rows.push(await measure('bare spawn /bin/true', bare('/bin/true', [])));
-rows.push(await measure('bare spawn sh -c "exec /bin/true"', bare('/bin/sh', ['-c', 'exec /bin/true'])));
+const cases = [
+  ['bare spawn /bin/true', bare('/bin/true', [])],
+  ['bare spawn sh -c "exec /bin/true"', bare('/bin/sh', ['-c', 'exec /bin/true'])],
+];
 const pg = createProcessAdapters({ contracts: 'pgroup' });
-rows.push(await measure('runner, process group, transient (direct exec)', runnerCase(pg, 'transient', false)));
-rows.push(await measure('runner, process group, contract start', runnerCase(pg, 'contract', false)));
-pg.contracts.close();
+cases.push(['runner, process group, transient (direct exec)', runnerCase(pg, 'transient', false)]);
+cases.push(['runner, process group, contract start', runnerCase(pg, 'contract', false)]);
 const parent = `tsmf-bench-${process.pid}`;
-if (process.getuid?.() === 0 && detectCgroup2Root()) {
-  const cg = createProcessAdapters({ contracts: 'cgroup', cgroupParent: parent });
-  rows.push(await measure('runner, cgroup, transient (mkdir+rmdir per run)', runnerCase(cg, 'transient', false)));
-  rows.push(await measure('runner, cgroup, contract start (same instance)', runnerCase(cg, 'contract', false)));
-  rows.push(await measure('runner, cgroup, contract start (distinct instances)', runnerCase(cg, 'contract', true)));
-  for (const fmri of [...Array(Math.min(N, 5000)).keys()].map((i) => `svc:/bench/s${i}:default`).concat('svc:/bench/one:default')) cg.contracts.abandon(fmri);
-  cg.contracts.sweep();
+const cg = process.getuid?.() === 0 && detectCgroup2Root() ? createProcessAdapters({ contracts: 'cgroup', cgroupParent: parent }) : null;
+if (cg) {
+  cases.push(['runner, cgroup, contract start (same instance)', runnerCase(cg, 'contract', false)]);
+  cases.push(['runner, cgroup, contract start (new instance: mkdir)', runnerCase(cg, 'contract', true)]);
+  cases.push(['runner, cgroup, transient (reused method group)', runnerCase(cg, 'transient', false)]);
+}
+
+// Interleaved (one run of each case per round) so that load from other processes on the
+// machine hits every case alike; concurrency runs CONC rounds at once.
+const totals = cases.map(() => 0n);
+async function round(i) {
+  for (let c = 0; c < cases.length; c++) {
+    const t0 = process.hrtime.bigint();
+    await cases[c][1](i);
+    totals[c] += process.hrtime.bigint() - t0;
+  }
+}
+for (let i = 0; i < Math.min(20, N); i++) await round(N + i); // warm-up
+totals.fill(0n);
+let next = 0;
+await Promise.all(Array.from({ length: Math.min(CONC, N) }, async () => { while (next < N) await round(next++); }));
+const rows = cases.map(([name], c) => ({ name, perSpawnMs: Number(totals[c]) / 1e6 / N }));
+
+pg.contracts.close();
+if (cg) {
+  for (let i = 0; i < N + 20; i++) cg.contracts.abandon(`svc:/bench/s${i}:default`);
+  cg.contracts.abandon('svc:/bench/contract:default');
   cg.contracts.close();
-  try { fs.rmdirSync(path.join(detectCgroup2Root(), parent)); } catch { /* leftovers */ }
 }
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const base = rows[0].perSpawnMs;
-console.log(`N=${N} concurrency=${CONC} node ${process.version} ${os.cpus().length} cpus`);
+console.log(`N=${N} concurrency=${CONC} (latency per spawn, cases interleaved) node ${process.version} ${os.cpus().length} cpus`);
 for (const r of rows) console.log(`${r.name.padEnd(56)} ${r.perSpawnMs.toFixed(3).padStart(8)} ms/spawn  x${(r.perSpawnMs / base).toFixed(2)}`);

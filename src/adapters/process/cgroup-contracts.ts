@@ -1,5 +1,6 @@
 // Contracts as cgroup v2 groups: <root>/<parent>/<escaped-fmri> per instance (primary
-// contract), <escaped-fmri>~m<n> for a one-off method run (stop, refresh, transient start).
+// contract), <escaped-fmri>~m<n> for the other runs (stop, refresh, transient start), reused
+// while those runs leave nothing behind (creating and removing a cgroup costs ~10 ms of RCU).
 // The method's shell writes "0" to cgroup.procs before exec, so every descendant - forked,
 // double-forked, setsid'd - is a member. Emptiness is event-driven: fs.watch (inotify) on
 // cgroup.events, "populated 0"; a 1 s poll replaces the watch if inotify is exhausted.
@@ -14,7 +15,7 @@ import path from 'node:path';
 import type { ContractEvent } from '../../ports/process.js';
 import { signalNumber } from '../../core/method/signals.js';
 import type { ContractBackend, MethodGroup } from './backend.js';
-import { cgroupId, cgroupNameForFmri, readPopulated, readProcs, shQuote } from './cgroup-path.js';
+import { cgroupId, cgroupNameForFmri, killGroup, readPopulated, readProcs, safeReaddir, shQuote, tryRmdir } from './cgroup-path.js';
 import { ContractEvents } from './contract-events.js';
 
 export interface CgroupContractsOptions {
@@ -40,6 +41,8 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   readonly mechanism = 'cgroup2' as const;
   readonly parentDir: string;
   private readonly primaries = new Map<string, Group>();
+  /** per-instance group for stop/refresh/transient-start runs, reused while runs leave nothing behind */
+  private readonly methodGroups = new Map<string, Group>();
   private readonly abandoned = new Map<string, Group>();
   private readonly polled = new Set<Group>();
   private pollTimer: NodeJS.Timeout | null = null;
@@ -102,7 +105,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
 
   /** Removes empty groups nobody tracks (left by a previous daemon); returns the removed paths. */
   sweep(): string[] {
-    const tracked = new Set([...this.primaries.values(), ...this.abandoned.values()].map((g) => g.dir));
+    const tracked = new Set([...this.primaries.values(), ...this.abandoned.values(), ...this.methodGroups.values()].map((g) => g.dir));
     const removed: string[] = [];
     for (const name of safeReaddir(this.parentDir)) {
       const dir = path.join(this.parentDir, name);
@@ -122,7 +125,13 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
         if (known && !fs.existsSync(known.dir)) this.abandon(fmri); // removed behind our back: start afresh
         g = this.primaries.get(fmri) ?? this.track(fmri, this.createGroup(cgroupNameForFmri(fmri), false));
       } else {
-        g = this.createGroup(`${cgroupNameForFmri(fmri)}~m${process.pid}.${++this.seq}`, true);
+        const reuse = this.methodGroups.get(fmri);
+        if (reuse && reuse.busy === 0 && readPopulated(reuse.dir) === false) g = reuse;
+        else {
+          if (reuse) this.methodGroups.delete(fmri);
+          g = this.createGroup(`${cgroupNameForFmri(fmri)}~m${process.pid}.${++this.seq}`, true);
+          this.methodGroups.set(fmri, g);
+        }
       }
     } catch (e) {
       return { error: `cannot create cgroup for ${fmri} under ${this.parentDir}: ${(e as Error).message}` };
@@ -140,7 +149,11 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
         const empty = readPopulated(g.dir) !== true;
         g.populated = !empty;
         if (empty) this.wake(g);
-        if (!primary) this.release(g);
+        if (!primary && !empty && this.methodGroups.get(fmri) === g) {
+          // processes left behind (e.g. a transient service's daemon): abandon this group, next run gets a new one
+          this.methodGroups.delete(fmri);
+          this.release(g);
+        }
         return { empty };
       },
     };
@@ -174,12 +187,13 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   /** Stops watching. Empty groups (and the parent, when nothing is left in it) are removed;
    *  populated ones stay for the next daemon to adopt. */
   close(): void {
-    for (const g of [...this.primaries.values(), ...this.abandoned.values()]) {
+    for (const g of [...this.primaries.values(), ...this.abandoned.values(), ...this.methodGroups.values()]) {
       this.unwatch(g);
       if (readPopulated(g.dir) === false) tryRmdir(g.dir);
     }
     this.primaries.clear();
     this.abandoned.clear();
+    this.methodGroups.clear();
     tryRmdir(this.parentDir); // fails (and stays) while any group is left in it
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
@@ -217,7 +231,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   }
 
   private isTrackedDir(dir: string): boolean {
-    return [...this.primaries.values()].some((g) => g.dir === dir) || this.abandoned.has(dir);
+    return [...this.primaries.values(), ...this.methodGroups.values()].some((g) => g.dir === dir) || this.abandoned.has(dir);
   }
 
   private onChange(fmri: string, g: Group): void {
@@ -270,37 +284,4 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       this.pollTimer = null;
     }
   }
-}
-
-/** SIGKILL via cgroup.kill (atomic); other signals to every member, twice to catch fresh forks. */
-export function killGroup(dir: string, sig: number): number {
-  const before = readProcs(dir);
-  if (sig === 9) {
-    try {
-      fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
-      return before.length;
-    } catch { /* no cgroup.kill (kernel < 5.14): signal each member */ }
-  }
-  const sent = new Set<number>();
-  for (let pass = 0; pass < 2; pass++) {
-    for (const pid of pass === 0 ? before : readProcs(dir)) {
-      if (sent.has(pid)) continue;
-      sent.add(pid);
-      try { process.kill(pid, sig); } catch { /* exited meanwhile */ }
-    }
-  }
-  return sent.size;
-}
-
-function tryRmdir(dir: string): boolean {
-  try {
-    fs.rmdirSync(dir);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try { return fs.readdirSync(dir); } catch { return []; }
 }

@@ -56,3 +56,36 @@ export function readProcs(dir: string): number[] {
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** SIGKILL via cgroup.kill (atomic); other signals to every member, twice to catch fresh forks. */
+export function killGroup(dir: string, sig: number): number {
+  const before = readProcs(dir);
+  if (sig === 9) {
+    try {
+      fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+      return before.length;
+    } catch { /* no cgroup.kill (kernel < 5.14): signal each member */ }
+  }
+  const sent = new Set<number>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const pid of pass === 0 ? before : readProcs(dir)) {
+      if (sent.has(pid)) continue;
+      sent.add(pid);
+      try { process.kill(pid, sig); } catch { /* exited meanwhile */ }
+    }
+  }
+  return sent.size;
+}
+
+export function tryRmdir(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+export function safeReaddir(dir: string): string[] {
+  try { return fs.readdirSync(dir); } catch { return []; }
+}

@@ -11,7 +11,8 @@ import { detectCgroup2Root } from './cgroup-path.js';
 import { PgroupContracts } from './pgroup-contracts.js';
 import { ProcessMethodRunner } from './method-runner.js';
 
-export { CgroupContracts, killGroup } from './cgroup-contracts.js';
+export { CgroupContracts } from './cgroup-contracts.js';
+export { killGroup } from './cgroup-path.js';
 export { PgroupContracts, pgroupAlive } from './pgroup-contracts.js';
 export { ProcessMethodRunner } from './method-runner.js';
 export { InstanceLogFiles, appendLogLine } from './log.js';
