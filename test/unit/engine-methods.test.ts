@@ -236,3 +236,10 @@ test('contract stop ":true" still waits for the contract to empty; a missing sto
   assert.equal(s.st('b'), 'disabled');
   assert.ok(s.commands.some((c) => c.kind === 'abandonContract' && c.fmri === svc('b')));
 });
+
+test('early-boot services always get infinite method timeouts (§4.8)', () => {
+  const s = new Sim();
+  s.load({ 'svc:/system/filesystem/local:default': { start: 'hang' }, x: { start: 'hang' } });
+  const timeouts = s.commands.flatMap((c) => (c.kind === 'runMethod' ? [[c.fmri, c.timeoutMs]] : []));
+  assert.deepEqual(timeouts, [['svc:/system/filesystem/local:default', null], [svc('x'), 60_000]]);
+});

@@ -10,7 +10,7 @@
 import type { Graph, RestarterCommand, Transition, Vertex } from './graph.js';
 import { contractEvent } from './process-events.js';
 import {
-  FAULT_THRESHOLD, childFailingTooQuickly, classifyOutcome, pushStart,
+  FAULT_THRESHOLD, INFINITE_TIMEOUT_SERVICES, childFailingTooQuickly, classifyOutcome, pushStart,
   restartingTooQuickly, timeoutMs, CHILD_THROTTLE_MS,
 } from './policy.js';
 import {
@@ -33,6 +33,8 @@ export interface RestarterHost {
 }
 
 export const MAX_QUEUED = 100;
+/** administrative commands (dropped when the queue is full); graph commands never are */
+const ADMIN_COMMANDS: ReadonlySet<RestarterCommand['type']> = new Set(['RESTART', 'REFRESH', 'MAINT_OFF', 'DEGRADED', 'RESTORE']);
 
 export function isRunning(s: InstanceState): boolean { return s === 'online' || s === 'degraded'; }
 
@@ -40,7 +42,7 @@ export class Restarter {
   constructor(private readonly host: RestarterHost, private readonly graph: Graph) {}
 
   enqueue(v: Vertex, cmd: RestarterCommand, front = false): void {
-    if (v.queue.length >= MAX_QUEUED && !front) {
+    if (v.queue.length >= MAX_QUEUED && ADMIN_COMMANDS.has(cmd.type)) {
       this.host.emit({ kind: 'errorLog', fmri: v.fmri, text: `Too many queued events; dropped ${cmd.type}.` });
       return;
     }
@@ -221,7 +223,7 @@ export class Restarter {
     this.log(v, `Executing ${t.method} method ("${spec.exec}").`);
     this.host.emit({
       kind: 'runMethod', fmri: v.fmri, method: t.method, transitionId: t.id, model, exec: spec.exec,
-      timeoutMs: model === 'child' && t.method === 'start' ? null : timeoutMs(spec),
+      timeoutMs: (model === 'child' && t.method === 'start') || INFINITE_TIMEOUT_SERVICES.has(v.service) ? null : timeoutMs(spec),
       waitForEmpty: t.method === 'stop' && model !== 'transient' && v.contractAlive,
     });
   }

@@ -80,6 +80,13 @@ export function childFailingTooQuickly(ring: readonly number[]): boolean {
 
 const MAX_TIMEOUT_S = 2 ** 53 / 1000;
 
+/** Early-boot services that always get infinite method timeouts (smf-spec §4.8). */
+export const INFINITE_TIMEOUT_SERVICES: ReadonlySet<string> = new Set([
+  'svc:/system/manifest-import', 'svc:/system/filesystem/local', 'svc:/system/filesystem/minimal',
+  'svc:/system/filesystem/usr', 'svc:/network/physical', 'svc:/network/loopback', 'svc:/network/initial',
+  'svc:/network/service', 'svc:/system/device/local', 'svc:/system/rmtmpfiles',
+]);
+
 /** timeout_seconds -> milliseconds, null = infinite (0, negative, huge, missing). */
 export function timeoutMs(spec: MethodSpec | undefined): number | null {
   if (!spec) return null;
