@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { cgroupNameForFmri } from '../../adapters/process/cgroup-path.js';
 import type { ProcessInfo } from '../../core/listing/processes.js';
 
-interface ProcEntry { pid: number; pgid: number; cgroup: string; comm: string; startTicks: number }
+interface ProcEntry { pid: number; pgid: number; cgroup: string; comm: string; startTicks: number; zombie: boolean }
 
 let bootMs: number | undefined;
 function bootTimeMs(): number {
@@ -25,7 +25,7 @@ function readEntry(pid: number): ProcEntry | undefined {
     const comm = stat.slice(stat.indexOf('(') + 1, close);
     const f = stat.slice(close + 2).split(' ');
     const cg = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::')) ?? '';
-    return { pid, pgid: Number(f[2]), comm, startTicks: Number(f[19]), cgroup: cg.slice(3) };
+    return { pid, pgid: Number(f[2]), comm, startTicks: Number(f[19]), cgroup: cg.slice(3), zombie: f[0] === 'Z' };
   } catch {
     return undefined;
   }
@@ -40,7 +40,7 @@ export class ProcessTable {
       for (const name of fs.readdirSync('/proc')) {
         if (!/^\d+$/.test(name)) continue;
         const e = readEntry(Number(name));
-        if (e) this.entries.push(e);
+        if (e && !e.zombie) this.entries.push(e);
       }
     }
     return this.entries;
