@@ -228,3 +228,28 @@ test('delete refuses an online instance without -f; profiles apply to existing i
   assert.equal(svccfg(root, ['delete', '-f', 'site/d']).code, 0);
   assert.equal(svccfg(root, ['list']).out, '');
 });
+
+test('import warns about template violations; import -V refuses and imports nothing', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const m = manifest(`<template>
+<common_name><loctext xml:lang='C'>t</loctext></common_name>
+<pg_pattern name='config' type='application' target='this' required='true'>
+<prop_pattern name='pool' type='astring' required='true'/>
+</pg_pattern>
+</template>`, 'site/tv');
+  const file = write('tv.xml', m);
+  const strict = svccfg(root, ['import', '-V', file]);
+  assert.equal(strict.code, 1);
+  assert.match(strict.err, /template violation: svc:\/site\/tv:default: required property group "config" is missing/);
+  assert.equal(svccfg(root, ['list']).out, '');
+  const loose = svccfg(root, ['import', file]);
+  assert.equal(loose.code, 0);
+  assert.match(loose.err, /template violation/);
+  const fix = svccfg(root, ['-s', 'site/tv'], 'addpg config application\nsetprop config/pool = astring: tank\nvalidate site/tv:default\n');
+  assert.equal(fix.code, 0, fix.err);
+  assert.equal(svccfg(root, ['validate', 'site/tv:default']).code, 0);
+  const wrongType = svccfg(root, ['-s', 'site/tv'], 'delprop config/pool\nsetprop config/pool = count: 1\nvalidate site/tv:default\n');
+  assert.equal(wrongType.code, 1);
+  assert.match(wrongType.err, /property "config\/pool" has type count, but its template .* requires astring/);
+});

@@ -7,7 +7,7 @@ import type { ServiceBundle } from '../../core/manifest/bundle.js';
 import { writeBundle } from '../../core/manifest/write.js';
 import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '../../core/svccfg/session.js';
 import { entityFmri } from '../../core/svccfg/store.js';
-import { checkAgainstTemplates } from '../../core/svccfg/template-check.js';
+import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
 import { loadAndLower, toLoweredBundle, writeFileAtomic } from './bundle-io.js';
 import { archiveBundle, exportBundle, extractBundle } from './export.js';
@@ -53,14 +53,16 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       if (!l.ok) return reportLoadErrors(s, l.errors);
       for (const m of l.warnings) warn(s, m);
       if (l.lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
+      const problems = checkServices(l.lowered.services);
+      if (problems.length && f.flags.has('V')) {
+        for (const p of problems) fail(s, `import: ${file}: template violation: ${p}`);
+        return fail(s, `import: ${file} not imported (template violations with -V; fix them or import without -V).`);
+      }
+      for (const p of problems) warn(s, `import: ${file}: template violation: ${p}`);
       const r = ctx.repo().importBundle(toLoweredBundle(l.lowered), { manifestPath: path.resolve(file) });
       if (!r.ok) return fail(s, `import: ${file}: ${r.message}`);
       for (const m of r.value.warnings) warn(s, `import: ${m}`);
       if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: import: created ${c}\n`);
-      if (f.flags.has('V')) {
-        const bad = validateEntities(s, r.value.notify);
-        if (bad) return 1;
-      }
       await s.notify(r.value.notify);
       return 0;
     },

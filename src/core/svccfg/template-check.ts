@@ -1,9 +1,11 @@
 // Entity validation against its template (svccfg validate FMRI, import -V): the pg_pattern /
 // prop_pattern pgs (types template_pg_pattern / template_prop_pattern, see describe.ts) say
 // which pgs and properties are required and which types they must have. Checked on the
-// composed current view (instance pgs over service pgs). Pure; returns problem texts.
-import { findPg, findProp, type PropertyGroup } from '../model.js';
-import type { ConfigStore, Entity } from './store.js';
+// composed current view (instance pgs over service pgs); pg_patterns whose target is
+// `delegate` or `all` describe other entities and are skipped. Pure; returns problem texts.
+import { findPg, findProp, type PropertyGroup, type ServiceData } from '../model.js';
+import { MemoryConfigStore } from './memory-store.js';
+import { entityFmri, type ConfigStore, type Entity } from './store.js';
 
 function composed(store: ConfigStore, e: Entity): PropertyGroup[] {
   const svc = store.pgs({ service: e.service }) ?? [];
@@ -29,6 +31,9 @@ export function checkAgainstTemplates(store: ConfigStore, e: Entity): string[] {
     if (t.type !== 'template_pg_pattern') continue;
     const name = first(t, 'name');
     if (!name) continue;
+    // target delegate/all patterns describe other entities (instances delegated to a restarter)
+    const target = first(t, 'target') ?? 'this';
+    if (target !== 'this' && target !== 'instance') continue;
     const required = first(t, 'required') === 'true';
     patterns.set(t.name, { name, type: first(t, 'type'), required });
     const pg = findPg(pgs, name);
@@ -54,6 +59,30 @@ export function checkAgainstTemplates(store: ConfigStore, e: Entity): string[] {
     }
     const type = first(t, 'type');
     if (type && prop.type !== type) problems.push(`property "${full}" has type ${prop.type}, but its template (${t.name}) requires ${type}.`);
+  }
+  return problems;
+}
+
+/** Checks every instance (and service) of lowered bundle data against its own templates,
+ *  before anything is written (svccfg import warns, import -V refuses). */
+export function checkServices(services: readonly ServiceData[]): string[] {
+  const store = new MemoryConfigStore();
+  const problems: string[] = [];
+  for (const svc of services) {
+    store.addService(svc.name);
+    for (const pg of svc.pgs) {
+      store.addPg({ service: svc.name }, pg.name, pg.type, pg.flags);
+      for (const p of pg.properties) store.setProperty({ service: svc.name }, pg.name, p);
+    }
+    for (const inst of svc.instances) {
+      const e = { service: svc.name, instance: inst.name };
+      store.addInstance(svc.name, inst.name);
+      for (const pg of inst.pgs) {
+        store.addPg(e, pg.name, pg.type, pg.flags);
+        for (const p of pg.properties) store.setProperty(e, pg.name, p);
+      }
+      for (const m of checkAgainstTemplates(store, e)) problems.push(`${entityFmri(e)}: ${m}`);
+    }
   }
   return problems;
 }
