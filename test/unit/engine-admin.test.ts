@@ -59,7 +59,9 @@ test('mark maintenance of an offline instance is immediate; clear re-enables', (
 
 test('more than 100 queued commands: the rest is dropped with an error log', () => {
   const s = new Sim();
-  s.load({ a: { start: 'hang' } });
+  s.load({ a: { refresh: 'hang' } });
+  s.step({ kind: 'refresh', config: s.configs.get(svc('a'))! });
+  assert.equal(s.st('a'), 'online*');
   for (let i = 0; i < 105; i++) s.step({ kind: 'admin', fmri: svc('a'), action: { type: 'restart' } });
   assert.equal(s.engine.instance(svc('a'))?.queue.length, 100);
   assert.equal(s.commands.filter((c) => c.kind === 'errorLog' && c.fmri === svc('a')).length, 5);
@@ -118,4 +120,14 @@ test('a refresh removing the start method while it is being retried completes th
   s.finish(svc('a'), { exitCode: 1, timedOut: false });
   s.settle();
   assert.equal(s.st('a'), 'online');
+});
+
+test('A1: restart of an instance whose start method is running is ignored, not deferred', () => {
+  const s = new Sim();
+  s.load({ checker: { start: 'hang' } });
+  s.admin('checker', { type: 'restart' });
+  s.finish(svc('checker'), { exitCode: 0, timedOut: false });
+  s.settle();
+  assert.equal(s.st('checker'), 'online');
+  assert.equal(s.runs('checker', 'stop'), 0);
 });

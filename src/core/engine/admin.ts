@@ -61,6 +61,8 @@ export class Admin {
         return this.setEnabled(v, value);
       }
       case 'restart':
+        // not running now (also offline* with a start method running): silently ignored (A1)
+        if (!isRunning(v.state)) return;
         if (a.dump && isRunning(v.state) && v.contractAlive) {
           ops.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGABRT' });
           return;
