@@ -126,10 +126,12 @@ export class ProcessMethodRunner implements MethodRunner {
         }, req.timeoutMs);
       }
       let settled = false;
-      const settle = (o: Omit<MethodOutcome, 'durationMs' | 'stderrTail'>) => {
+      const settle = async (o: Omit<MethodOutcome, 'durationMs' | 'stderrTail'>) => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
+        // After a timeout SIGKILL, let the group drain so its emptiness is not reported later as an event.
+        if (timedOut) await drain(group, 2000);
         const { empty } = group.finish();
         const base: MethodOutcome = { ...o, durationMs: Date.now() - t0, stderrTail: readTail(req.logPath, logStart, this.tailBytes) };
         if (primary) base.contractEmpty = empty;
@@ -142,13 +144,13 @@ export class ProcessMethodRunner implements MethodRunner {
         this.log(req.logPath, message);
         const exitCode = e.code === 'ENOENT' ? 127 : e.code === 'EACCES' ? 126 : undefined;
         const waitStart = req.model === 'child' && req.method === 'start';
-        if (exitCode === undefined) settle({ spawnError: 'config', message, timedOut: false });
-        else settle({ exitCode, timedOut: false, message, waitStatus: waitStatusOf(exitCode, undefined), ...(waitStart && exitCode === 127 ? { spawnError: 'missing' as const } : {}) });
+        if (exitCode === undefined) void settle({ spawnError: 'config', message, timedOut: false });
+        else void settle({ exitCode, timedOut: false, message, waitStatus: waitStatusOf(exitCode, undefined), ...(waitStart && exitCode === 127 ? { spawnError: 'missing' as const } : {}) });
       });
       child.on('exit', (code, sig) => {
         const signum = sig ? signalNumber(sig) : undefined;
         const coreDumped = signum !== undefined && CORE_SIGNALS.has(signum);
-        settle({
+        void settle({
           ...(code !== null ? { exitCode: code } : {}),
           ...(sig ? { signal: sig, coreDumped } : {}),
           timedOut,
@@ -228,6 +230,12 @@ function readTail(p: string, from: number, max: number): string {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** Waits (10 ms steps, at most limitMs) until every process of the group is gone. */
+async function drain(group: MethodGroup, limitMs: number): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!group.isEmpty() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 }
 
 function firstWord(command: string): string {
