@@ -170,3 +170,16 @@ test('state roots get their own parent group; close() removes empty groups and t
   assert.equal(fs.existsSync(dir), false);
   assert.equal(fs.existsSync(path.dirname(dir)), false);
 });
+
+test('empty method groups of a daemon that died are removed by the next manager', { skip: skip ?? false }, () => {
+  const cgRoot = path.dirname(ad.contracts.kind('svc:/x:y').slice('cgroup v2 '.length).replace(/\/[^/]+$/, ''));
+  const dir = path.join(cgRoot, parent, 'test%2Fstale:default~m999999999.1');
+  const live = path.join(cgRoot, parent, `test%2Fstale:default~m${process.pid}.77`);
+  fs.mkdirSync(dir);
+  fs.mkdirSync(live);
+  const next = new CgroupContracts({ root: cgRoot, parent });
+  next.close();
+  assert.equal(fs.existsSync(dir), false);
+  assert.equal(fs.existsSync(live), true, 'groups of a live daemon are left alone');
+  fs.rmdirSync(live);
+});

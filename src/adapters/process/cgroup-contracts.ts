@@ -53,6 +53,17 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     this.parentDir = path.join(opts.root, opts.parent ?? 'tsmf');
     fs.mkdirSync(this.parentDir, { recursive: true });
     fs.accessSync(path.join(this.parentDir, 'cgroup.procs'), fs.constants.W_OK);
+    this.removeStaleMethodGroups();
+  }
+
+  /** Empty `~m<pid>.<n>` groups of daemons that no longer run (crashed before close()). */
+  private removeStaleMethodGroups(): void {
+    for (const name of safeReaddir(this.parentDir)) {
+      const m = /~m(\d+)\.\d+$/.exec(name);
+      if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+      const dir = path.join(this.parentDir, name);
+      if (readPopulated(dir) === false) tryRmdir(dir);
+    }
   }
 
   kind(fmri: string): string {
@@ -283,5 +294,14 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       clearInterval(this.pollTimer);
       this.pollTimer = null;
     }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
