@@ -204,6 +204,14 @@ export class DaemonHandle {
     await this.start();
   }
 
+  /** Simulates a reboot: stop the daemon and kill every service process, then start with a new boot id. */
+  async reboot(): Promise<void> {
+    await this.stop();
+    const n = Number(/-(\d+)$/.exec(String(this.env.TSMF_BOOT_ID))?.[1] ?? 1) + 1;
+    this.env.TSMF_BOOT_ID = `boot-${path.basename(this.root)}-${n}`;
+    await this.start();
+  }
+
   private async recordedProcessGroups(): Promise<Set<number>> {
     const out = new Set<number>();
     try {
