@@ -253,3 +253,23 @@ test('import warns about template violations; import -V refuses and imports noth
   assert.equal(wrongType.code, 1);
   assert.match(wrongType.err, /property "config\/pool" has type count, but its template .* requires astring/);
 });
+
+test('interactive mode on a terminal: prompts show the selection, quotes continue over lines', (t) => {
+  if (skipUnbuilt(t)) return;
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!hasScript) { t.skip('util-linux script(1) not available to provide a pty'); return; }
+  const root = freshRoot();
+  assert.equal(svccfg(root, ['add', 'site/x']).code, 0);
+  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --root ${JSON.stringify(root)}`;
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+    input: 'select site/x\nadd default\nselect default\naddpg a application\nsetprop a/b = astring: "two\nlines"\nlistprop a/b\nquit\n',
+    encoding: 'utf8', timeout: 20_000,
+  });
+  // eslint-disable-next-line no-control-regex
+  const plain = r.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
+  assert.match(plain, /svc:> /);
+  assert.match(plain, /svc:\/site\/x> /);
+  assert.match(plain, /svc:\/site\/x:default> /);
+  assert.match(plain, /a\/b  astring  "two\nlines"/);
+  assert.deepEqual(readProp(root, 'svc:/site/x:default', 'a', 'b').values, ['two\nlines']);
+});

@@ -12,7 +12,7 @@ const NON_STRING_TYPES: ReadonlySet<PropertyType> = new Set(['boolean', 'count',
 
 export const isStringType = (t: PropertyType) => !NON_STRING_TYPES.has(t);
 
-const NEEDS_QUOTES = /[ \t\n"()\\]/;
+const NEEDS_QUOTES = /[ \t\n"()]/;
 
 export function quoteValue(v: string): string {
   return '"' + v.replace(/[\\"]/g, (m) => '\\' + m) + '"';
