@@ -1,55 +1,22 @@
-// Value storage: values arrive in the model's canonical string form (core/model.ts) and are
-// checked against their property type before they are written. Opaque values are stored as
+// Value storage: values are checked against their property type and canonicalised
+// (core/values.ts) before they are written. Opaque values are stored as
 // BLOBs (bytes), every other type as TEXT. Nothing is ever truncated: the only size limit is
 // MAX_VALUE_BYTES, and exceeding it is an error.
-import { isPropertyType, type PropertyType } from '../core/model.js';
+import { isPropertyType } from '../core/model.js';
+import { canonicalValues, MAX_VALUE_BYTES as CORE_MAX_VALUE_BYTES } from '../core/values.js';
 
-/** Largest value accepted (stored bytes). Comfortably above the 1 MiB the repository promises. */
-export const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+/** Largest value accepted (stored bytes): the core's limit, far above the 1 MiB promised. */
+export const MAX_VALUE_BYTES = CORE_MAX_VALUE_BYTES;
 
-const COUNT_MAX = (1n << 64n) - 1n;
-const INT_MIN = -(1n << 63n);
-const INT_MAX = (1n << 63n) - 1n;
-
-/** Returns an error text, or undefined when `v` is a canonical value of `type`. */
-export function checkValue(type: PropertyType, v: string): string | undefined {
-  switch (type) {
-    case 'boolean':
-      return v === 'true' || v === 'false' ? undefined : `"${v}" is not a boolean (true or false)`;
-    case 'count':
-      if (!/^(0|[1-9][0-9]*)$/.test(v) || BigInt(v) > COUNT_MAX) return `"${v}" is not a count (0..2^64-1, decimal)`;
-      return undefined;
-    case 'integer': {
-      if (!/^(0|-?[1-9][0-9]*)$/.test(v)) return `"${v}" is not an integer (decimal)`;
-      const n = BigInt(v);
-      return n < INT_MIN || n > INT_MAX ? `"${v}" is out of the 64-bit integer range` : undefined;
-    }
-    case 'time':
-      return /^[0-9]+(\.[0-9]{1,9})?$/.test(v) ? undefined : `"${v}" is not a time (SECONDS[.NANOS])`;
-    case 'opaque':
-      if (v.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(v)) return 'opaque value is not a hex string with 2 digits per byte';
-      return v.length / 2 > MAX_VALUE_BYTES ? `opaque value of ${v.length / 2} bytes exceeds ${MAX_VALUE_BYTES}` : undefined;
-    case 'astring':
-      if (/[\x80-\uffff]/.test(v)) return 'astring values must be ASCII (use ustring)';
-      return lengthError(v);
-    default:
-      if (v.includes('\0')) return 'values may not contain NUL characters';
-      return lengthError(v);
-  }
-}
-
-function lengthError(v: string): string | undefined {
-  return v.length > MAX_VALUE_BYTES || Buffer.byteLength(v) > MAX_VALUE_BYTES
-    ? `value exceeds ${MAX_VALUE_BYTES} bytes` : undefined;
-}
-
-export function checkValues(type: string, values: readonly string[]): string | undefined {
-  if (!isPropertyType(type)) return `unknown property type "${type}"`;
-  for (const v of values) {
-    const err = checkValue(type, v);
-    if (err) return err;
-  }
-  return undefined;
+/**
+ * Validates values of `type` and returns them in canonical form (core/values.ts, as libscf's
+ * scf_value_set_from_string: booleans t/1 -> true, counts in any base -> decimal, time with 9
+ * fraction digits, opaque lower-case), or an error text naming the offending value.
+ */
+export function canonicalize(type: string, values: readonly string[]): { ok: true; values: string[] } | { ok: false; error: string } {
+  if (!isPropertyType(type)) return { ok: false, error: `unknown property type "${type}"` };
+  const r = canonicalValues(type, values);
+  return r.ok ? r : { ok: false, error: values.length > 1 ? `value ${r.index + 1}: ${r.error}` : r.error };
 }
 
 /** Storage form of a (checked) value. */

@@ -8,7 +8,7 @@
 // are returned for the restarter to be notified.
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type ServiceData } from '../core/model.js';
 import { manifestPropName } from '../core/manifest/lower.js';
-import { checkValues } from './encode.js';
+import { canonicalize } from './encode.js';
 import { isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
 import { readSnapshotLevels, takeSnapshot, writeSnapshot } from './snapshots.js';
@@ -18,33 +18,44 @@ import { upgradeLevel } from './upgrade.js';
 
 const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
 
-function checkPgs(where: string, pgs: readonly PropertyGroup[]): string | undefined {
+type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Checks names, types and values of pgs and returns a copy with canonical values. */
+function normalizePgs(where: string, pgs: readonly PropertyGroup[]): Checked<PropertyGroup[]> {
+  const out: PropertyGroup[] = [];
   for (const pg of pgs) {
-    if (!isValidName(pg.name)) return `${where}: "${pg.name}" is not a valid property group name`;
-    if (!pg.type) return `${where}: property group "${pg.name}" has no type`;
+    if (!isValidName(pg.name)) return { ok: false, error: `${where}: "${pg.name}" is not a valid property group name` };
+    if (!pg.type) return { ok: false, error: `${where}: property group "${pg.name}" has no type` };
+    const properties = [];
     for (const p of pg.properties) {
-      if (!isValidName(p.name)) return `${where}: "${pg.name}/${p.name}" is not a valid property name`;
-      const err = checkValues(p.type, p.values);
-      if (err) return `${where}: property "${pg.name}/${p.name}": ${err}`;
+      if (!isValidName(p.name)) return { ok: false, error: `${where}: "${pg.name}/${p.name}" is not a valid property name` };
+      const c = canonicalize(p.type, p.values);
+      if (!c.ok) return { ok: false, error: `${where}: property "${pg.name}/${p.name}": ${c.error}` };
+      properties.push({ name: p.name, type: p.type, values: c.values });
     }
+    out.push({ ...pg, properties });
   }
-  return undefined;
+  return { ok: true, value: out };
 }
 
-export function checkBundle(services: readonly ServiceData[]): string | undefined {
+/** Checks a bundle's services (names, types, values); returns a canonical copy. */
+export function normalizeServices(services: readonly ServiceData[]): Checked<ServiceData[]> {
+  const out: ServiceData[] = [];
   for (const s of services) {
-    if (!isValidServiceName(s.name)) return `"${s.name}" is not a valid service name`;
-    const err = checkPgs(`svc:/${s.name}`, s.pgs);
-    if (err) return err;
+    if (!isValidServiceName(s.name)) return { ok: false, error: `"${s.name}" is not a valid service name` };
+    const pgs = normalizePgs(`svc:/${s.name}`, s.pgs);
+    if (!pgs.ok) return pgs;
+    const instances = [];
     for (const i of s.instances) {
-      if (!isValidName(i.name)) return `svc:/${s.name}: "${i.name}" is not a valid instance name`;
-      const e2 = checkPgs(`svc:/${s.name}:${i.name}`, i.pgs);
-      if (e2) return e2;
+      if (!isValidName(i.name)) return { ok: false, error: `svc:/${s.name}: "${i.name}" is not a valid instance name` };
+      const ipgs = normalizePgs(`svc:/${s.name}:${i.name}`, i.pgs);
+      if (!ipgs.ok) return ipgs;
+      instances.push({ ...i, pgs: ipgs.value });
     }
+    out.push({ ...s, pgs: pgs.value, instances });
   }
-  return undefined;
+  return { ok: true, value: out };
 }
-
 
 function ensureService(store: Store, name: string): { id: number; created: boolean } {
   const id = store.serviceId(name);
@@ -52,13 +63,13 @@ function ensureService(store: Store, name: string): { id: number; created: boole
 }
 
 export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOptions, now: number): RepoResult<ImportReport> {
-  const bad = checkBundle(bundle.services);
-  if (bad) return fail('invalid', bad);
+  const norm = normalizeServices(bundle.services);
+  if (!norm.ok) return fail('invalid', norm.error);
   const report: ImportReport = { notify: [], created: [], warnings: [] };
   const refresh = new Map<string, { instId: number; svcId: number }>();
   const overrides = new Set((bundle.overrides ?? []).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
 
-  for (const s0 of bundle.services) {
+  for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
     const s = withoutDeleted(s0, bundle);
     const svc = ensureService(store, s.name);
@@ -190,9 +201,9 @@ function injectDependent(store: Store, d: DependentDecl): RepoResult<[string, { 
   if (d.delete) {
     if (dependents && store.deleteProp(dependents.id, d.name)) store.bump(dependents.id);
   } else {
-    const extra = d.properties ?? [];
-    const err = checkPgs(t.fmri, [{ name: d.name, type: 'dependency', flags: 0, properties: extra }]);
-    if (err) return fail('invalid', err);
+    const checked = normalizePgs(t.fmri, [{ name: d.name, type: 'dependency', flags: 0, properties: d.properties ?? [] }]);
+    if (!checked.ok) return fail('invalid', checked.error);
+    const extra = checked.value[0]!.properties;
     const base = [
       { name: 'grouping', type: 'astring' as const, values: [d.grouping] },
       { name: 'restart_on', type: 'astring' as const, values: [d.restart_on] },
@@ -215,6 +226,7 @@ export function applyProfile(store: Store, bundle: LoweredBundle, now: number): 
   const report: ApplyReport = { notify: [], ignored: [], warnings: [] };
   const refresh = new Map<string, { instId: number; svcId: number }>();
   for (const s of bundle.services) {
+    if (!isValidServiceName(s.name)) return fail('invalid', `"${s.name}" is not a valid service name`);
     const svcId = store.serviceId(s.name);
     if (svcId === undefined) { report.ignored.push(`svc:/${s.name}`); continue; }
     const e1 = applyPgs(store, { kind: 'service', id: svcId }, `svc:/${s.name}`, s.pgs);
@@ -240,11 +252,12 @@ function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly Proper
     const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || 'application', pg.flags);
     for (const p of pg.properties) {
       // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess)
+      if (!isValidName(p.name)) return `${fmri}: "${pg.name}/${p.name}" is not a valid property name`;
       const cur = store.propRow(id, p.name);
-      const type = cur && checkValues(cur.type, p.values) === undefined ? cur.type : p.type;
-      const err = checkValues(type, p.values);
-      if (err) return `${fmri}: property "${pg.name}/${p.name}": ${err}`;
-      store.setProp(id, p.name, type, p.values);
+      const asCur = cur ? canonicalize(cur.type, p.values) : undefined;
+      const c = asCur?.ok ? asCur : canonicalize(p.type, p.values);
+      if (!c.ok) return `${fmri}: property "${pg.name}/${p.name}": ${c.error}`;
+      store.setProp(id, p.name, asCur?.ok ? cur!.type : p.type, c.values);
     }
     store.bump(id);
   }

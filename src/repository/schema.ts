@@ -9,7 +9,7 @@
 //   pgs(id, owner..., level, seq, name, type, flags, generation)
 //       exactly one owner: service_id | instance_id (current, editable) | snapshot_id (+ level)
 //   props(id, pg_id, seq, name, type)
-//   vals(prop_id, seq, value)                    TEXT, or BLOB for opaque
+//   vals(prop_id, seq, value)                    TEXT, or BLOB for opaque (no affinity: stored as bound)
 //   meta(key, value)                             boot_id, ...
 import type Database from 'better-sqlite3';
 
@@ -68,6 +68,22 @@ const MIGRATIONS: string[] = [
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
+  `,
+  // 2: vals.value without a declared type. In a non-STRICT table `ANY` means NUMERIC affinity,
+  // which turned number-like strings ("0123", "1.50", 2^64-1) into numbers. A column with no
+  // type has BLOB affinity: values are stored exactly as bound (TEXT or BLOB). Values already
+  // converted by version 1 are turned back into text (their original spelling is lost).
+  `
+  CREATE TABLE vals_v2 (
+    prop_id INTEGER NOT NULL REFERENCES props(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    value NOT NULL,
+    PRIMARY KEY (prop_id, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO vals_v2(prop_id, seq, value)
+    SELECT prop_id, seq, CASE WHEN typeof(value) IN ('integer', 'real') THEN CAST(value AS TEXT) ELSE value END FROM vals;
+  DROP TABLE vals;
+  ALTER TABLE vals_v2 RENAME TO vals;
   `,
 ];
 

@@ -2,7 +2,7 @@
 // and `general_ovr/enabled` (§2.8), `restarter_actions` (§6.5). All target NONPERSISTENT pgs
 // except general/enabled; pgs are created on first use. Called inside the caller's transaction.
 import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../core/model.js';
-import { checkValue } from './encode.js';
+import { canonicalize } from './encode.js';
 import type { Store } from './store.js';
 import type { RestarterStateUpdate } from './types.js';
 
@@ -26,10 +26,9 @@ export function writeRestarterState(store: Store, instId: number, upd: Restarter
     const type = STATE_TYPES[key];
     if (!type) return `unknown restarter property "${String(key)}"`;
     if (raw === null) { store.deleteProp(pgId, key); continue; }
-    const v = String(raw);
-    const err = checkValue(type, v);
-    if (err) return `restarter/${key}: ${err}`;
-    store.setProp(pgId, key, type, [v]);
+    const c = canonicalize(type, [String(raw)]);
+    if (!c.ok) return `restarter/${key}: ${c.error}`;
+    store.setProp(pgId, key, type, c.values);
   }
   store.bump(pgId);
   return undefined;

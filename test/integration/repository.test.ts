@@ -190,7 +190,7 @@ test('restarter state: batch writes, null deletes, bad values rejected atomicall
   assert.deepEqual(val(I, 'restarter', 'start_pid'), ['499']);
   must(repo.writeRestarterState(I, { start_pid: null }));
   assert.equal(repo.getProperty(I, 'restarter', 'start_pid', { view: VIEW_EFFECTIVE }).ok, false);
-  const bad = repo.writeRestarterStates([{ fmri: I, state: { state: 'maintenance' } }, { fmri: I, state: { contract: -1 } }]);
+  const bad = repo.writeRestarterStates([{ fmri: I, state: { state: 'maintenance' } }, { fmri: I, state: { state_timestamp: 'yesterday' } }]);
   assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
   assert.deepEqual(val(I, 'restarter', 'state'), ['online'], 'first write of the failed batch rolled back');
   assert.equal(repo.db.pragma('synchronous', { simple: true }), 2, 'FULL restored after the batch');
@@ -215,8 +215,15 @@ test('property writes: typed, type mismatch, add/del values by glob, order prese
   assert.equal(mm.ok ? 'ok' : mm.code, 'type-mismatch');
   const noType = repo.setProperty('svc:/site/t', 'cfg', 'new', undefined, ['1']);
   assert.equal(noType.ok, false);
-  const bad = repo.setProperty('svc:/site/t', 'cfg', 'n', 'count', ['-1']);
+  const bad = repo.setProperty('svc:/site/t', 'cfg', 'n', 'count', ['12abc']);
   assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
+  assert.ok(!bad.ok && bad.message.includes('cfg/n'), 'the message names the property');
+  // values are stored in canonical form (libscf scf_value_set_from_string)
+  must(repo.setProperty('svc:/site/t', 'cfg', 'c', 'count', ['0x10']));
+  must(repo.setProperty('svc:/site/t', 'cfg', 'w', 'count', ['-1']));
+  must(repo.setProperty('svc:/site/t', 'cfg', 'b', 'boolean', ['t']));
+  must(repo.setProperty('svc:/site/t', 'cfg', 'o', 'opaque', ['DEADbeef']));
+  assert.deepEqual(['c', 'w', 'b', 'o'].map((n) => val('svc:/site/t', 'cfg', n, VIEW_DIRECT)[0]), ['16', '18446744073709551615', 'true', 'deadbeef']);
   assert.equal(repo.setProperty('svc:/site/t', 'nopg', 'n', 'count', ['1']).ok, false);
   for (const v of ['b1', 'a1', 'b2', 'c']) must(repo.addPropertyValue('svc:/site/t', 'cfg', 'list', 'astring', v));
   assert.equal(must(repo.deletePropertyValues('svc:/site/t', 'cfg', 'list', 'b*')), 2);
@@ -323,6 +330,49 @@ test('values: 1 MiB opaque and 64 KiB astring byte for byte; opaque 2 KiB+1..8 K
     assert.ok(back.equals(Buffer.from(v)));
   }
   assert.equal(repo.setProperty('svc:/site/big', 'data', 'odd', 'opaque', ['abc']).ok, false);
+});
+
+test('number-like strings are stored exactly (no column affinity conversion)', () => {
+  must(repo.addService('svc:/site/n'));
+  must(repo.addPg('svc:/site/n', 'cfg', 'application'));
+  const strings = ['0123', '1e5', '1.50', '12', ' 7', '18446744073709551615', '-0', '0x1F'];
+  must(repo.setProperty('svc:/site/n', 'cfg', 's', 'astring', strings));
+  must(repo.setProperty('svc:/site/n', 'cfg', 'c', 'count', ['18446744073709551615']));
+  must(repo.setProperty('svc:/site/n', 'cfg', 'i', 'integer', ['-9223372036854775808']));
+  must(repo.setProperty('svc:/site/n', 'cfg', 't', 'time', ['1700000000.500000000']));
+  assert.deepEqual(val('svc:/site/n', 'cfg', 's', VIEW_DIRECT), strings);
+  assert.deepEqual(val('svc:/site/n', 'cfg', 'c', VIEW_DIRECT), ['18446744073709551615']);
+  assert.deepEqual(val('svc:/site/n', 'cfg', 'i', VIEW_DIRECT), ['-9223372036854775808']);
+  assert.deepEqual(val('svc:/site/n', 'cfg', 't', VIEW_DIRECT), ['1700000000.500000000']);
+  const types = repo.db.prepare('SELECT DISTINCT typeof(value) AS t FROM vals').all() as { t: string }[];
+  assert.deepEqual(types.map((r) => r.t).filter((t) => t !== 'blob'), ['text']);
+});
+
+test('migration 2 repairs a version-1 file whose values were converted to numbers', () => {
+  repo.close();
+  const file = path.join(dir, 'v1.db');
+  const v1 = new (repo.db.constructor as new (f: string) => typeof repo.db)(file);
+  v1.exec(`CREATE TABLE services (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE instances (id INTEGER PRIMARY KEY, service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE, name TEXT NOT NULL, UNIQUE (service_id, name));
+    CREATE TABLE snapshots (id INTEGER PRIMARY KEY, instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE, name TEXT NOT NULL, taken_at INTEGER NOT NULL, UNIQUE (instance_id, name));
+    CREATE TABLE pgs (id INTEGER PRIMARY KEY, service_id INTEGER REFERENCES services(id) ON DELETE CASCADE, instance_id INTEGER REFERENCES instances(id) ON DELETE CASCADE,
+      snapshot_id INTEGER REFERENCES snapshots(id) ON DELETE CASCADE, level TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, flags INTEGER NOT NULL DEFAULT 0, generation INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE props (id INTEGER PRIMARY KEY, pg_id INTEGER NOT NULL REFERENCES pgs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, UNIQUE (pg_id, name));
+    CREATE TABLE vals (prop_id INTEGER NOT NULL REFERENCES props(id) ON DELETE CASCADE, seq INTEGER NOT NULL, value ANY NOT NULL, PRIMARY KEY (prop_id, seq)) WITHOUT ROWID;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO services VALUES (1, 'site/old');
+    INSERT INTO pgs(id, service_id, level, seq, name, type) VALUES (1, 1, 'service', 1, 'cfg', 'application');
+    INSERT INTO props VALUES (1, 1, 1, 'n', 'count'), (2, 1, 2, 's', 'astring');
+    INSERT INTO vals VALUES (1, 0, '42'), (2, 0, 'text');
+    PRAGMA user_version = 1;`);
+  assert.equal((v1.prepare('SELECT typeof(value) AS t FROM vals WHERE prop_id = 1').get() as { t: string }).t, 'integer');
+  v1.close();
+  repo = Repository.openOrThrow(file);
+  assert.equal(repo.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  assert.deepEqual(val('svc:/site/old', 'cfg', 'n', VIEW_DIRECT), ['42']);
+  assert.deepEqual(val('svc:/site/old', 'cfg', 's', VIEW_DIRECT), ['text']);
+  assert.equal((repo.db.prepare('SELECT typeof(value) AS t FROM vals WHERE prop_id = 1').get() as { t: string }).t, 'text');
+  assert.deepEqual(repo.db.pragma('foreign_key_check'), []);
 });
 
 test('a second connection sees committed writes and waits for the lock instead of failing', () => {
