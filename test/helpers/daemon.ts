@@ -100,6 +100,10 @@ function removeCgroupTree(dir: string): void {
   try { fs.rmdirSync(dir); } catch { /* still populated or not ours */ }
 }
 
+function safeRead(file: string): string {
+  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+}
+
 function procInfo(pid: number): { pgid: number; cmdline: string; environ: string } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -190,7 +194,7 @@ export class DaemonHandle {
       try { process.kill(child.pid!, 'SIGKILL'); } catch { /* gone */ }
       await this.exited;
     }
-    this.killLeftovers(recorded);
+    await this.killLeftovers(recorded);
   }
 
   /** Simulates a restarter restart: kill only the daemon (services keep running), then start again. */
@@ -234,7 +238,7 @@ export class DaemonHandle {
     return out;
   }
 
-  private killLeftovers(groups: Set<number>): void {
+  private async killLeftovers(groups: Set<number>): Promise<void> {
     const cg = cgroupRoot();
     const ours = cg ? path.join(cg, this.cgroupParent) : undefined;
     if (ours) killCgroupTree(ours);
@@ -247,7 +251,14 @@ export class DaemonHandle {
       const mentionsRoot = p.cmdline.includes(this.root) || p.environ.includes(this.root);
       if (groups.has(p.pgid) || mentionsRoot) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
     }
-    if (ours) removeCgroupTree(ours);
+    if (ours && fs.existsSync(ours)) {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && /populated 1/.test(safeRead(path.join(ours, 'cgroup.events')))) {
+        killCgroupTree(ours);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      removeCgroupTree(ours);
+    }
   }
 }
 
