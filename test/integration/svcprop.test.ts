@@ -186,6 +186,6 @@ test('missing repository: clear error, exit 1', () => {
 
 test('bin/svcprop (the installed launcher) works when dist/ is built', { skip: !fs.existsSync(path.join(REPO_ROOT, 'dist/svcprop.js')) && 'dist/ not built (npm run build)' }, () => {
   const r = spawnSync(path.join(REPO_ROOT, 'bin/svcprop'), ['--root', root, '-p', 'start/exec', 'pool-import'], { encoding: 'utf8' });
-  assert.equal(r.stdout, '/lib/svc/method/pool-import\\ start\n');
+  assert.equal(r.stdout, '/lib/svc/method/pool-import\\ start\n', r.stderr);
   assert.equal(r.status, 0);
 });
