@@ -273,3 +273,23 @@ test('interactive mode on a terminal: prompts show the selection, quotes continu
   assert.match(plain, /a\/b  astring  "two\nlines"/);
   assert.deepEqual(readProp(root, 'svc:/site/x:default', 'a', 'b').values, ['two\nlines']);
 });
+
+test('editprop runs $EDITOR on commented commands and applies what was uncommented', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  assert.equal(svccfg(root, ['import', write('ed.xml', manifest(`<property_group name='config' type='application'>
+<propval name='pool' type='astring' value='main'/>
+<propval name='note' type='astring' value='line one&#10;line two'/>
+</property_group>`, 'site/ed'))]).code, 0);
+  const editor = write('editor.sh', `#!/bin/sh\ncp "$1" ${JSON.stringify(path.join(tmp, 'seen.txt'))}\nsed -i 's|^# setprop config/pool = astring: "main"$|setprop config/pool = astring: tank|' "$1"\n`);
+  fs.chmodSync(editor, 0o755);
+  const r = spawnSync(process.execPath, [bin, '--root', root, '-s', 'site/ed', 'editprop'], { encoding: 'utf8', env: { ...process.env, EDITOR: editor } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readProp(root, 'svc:/site/ed', 'config', 'pool').values[0], 'tank');
+  const seen = fs.readFileSync(path.join(tmp, 'seen.txt'), 'utf8');
+  assert.ok(seen.split('\n').every((l) => l === '' || l.startsWith('#')));
+  assert.match(seen, /^## config\/note has a value containing a newline/m);
+  const failing = spawnSync(process.execPath, [bin, '--root', root, '-s', 'site/ed', 'editprop'], { encoding: 'utf8', env: { ...process.env, EDITOR: 'false' } });
+  assert.equal(failing.status, 1);
+  assert.match(failing.stderr, /editprop: the editor \(false\) exited with status 1; nothing changed/);
+});

@@ -10,6 +10,7 @@ import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
 import { loadAndLower, toLoweredBundle, writeFileAtomic } from './bundle-io.js';
+import { editprop } from './editprop.js';
 import { archiveBundle, exportBundle, extractBundle } from './export.js';
 
 export interface IoContext { root: string; repo: () => Repository }
@@ -179,5 +180,5 @@ export function ioVerbs(ctx: IoContext): Verb[] {
     },
   };
 
-  return [importVerb, apply, validate, inventory, exportVerb, archive, extract];
+  return [importVerb, apply, validate, inventory, exportVerb, archive, extract, editprop];
 }
