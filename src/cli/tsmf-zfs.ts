@@ -20,7 +20,7 @@ export async function runZfsMountGenerator(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.length !== 0 && argv.length !== 1 && argv.length !== 3) {
-    process.stderr.write(`zfs-mount-generator[${process.pid}]: wrong argument count: ${argv.length}\n${GENERATOR_USAGE}`);
+    process.stderr.write(`zfs-mount-generator[${process.pid}]: wrong argument count: ${argv.length}\n`);
     return 1;
   }
   return runGenerator({ destdir: argv[0] ?? '/tmp', env: process.env, pid: process.pid });
