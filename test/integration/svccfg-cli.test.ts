@@ -75,6 +75,10 @@ test('the seed manifests (002) import verbatim; dependent lands in the target', 
   assert.doesNotMatch(svccfg(root, ['export', 'zonesequencer/clientzone']).out, /clientzone' grouping/);
   const cfg = svccfg(root, ['-s', 'zonechecker/serverzone:default', 'listprop', 'config_params/host']);
   assert.equal(cfg.out, 'config_params/host  astring  192.168.56.102\n');
+  // deleting the declarer removes the dependency it injected into the target
+  const del = svccfg(root, ['delete', 'zonechecker/serverzone']);
+  assert.equal(del.code, 0, del.err);
+  assert.equal(svccfg(root, ['-s', 'zonesequencer/clientzone:default', 'listpg']).out, 'general        framework\nconfig_params  application\n');
 });
 
 test('1 MiB opaque, 64 KiB astring and a 4 KiB opaque (CR 6694511) survive export/import byte for byte', (t) => {
