@@ -108,6 +108,7 @@ test('wait-model throttle timer: no start before the timer fires', () => {
   assert.ok(timer && timer.kind === 'setTimer' && timer.atMs === 1000 && timer.id === 'throttle');
   s.advance(999);
   assert.equal(s.st('w'), 'offline');
+  assert.equal(s.commands.some((c) => c.kind === 'cancelTimer'), false);
   s.advance(1);
   assert.equal(s.st('w'), 'online');
   assert.equal(s.engine.instance(svc('w'))?.faultCount, 0); // the spawn (method success) resets it
@@ -130,4 +131,14 @@ test('A1: restart of an instance whose start method is running is ignored, not d
   s.settle();
   assert.equal(s.st('checker'), 'online');
   assert.equal(s.runs('checker', 'stop'), 0);
+});
+
+test('disabling a throttled wait-model instance cancels its throttle timer', () => {
+  const s = new Sim();
+  s.load({ w: { model: 'child', start: 'daemon' } });
+  for (let i = 0; i < 5; i++) { s.step({ kind: 'childExited', fmri: svc('w'), exitCode: 2 }); s.settle(); }
+  s.admin('w', { type: 'disable', temporary: false });
+  assert.ok(s.commands.some((c) => c.kind === 'cancelTimer' && c.fmri === svc('w') && c.id === 'throttle'));
+  s.advance(1000);
+  assert.equal(s.st('w'), 'disabled');
 });

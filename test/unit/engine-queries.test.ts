@@ -77,6 +77,8 @@ test('H1: explain of the cycle closer and its dependent', () => {
   s.load({ b: { deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['a'] }] } });
   assert.deepEqual(s.engine.explain(svc('a'))!.reason, { kind: 'dependency_not_running', dependency: svc('b'), summary: 'dependency_cycle' });
   assert.deepEqual(s.engine.dependencies(svc('b')), [svc('a')]);
+  const b = s.engine.explain(svc('b'))!.reason;
+  assert.deepEqual(b.kind === 'maintenance' && b.cycle, [svc('b'), svc('a'), svc('b')]);
 });
 
 test('svcs -d / -D: service-type non-exclude groups, service entities expanded, files skipped', () => {

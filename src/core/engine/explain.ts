@@ -26,8 +26,10 @@ export type ExplainReason =
   | { kind: 'dependency_absent'; entity: string }
   | { kind: 'dependency_not_running'; dependency: string; summary: DependencySummary }
   | { kind: 'excluded_running'; dependency: string }
-  | { kind: 'maintenance'; aux: ReasonCode; auxFmri?: string;
-      lastStartFailure?: { exitCode?: number; signal?: string; coreDumped?: boolean } }
+  | { kind: 'maintenance'; aux: ReasonCode;
+      lastStartFailure?: { exitCode?: number; signal?: string; coreDumped?: boolean };
+      /** dependency_cycle: the cycle found when the edge was refused, [this, ..., this] */
+      cycle?: string[] }
   | { kind: 'uninitialized'; restarter: string; restarterRunning: boolean }
   | { kind: 'degraded' }
   | { kind: 'offline' };
@@ -138,7 +140,11 @@ export class Queries {
 
   reason(v: Vertex): ExplainReason {
     switch (v.state) {
-      case 'maintenance': return { kind: 'maintenance', aux: v.aux, lastStartFailure: v.lastStartFailure };
+      case 'maintenance': {
+        const r: ExplainReason = { kind: 'maintenance', aux: v.aux, lastStartFailure: v.lastStartFailure };
+        if (v.aux === 'dependency_cycle' && v.configError?.aux === 'dependency_cycle') r.cycle = v.configError.cycle;
+        return r;
+      }
       case 'disabled': return { kind: 'disabled', temporary: v.config.persistentEnabled === true && v.enabled === false };
       case 'uninitialized': {
         const r = v.restarter ?? this.master;

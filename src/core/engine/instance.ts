@@ -55,6 +55,10 @@ export class Restarter {
   }
 
   private commit(v: Vertex, state: InstanceState, next: NextState, aux?: ReasonCode, auxFmri?: string): void {
+    if (v.throttledUntil !== undefined && state !== 'offline') {
+      v.throttledUntil = undefined;
+      this.host.emit({ kind: 'cancelTimer', fmri: v.fmri, id: 'throttle' });
+    }
     v.state = state;
     v.nextState = next;
     if (aux !== undefined) v.aux = aux;
