@@ -104,6 +104,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     for (const inst of s.instances) {
       const fmri = `${svcFmri}:${inst.name}`;
       let instId = store.instanceId(svc.id, inst.name);
+      let unchangedManifest = false;
       const target = () => ({ instId: instId!, svcId: svc.id });
       if (instId === undefined) {
         instId = store.insertInstance(svc.id, inst.name);
@@ -112,13 +113,16 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         report.created.push(fmri);
       } else {
         const baseline = readSnapshotLevels(store, instId, 'last-import');
+        unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(baseline.service, s.pgs);
         upgradeLevel(store, {
           owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
           isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
         });
         deletePgs(store, bundle, fmri, { kind: 'instance', id: instId });
       }
-      writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+      // an identical manifest leaves last-import as it is (only its time moves): no rewrite
+      if (unchangedManifest) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
+      else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
       refresh.set(fmri, target());
     }
   }
@@ -145,6 +149,20 @@ function withoutDeleted(s: ServiceData, bundle: LoweredBundle): ServiceData {
     pgs: s.pgs.filter((pg) => !gone(`svc:/${s.name}`, pg.name)),
     instances: s.instances.map((i) => ({ ...i, pgs: i.pgs.filter((pg) => !gone(`svc:/${s.name}:${i.name}`, pg.name)) })),
   };
+}
+
+/** Same pgs in the same order with the same properties and values (what last-import holds). */
+function samePgs(a: readonly PropertyGroup[], b: readonly PropertyGroup[]): boolean {
+  const persistent = (l: readonly PropertyGroup[]) => l.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) === 0);
+  const x = persistent(a); const y = persistent(b);
+  return x.length === y.length && x.every((pg, i) => {
+    const q = y[i]!;
+    return pg.name === q.name && pg.type === q.type && pg.flags === q.flags && pg.properties.length === q.properties.length
+      && pg.properties.every((p, j) => {
+        const r = q.properties[j]!;
+        return p.name === r.name && p.type === r.type && p.values.length === r.values.length && p.values.every((v, k) => v === r.values[k]);
+      });
+  });
 }
 
 function canon(fmri: string): string {
