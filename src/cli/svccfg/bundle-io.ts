@@ -3,7 +3,7 @@
 // export/archive/extract `> FILE` (temporary file, fsync, rename: never a half-written file).
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleServices, formatDiagnostic, type Diagnostic, type ServiceBundle } from '../../core/manifest/bundle.js';
+import { formatDiagnostic, type Diagnostic, type ServiceBundle } from '../../core/manifest/bundle.js';
 import { lowerBundle, type LowerResult } from '../../core/manifest/lower.js';
 import type { LoweredBundle } from '../../repository/types.js';
 import { loadBundle } from './xinclude.js';
@@ -14,11 +14,12 @@ export type Loaded =
 
 const show = (d: Diagnostic) => formatDiagnostic(d);
 
-/** Loads and lowers a bundle file; `manifestPath` is recorded in manifestfiles (manifests). */
+/** Loads (XInclude resolved) and lowers a bundle file; errors and warnings come formatted as
+ *  FILE:LINE:COL: severity: element-path: message. */
 export function loadAndLower(file: string): Loaded {
   const loaded = loadBundle(file);
   if (!loaded.ok) return { ok: false, errors: loaded.diagnostics.map(show) };
-  const lowered = lowerBundle(loaded.bundle, { manifestPath: path.resolve(file) });
+  const lowered = lowerBundle(loaded.bundle);
   const errors = lowered.diagnostics.filter((d) => d.severity === 'error').map(show);
   const warnings = [...loaded.warnings, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
   if (errors.length) return { ok: false, errors };
@@ -36,10 +37,6 @@ export function toLoweredBundle(l: LowerResult): LoweredBundle {
     overrides: l.overrides.filter((o) => o.prop !== undefined).map((o) => ({ entity: o.entity, pg: o.pg, prop: o.prop! })),
     deletePgs: l.deletes.filter((d) => d.prop === undefined).map((d) => ({ entity: d.entity, pg: d.pg })),
   };
-}
-
-export function serviceNames(b: ServiceBundle): string[] {
-  return bundleServices(b).map((s) => s.name);
 }
 
 /** Writes `text` to `file` atomically (same directory temp file, fsync, rename). */

@@ -50,9 +50,9 @@ export class RepositoryConfigStore implements ConfigStore {
     return r.ok ? r.value.map((s) => s.name) : [];
   }
   snapshotPgs(e: Entity, name: string): PropertyGroup[] | undefined {
-    // The composed snapshot view; svccfg shows the instance level of the snapshot, which for
-    // listing purposes we approximate by the pgs the instance level names (composition adds
-    // service-level properties of same-named pgs).
+    // The Repository offers the composed snapshot view (instance snaplevel over service
+    // snaplevel) only, so a selected snapshot lists the service level's pgs too (illumos
+    // lists the instance snaplevel); see the report for the API request.
     const r = this.repo.listPgs(entityFmri(e), { view: snapshotView(name), viewer: ROOT_VIEWER });
     return r.ok ? plainPgs(r.value) : undefined;
   }
