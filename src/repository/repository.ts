@@ -2,48 +2,26 @@
 // is one transaction (BEGIN IMMEDIATE; nested calls become savepoints), so the daemon and the
 // CLIs can share the file safely (WAL + busy_timeout). Reads never write.
 //
-// Layers: store.ts (rows) < read.ts / snapshots.ts / state.ts / import.ts (semantics) < this facade.
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { PropertyType, ServiceData } from '../core/model.js';
-import { canonicalize } from './encode.js';
+// Layers: store.ts (rows) < read.ts / snapshots.ts / state.ts / import.ts (semantics) <
+// base.ts (connection, entities, reads) < this facade (writes, snapshots, import, state).
+import type { PropertyType } from '../core/model.js';
+import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
 import { globToRegExp } from './glob.js';
 import { applyProfile, importBundle } from './import.js';
-import { isValidName, isValidServiceName, parseEntity } from './names.js';
-import { directOwner, fail, filterForViewer, ok, readPgs, resolve, snapshotId, stringValues, type Resolved } from './read.js';
-import { configureConnection, migrate, SCHEMA_VERSION } from './schema.js';
+import { isValidName } from './names.js';
+import { directOwner, fail, ok, stringValues } from './read.js';
+import { migrate } from './schema.js';
 import { copySnapshot, listSnapshots, readSnapshotLevels, restoreLevels, takeSnapshot } from './snapshots.js';
 import * as state from './state.js';
-import { Store } from './store.js';
 import {
-  ANONYMOUS_VIEWER, VIEW_COMPOSED, VIEW_DIRECT, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
-  type LoweredBundle, type PgView, type PropertyView, type ReadOptions, type RepoResult, type RestarterAction,
-  type RestarterStateUpdate, type SnapshotInfo, type View,
+  VIEW_COMPOSED, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
+  type LoweredBundle, type RepoResult, type RestarterAction, type RestarterStateUpdate, type SnapshotInfo,
 } from './types.js';
-import { deleteEntity } from './delete.js';
 
-export interface OpenOptions {
-  /** open read-only (svcprop, svcs); the file must exist */
-  readonly?: boolean;
-  /** clock for snapshot timestamps, seconds since the epoch (tests inject one) */
-  now?: () => number;
-}
+export type { OpenOptions };
 
-export class Repository {
-  readonly db: Database.Database;
-  /** @internal */ readonly store: Store;
-  readonly readonly: boolean;
-  /** @internal */ readonly now: () => number;
-
-  private constructor(readonly file: string, opts: OpenOptions) {
-    this.readonly = !!opts.readonly;
-    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-    if (!this.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file, { readonly: this.readonly, fileMustExist: this.readonly });
-    configureConnection(this.db, this.readonly);
-    this.store = new Store(this.db);
-  }
+export class Repository extends RepositoryBase {
+  private constructor(file: string, opts: OpenOptions) { super(file, opts); }
 
   /** Opens (creating and migrating when writable) the repository file. */
   static open(file: string, opts: OpenOptions = {}): RepoResult<Repository> {
@@ -65,110 +43,6 @@ export class Repository {
     return r.value;
   }
 
-  close(): void { if (this.db.open) this.db.close(); }
-
-  /** Runs fn in one write transaction (savepoint when nested). */
-  transaction<T>(fn: () => T): T { return this.db.transaction(fn).immediate(); }
-
-  /** Changes whenever another connection commits (PRAGMA data_version): cheap change polling. */
-  dataVersion(): number { return this.db.pragma('data_version', { simple: true }) as number; }
-
-  // ---- entities ---------------------------------------------------------------------------
-
-  listServices(): string[] {
-    return (this.store.stmt('SELECT name FROM services ORDER BY id').all() as { name: string }[]).map((r) => r.name);
-  }
-  /** Instance FMRIs, of one service (name or FMRI) or of all. */
-  listInstances(service?: string): string[] {
-    const rows = this.store.stmt(`SELECT s.name AS s, i.name AS i FROM instances i JOIN services s ON s.id = i.service_id
-      WHERE ? IS NULL OR s.name = ? ORDER BY s.id, i.id`).all(service ?? null, service === undefined ? null : (parseEntity(service)?.service ?? service)) as { s: string; i: string }[];
-    return rows.map((r) => `svc:/${r.s}:${r.i}`);
-  }
-  /** Every entity FMRI (for operand resolution): services and instances. */
-  listEntities(): { services: string[]; instances: string[] } {
-    return { services: this.listServices().map((s) => `svc:/${s}`), instances: this.listInstances() };
-  }
-  entityKind(fmri: string): 'service' | 'instance' | undefined {
-    const r = resolve(this.store, fmri);
-    return r.ok ? r.value.kind : undefined;
-  }
-
-  addService(fmri: string): RepoResult<string> {
-    const e = parseEntity(fmri);
-    if (!e || e.instance !== undefined || !isValidServiceName(e.service)) return fail('invalid', `"${fmri}" is not a valid service name`);
-    return this.transaction(() => {
-      if (this.store.serviceId(e.service) !== undefined) return fail('exists', `service svc:/${e.service} already exists`);
-      this.store.insertService(e.service);
-      return ok(`svc:/${e.service}`);
-    });
-  }
-  addInstance(fmri: string): RepoResult<string> {
-    const e = parseEntity(fmri);
-    if (!e || e.instance === undefined || !isValidName(e.instance)) return fail('invalid', `"${fmri}" is not a valid instance FMRI`);
-    return this.transaction(() => {
-      const svc = this.store.serviceId(e.service);
-      if (svc === undefined) return fail('not-found', `service svc:/${e.service} does not exist`);
-      if (this.store.instanceId(svc, e.instance!) !== undefined) return fail('exists', `instance svc:/${e.service}:${e.instance} already exists`);
-      this.store.insertInstance(svc, e.instance!);
-      return ok(`svc:/${e.service}:${e.instance}`);
-    });
-  }
-  /** Deletes a service (with its instances) or an instance, and the dependency pgs it injected (§3.6). */
-  deleteEntity(fmri: string): RepoResult<{ removedDependencies: string[] }> {
-    return this.transaction(() => {
-      const r = resolve(this.store, fmri);
-      return r.ok ? ok(deleteEntity(this.store, r.value)) : r;
-    });
-  }
-
-  /** Direct (editing) configuration of a service and its instances, for export. */
-  getServiceData(fmri: string, opts: { viewer?: ReadOptions['viewer'] } = {}): RepoResult<ServiceData> {
-    const r = resolve(this.store, fmri);
-    if (!r.ok) return r;
-    const viewer = opts.viewer ?? ANONYMOUS_VIEWER;
-    const svc = { kind: 'service' as const, svcId: r.value.svcId, service: r.value.service, fmri: `svc:/${r.value.service}` };
-    return ok({
-      name: r.value.service,
-      pgs: filterForViewer(this.store.loadPgs(directOwner(svc)), viewer),
-      instances: this.store.instancesOf(r.value.svcId).map((i) => ({
-        name: i.name, pgs: filterForViewer(this.store.loadPgs({ kind: 'instance', id: i.id }), viewer),
-      })),
-    });
-  }
-
-  // ---- reads ------------------------------------------------------------------------------
-
-  listPgs(fmri: string, opts: ReadOptions = {}): RepoResult<PgView[]> {
-    const r = this.read(fmri, opts.view ?? VIEW_DIRECT);
-    return r.ok ? ok(filterForViewer(r.value, opts.viewer ?? ANONYMOUS_VIEWER)) : r;
-  }
-  getPg(fmri: string, pg: string, opts: ReadOptions = {}): RepoResult<PgView> {
-    const r = this.read(fmri, opts.view ?? VIEW_DIRECT, pg);
-    if (!r.ok) return r;
-    const found = r.value[0];
-    if (!found) return fail('not-found', `property group "${pg}" does not exist in ${this.canonical(fmri)}`);
-    return ok(filterForViewer([found], opts.viewer ?? ANONYMOUS_VIEWER)[0]!);
-  }
-  getProperty(fmri: string, pg: string, prop: string, opts: ReadOptions = {}): RepoResult<PropertyView> {
-    const g = this.getPg(fmri, pg, opts);
-    if (!g.ok) return g;
-    const p = g.value.properties.find((x) => x.name === prop);
-    return p ? ok(p) : fail('not-found', `property "${pg}/${prop}" does not exist in ${this.canonical(fmri)}`);
-  }
-  /** Opaque token that changes whenever the pg changes in `view` (svcprop -w polls it). */
-  pgVersion(fmri: string, pg: string, view: View = VIEW_DIRECT): string | undefined {
-    const r = resolve(this.store, fmri);
-    if (!r.ok) return undefined;
-    const ent = r.value;
-    const gen = (o: Parameters<Store['pgRow']>[0]) => this.store.pgRow(o, pg)?.generation ?? '-';
-    if (ent.kind === 'service' || view.kind === 'current-direct') return `${gen(directOwner(ent))}`;
-    const current = `${gen({ kind: 'instance', id: ent.instId })}:${gen({ kind: 'service', id: ent.svcId })}`;
-    if (view.kind === 'current-composed') return current;
-    const snap = snapshotId(this.store, ent.instId, view.kind === 'snapshot' ? view.name : 'running');
-    if (snap === undefined) return `-:${current}`;
-    // effective: NONPERSISTENT current pgs show through, so the current generations count too
-    return `${snap}:${gen({ kind: 'snapshot', id: snap, level: 'instance' })}:${gen({ kind: 'snapshot', id: snap, level: 'service' })}:${current}`;
-  }
 
   // ---- pg / property writes (always on the directly attached pg) --------------------------
 
@@ -360,65 +234,4 @@ export class Repository {
     return ok(out);
   }
 
-  // ---- internals --------------------------------------------------------------------------
-
-  private canonical(fmri: string): string {
-    const e = parseEntity(fmri);
-    return e ? (e.instance === undefined ? `svc:/${e.service}` : `svc:/${e.service}:${e.instance}`) : fmri;
-  }
-  private read(fmri: string, view: View, only?: string): RepoResult<PgView[]> {
-    const r = resolve(this.store, fmri);
-    return r.ok ? readPgs(this.store, r.value, view, only) : r;
-  }
-  private instance(fmri: string): RepoResult<Resolved & { kind: 'instance' }> {
-    const r = resolve(this.store, fmri);
-    if (!r.ok) return r;
-    return r.value.kind === 'instance' ? ok(r.value) : fail('invalid', `${r.value.fmri} is a service; an instance is required`);
-  }
-  /** Runs fn in a transaction; a failure value rolls everything back. */
-  private guard<T>(fn: () => RepoResult<T>): RepoResult<T> {
-    try {
-      return this.transaction(() => { const r = fn(); if (!r.ok) throw new RollBack(r); return r; });
-    } catch (e) {
-      if (e instanceof RollBack) return e.result as RepoResult<T>;
-      throw e;
-    }
-  }
-  private write<T>(fmri: string, fn: (ent: Resolved) => RepoResult<T>): RepoResult<T> {
-    return this.guard(() => { const r = resolve(this.store, fmri); return r.ok ? fn(r.value) : r; });
-  }
-  private writeInstance<T>(fmri: string, fn: (ent: Resolved & { kind: 'instance' }) => RepoResult<T>): RepoResult<T> {
-    return this.guard(() => { const r = this.instance(fmri); return r.ok ? fn(r.value) : r; });
-  }
-  private writeProp(fmri: string, pg: string, prop: string, type: PropertyType | undefined,
-    next: (old: string[], exists: boolean) => readonly string[] | undefined): RepoResult {
-    if (!isValidName(prop)) return fail('invalid', `"${prop}" is not a valid property name`);
-    return this.write(fmri, (ent) => {
-      const row = this.store.pgRow(directOwner(ent), pg);
-      if (!row) return fail('not-found', `property group "${pg}" does not exist in ${ent.fmri}`);
-      const cur = this.store.propRow(row.id, prop);
-      if (cur && type && cur.type !== type) return fail('type-mismatch', `property "${pg}/${prop}" of ${ent.fmri} has type ${cur.type}, not ${type}`);
-      const t = type ?? cur?.type;
-      if (!t) return fail(cur ? 'invalid' : 'not-found', `property "${pg}/${prop}" does not exist in ${ent.fmri}; give a type to create it`);
-      const old = cur ? (this.store.loadPg(directOwner(ent), pg)!.properties.find((p) => p.name === prop)!.values) : [];
-      const values = next(old, !!cur);
-      if (values === undefined) return fail('not-found', `property "${pg}/${prop}" does not exist in ${ent.fmri}`);
-      const c = canonicalize(t, values);
-      if (!c.ok) return fail('invalid', `${ent.fmri}: property "${pg}/${prop}": ${c.error}`);
-      this.store.setProp(row.id, prop, t, c.values);
-      this.store.bump(row.id);
-      return ok(undefined);
-    });
-  }
-}
-
-class RollBack extends Error {
-  constructor(readonly result: { ok: false }) { super('rollback'); }
-}
-
-function readonlyVersionError(db: Database.Database): string | undefined {
-  const v = db.pragma('user_version', { simple: true }) as number;
-  if (v === 0) return 'repository is not initialised (no schema); import a manifest first';
-  if (v > SCHEMA_VERSION) return `repository schema version ${v} is newer than this program supports (${SCHEMA_VERSION}); upgrade tsmf`;
-  return undefined;
 }
