@@ -91,3 +91,22 @@ test('satisfiability recursion is iterative: a 20,000-long offline chain ending 
   assert.equal(ev.satisfiability('svc:/c:n0'), -1);
   assert.equal(ev.groupValue(group('optional_all', [I('svc:/c:n0')])), 1);
 });
+
+test('satisfiability: a sibling waiting on the stack is not mistaken for a cycle', () => {
+  const g = new Graph();
+  vertex(g, 'svc:/p:p', 'offline', true, [group('require_all', [I('svc:/y:y'), I('svc:/x:x')])]);
+  vertex(g, 'svc:/x:x', 'offline', true, [group('require_all', [I('svc:/y:y')])]);
+  vertex(g, 'svc:/y:y', 'offline', true, [group('require_all', [I('svc:/ghost:g')])]);
+  const ev = new Evaluator(g, () => false);
+  assert.equal(ev.satisfiability('svc:/p:p'), -1);
+  assert.equal(ev.satisfiability('svc:/x:x'), -1);
+  assert.equal(ev.groupValue(group('optional_all', [I('svc:/x:x')])), 1);
+});
+
+test('satisfiability: a real cycle among offline instances counts as "may come up"', () => {
+  const g = new Graph();
+  vertex(g, 'svc:/a:a', 'offline', true, [group('require_all', [I('svc:/b:b')])]);
+  vertex(g, 'svc:/b:b', 'offline', true, [group('require_all', [I('svc:/a:a')])]);
+  const ev = new Evaluator(g, () => false);
+  assert.equal(ev.satisfiability('svc:/a:a'), 0);
+});

@@ -18,12 +18,13 @@ type Maybe = Tri | undefined;
 
 export class Evaluator {
   private memo = new Map<string, Tri>();
-  private inProgress = new Set<string>();
+  /** vertices expanded by satisfiability() and waiting for their children */
+  private onPath = new Set<string>();
   private missing: string[] | null = null;
 
   constructor(private readonly graph: Graph, private readonly fileExists: (path: string) => boolean) {}
 
-  invalidate(): void { if (this.memo.size) this.memo = new Map(); }
+  invalidate(): void { if (this.memo.size) this.memo = new Map(); this.onPath.clear(); }
 
   /** The start decision: every group is 1 (an instance without groups is satisfied). */
   isSatisfied(v: Vertex): boolean {
@@ -39,14 +40,19 @@ export class Evaluator {
 
   groupValue(g: DependencyGroup): Tri { return this.group(g, true) ?? 0; }
 
-  /** Exact satisfiability of an instance's dependencies (iterative, memoised). */
+  /**
+   * Exact satisfiability of an instance's dependencies (iterative, memoised). A depth-first
+   * walk with an explicit stack: a vertex whose value needs unknown children is "expanded"
+   * (onPath) and its children are pushed on top; a child that is itself expanded is an ancestor,
+   * i.e. a cycle, and counts 0. Children pushed twice are simply popped once memoised.
+   */
   satisfiability(fmri: string): Tri {
     const known = this.memo.get(fmri);
     if (known !== undefined) return known;
     const stack = [fmri];
-    this.inProgress.add(fmri);
     while (stack.length) {
       const top = stack[stack.length - 1];
+      if (this.memo.has(top)) { stack.pop(); continue; }
       const saved = this.missing;
       const missing: string[] = [];
       this.missing = missing;
@@ -54,10 +60,11 @@ export class Evaluator {
       this.missing = saved;
       if (val !== undefined && (missing.length === 0 || val === -1)) {
         this.memo.set(top, val);
-        this.inProgress.delete(top);
+        this.onPath.delete(top);
         stack.pop();
       } else {
-        for (const m of missing) if (!this.inProgress.has(m)) { this.inProgress.add(m); stack.push(m); }
+        this.onPath.add(top);
+        for (const m of missing) stack.push(m);
       }
     }
     return this.memo.get(fmri) ?? 0;
@@ -84,7 +91,7 @@ export class Evaluator {
     if (!exact || v.nextState === 'online') return 0;
     const known = this.memo.get(v.fmri);
     if (known !== undefined) return known === -1 ? -1 : 0;
-    if (this.inProgress.has(v.fmri)) return 0; // cycle guard
+    if (this.onPath.has(v.fmri)) return 0; // an ancestor: cycle guard
     if (this.missing) { this.missing.push(v.fmri); return undefined; }
     return this.satisfiability(v.fmri) === -1 ? -1 : 0;
   }

@@ -54,7 +54,11 @@ export function onStateChange(ops: PropagationOps, v: Vertex, prev: InstanceStat
         const threshold = restartOnThreshold(g.restartOn);
         if (g.grouping === 'exclude_all') {
           if ((started || leftDisabled) && dRunning) ops.send(d, STOP_RESET());
-          else if (!dRunning) ops.queueEval(d.fmri);
+          else if (!dRunning) {
+            ops.queueEval(d.fmri);
+            // d's own satisfiability may have flipped (to or from -1): tell its dependents too
+            ops.seedSatisfiability(d.fmri);
+          }
           continue;
         }
         if (started) {
