@@ -30,8 +30,10 @@ for (const seed of [1, 2, 3]) {
     const specs = randomDag(n, seed);
     for (const [, spec] of Object.entries(specs)) {
       spec.refresh = 'ok';
+      if (r() < 0.15) spec.model = 'child';
       for (const d of spec.deps ?? []) d.restartOn = ['none', 'error', 'restart', 'refresh'][Math.floor(r() * 4)];
       if (r() < 0.1) spec.deps!.push({ name: 'ex', grouping: 'exclude_all', restartOn: 'none', entities: [`n${Math.floor(r() * n)}`] });
+      if (r() < 0.05) spec.deps!.push({ name: 'f', grouping: r() < 0.5 ? 'exclude_all' : 'require_all', restartOn: 'none', type: 'path', entities: [`file:///f${Math.floor(r() * 3)}`] });
     }
     s.load(specs);
     check(s, n, 'load');
@@ -46,8 +48,31 @@ for (const seed of [1, 2, 3]) {
       else if (x < 0.65) { what = 'refresh'; s.step({ kind: 'refresh', config: s.configs.get(fmri)! }); s.settle(); }
       else if (x < 0.72) { what = 'clear'; s.admin(name, { type: 'clear' }); }
       else if (x < 0.76) { what = 'maint'; s.admin(name, { type: r() < 0.5 ? 'maintOn' : 'maintOnImmediate', aux: 'administrative_request' }); }
-      else if (x < 0.9) { what = 'contract'; s.contract(name, (['empty', 'core', 'signal', 'hwerr'] as const)[Math.floor(r() * 4)]); }
-      else { what = 'time'; s.advance(Math.floor(r() * 3_600_000)); }
+      else if (x < 0.84) { what = 'contract'; s.contract(name, (['empty', 'core', 'signal', 'hwerr'] as const)[Math.floor(r() * 4)]); }
+      else if (x < 0.88) { what = 'child'; s.step({ kind: 'childExited', fmri, exitCode: [0, 1, 96][Math.floor(r() * 3)] }); s.settle(); }
+      else if (x < 0.91) {
+        what = 'file';
+        const f = `/f${Math.floor(r() * 3)}`;
+        if (s.files.has(f)) s.files.delete(f); else s.files.add(f);
+        // files are not watched (§3.4): the administrator refreshes the instances naming the file
+        for (const c of s.configs.values()) {
+          if (c.dependencyPgs.some((pg) => pg.properties.some((p) => p.values.includes(`file://${f}`)))) {
+            s.step({ kind: 'refresh', config: c });
+            s.settle();
+          }
+        }
+      } else if (x < 0.93) {
+        what = 'remove+import';
+        s.step({ kind: 'remove', fmri });
+        s.settle();
+        assert.equal(s.engine.instance(fmri), undefined);
+        s.step({ kind: 'configure', instances: [s.configs.get(fmri)!] });
+        s.settle();
+      } else if (x < 0.95) {
+        what = 'milestone';
+        s.step({ kind: 'milestone', target: r() < 0.5 ? 'all' : r() < 0.5 ? 'none' : fmri });
+        s.settle();
+      } else { what = 'time'; s.advance(Math.floor(r() * 3_600_000)); }
       s.now += 1000;
       check(s, n, `#${k} ${what} ${name}`);
     }
