@@ -2,6 +2,8 @@
 // waits for the daemon except for the liveness probe of -x. Heavy modules are imported lazily so
 // that `svcs` starts fast.
 export async function run(argv: string[]): Promise<number> {
+  // `svcs | head`: a closed pipe ends the listing quietly, as for any Unix filter.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
   const { takeRootOption } = await import('./common/root.js');
   const { parseSvcsArgs, USAGE } = await import('./svcs/options.js');
   let root: string, rest: string[];

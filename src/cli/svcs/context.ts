@@ -7,6 +7,7 @@ import { noMatchError, resolveOperand } from '../../core/fmri.js';
 import type { InstanceRow } from '../../core/listing/row.js';
 import type { Repository } from '../../repository/repository.js';
 import { logDir, repositoryPath } from '../common/root.js';
+import { bulkRows } from './bulk.js';
 import { readRow } from './source.js';
 
 export class SvcsContext {
@@ -40,6 +41,13 @@ export class SvcsContext {
   services(): string[] {
     this.serviceList ??= this.repo ? this.repo.listServices().map((s) => `svc:/${s}`) : [];
     return this.serviceList;
+  }
+
+  /** Reads the state columns of every instance at once (plain listings only). */
+  preload(): void {
+    if (this.detail || !this.repo || this.rows.size) return;
+    const bulk = bulkRows(this.repo, this.instances());
+    if (bulk) this.rows = bulk;
   }
 
   row(fmri: string): InstanceRow {

@@ -62,6 +62,7 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   if (!keys.ok) { ctx.error(keys.error); return; }
 
   let fmris: string[];
+  if (!o.dependencies && !o.dependents && (o.all || o.operands.length === 0)) ctx.preload();
   if (o.dependencies) fmris = dependencyTargets(ctx, ctx.resolve(o.operands));
   else if (o.dependents) fmris = dependentsOf(ctx, ctx.resolveEntities(o.operands));
   else if (o.operands.length) {
