@@ -302,3 +302,19 @@ test('H1 variant: closing a cycle by refresh with restart_on=restart takes the c
   const a = s.engine.rootCauses()[0].impacted[1];
   assert.deepEqual(a.path, [svc('a'), svc('b'), svc('c')]);
 });
+
+test('a dependency with a stop pending in its queue does not satisfy a dependent evaluated in the same step', () => {
+  const s = new Sim();
+  s.load({
+    x: {},
+    a: { deps: [{ grouping: 'exclude_all', restartOn: 'none', entities: ['x'] }] },
+    d: { deps: [{ grouping: 'require_all', restartOn: 'restart', entities: ['a'] }] },
+  });
+  s.admin('x', { type: 'disable', temporary: true });
+  s.admin('d', { type: 'disable', temporary: true });
+  assert.deepEqual([s.st('x'), s.st('a'), s.st('d')], ['disabled', 'online', 'disabled']);
+  s.step({ kind: 'milestone', target: 'all' }); // re-enables x and d in one step
+  s.settle();
+  assert.deepEqual([s.st('x'), s.st('a'), s.st('d')], ['online', 'offline', 'offline']);
+  assert.equal(s.starts("d"), 1); // only the initial start
+});

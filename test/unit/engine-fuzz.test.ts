@@ -2,7 +2,9 @@
 // DAG; after each event the system must be quiescent and consistent:
 // - no instance is left in transition and no command is left queued;
 // - an enabled offline instance is offline only because its dependencies are not satisfied;
-// - a disabled instance (effective enabled false) ends disabled or in maintenance.
+// - a disabled instance (effective enabled false) ends disabled or in maintenance;
+// - an online instance never runs next to an enabled running exclude_all target, and its
+//   require_all dependencies with restart_on restart/refresh are running.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sim, randomDag, rng, svc } from '../../src/core/engine/sim.js';
@@ -19,6 +21,19 @@ function check(s: Sim, n: number, when: string): void {
     }
     if (v.enabled === false) assert.ok(v.state === 'disabled' || v.state === 'maintenance', `${where}: ${v.state} while disabled`);
     if (v.enabled === true) assert.notEqual(v.state, 'disabled', `${where}: disabled while enabled`);
+    if (v.state !== 'online') continue;
+    for (const g of v.groups) {
+      for (const e of g.entities) {
+        if (e.kind !== 'instance') continue;
+        const u = s.engine.instance(e.fmri);
+        if (!u) continue;
+        const uRunning = u.state === 'online' || u.state === 'degraded';
+        if (g.grouping === 'exclude_all') assert.ok(!uRunning || u.enabled === false, `${where}: running next to excluded ${u.fmri}`);
+        if (g.grouping === 'require_all' && (g.restartOn === 'restart' || g.restartOn === 'refresh')) {
+          assert.ok(uRunning, `${where}: running although ${g.restartOn} dependency ${u.fmri} is ${u.state}`);
+        }
+      }
+    }
   }
 }
 

@@ -155,7 +155,7 @@ export class Evaluator {
     switch (v.state) {
       case 'online': case 'degraded':
         if (v.enabled === false) return -1;
-        return v.toOffline ? 0 : 1;
+        return v.toOffline || isGoingDown(v) ? 0 : 1;
       case 'legacy_run': return 1;
       case 'offline':
         if (v.enabled === false || v.configError) return -1;
@@ -225,4 +225,13 @@ export class Evaluator {
       case 'disabled': case 'maintenance': return undefined;
     }
   }
+}
+
+/** A running instance that is being stopped, or has a stop waiting in its queue. */
+export function isGoingDown(v: Vertex): boolean {
+  if (v.transition) return v.transition.method === 'stop';
+  for (const c of v.queue) {
+    if (c.type === 'STOP' || c.type === 'RESTART' || c.type === 'DISABLE' || c.type === 'REMOVE' || (c.type === 'MAINT_ON')) return true;
+  }
+  return false;
 }
