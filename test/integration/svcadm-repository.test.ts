@@ -1,0 +1,102 @@
+// svcadm without a daemon (writes the repository as SMF's svcadm does, smf-spec §2.8) and with the
+// real daemon (-s waiting and its exit codes, §2.9).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import { Repository } from '../../src/repository/repository.js';
+import { ROOT_VIEWER, VIEW_COMPOSED } from '../../src/repository/types.js';
+import { daemonUnavailable, disposeDaemon, makeRoot, runCli, startDaemon } from '../helpers/daemon.js';
+import { Workspace } from './cases/fixtures.js';
+
+const skip = daemonUnavailable();
+
+function seed(root: string): void {
+  const repo = Repository.openOrThrow(`${root}/etc/svc/repository.db`);
+  for (const [svc, inst, state] of [['site/web', 'default', 'online'], ['site/web', 'backup', 'online'], ['site/db', 'default', 'maintenance'], ['site/app', 'default', 'disabled']] as const) {
+    repo.addService(`svc:/${svc}`);
+    repo.addInstance(`svc:/${svc}:${inst}`);
+    repo.setEnabled(`svc:/${svc}:${inst}`, state !== 'disabled');
+    repo.writeRestarterState(`svc:/${svc}:${inst}`, { state, next_state: 'none', state_timestamp: '1700000000' });
+  }
+  repo.close();
+}
+
+function prop(root: string, fmri: string, pg: string, name: string): string[] | undefined {
+  const repo = Repository.openOrThrow(`${root}/etc/svc/repository.db`, { readonly: true });
+  try {
+    const r = repo.getProperty(fmri, pg, name, { view: VIEW_COMPOSED, viewer: ROOT_VIEWER });
+    return r.ok ? r.value.values : undefined;
+  } finally {
+    repo.close();
+  }
+}
+
+test('no daemon: enable/disable/-t write general and general_ovr; actions go to restarter_actions', { skip }, async () => {
+  const root = makeRoot('tsmf-svcadm-');
+  try {
+    seed(root);
+    const run = (...a: string[]) => runCli(root, 'svcadm', a);
+    let r = await run('-v', 'enable', 'app');
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'svc:/site/app:default enabled.\n', '']);
+    assert.deepEqual(prop(root, 'svc:/site/app:default', 'general', 'enabled'), ['true']);
+    r = await run('-v', 'disable', '-t', 'app');
+    assert.equal(r.stdout, 'svc:/site/app:default temporarily disabled.\n');
+    assert.deepEqual(prop(root, 'svc:/site/app:default', 'general_ovr', 'enabled'), ['false']);
+    await run('enable', 'app');
+    assert.equal(prop(root, 'svc:/site/app:default', 'general_ovr', 'enabled'), undefined, 'persistent enable drops the override');
+
+    r = await run('restart', 'web');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, "svcadm: Partial FMRI 'web' matches multiple instances:\n\tsvc:/site/web:default\n\tsvc:/site/web:backup\n");
+    r = await run('restart', 'site/web');
+    assert.equal(r.code, 0, 'an exact service FMRI acts on all its instances');
+    assert.match(prop(root, 'svc:/site/web:backup', 'restarter_actions', 'restart')?.[0] ?? '', /^\d+$/);
+    r = await run('mark', 'maintenance', 'web:default');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(prop(root, 'svc:/site/web:default', 'restarter_actions', 'maint_on'));
+    assert.deepEqual(prop(root, 'svc:/site/web:default', 'restarter_actions', 'auxiliary_tty'), ['false']);
+    r = await run('clear', 'app', 'db');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'svcadm: Instance "svc:/site/app:default" is not in a maintenance or degraded state.\n');
+    assert.ok(prop(root, 'svc:/site/db:default', 'restarter_actions', 'maint_off'));
+    r = await run('-S', 'maintenance', 'refresh');
+    assert.equal(r.code, 0);
+    assert.ok(prop(root, 'svc:/site/db:default', 'restarter_actions', 'refresh'));
+    r = await run('enable', 'nothing-here');
+    assert.deepEqual([r.code, r.stderr], [1, "svcadm: Pattern 'nothing-here' doesn't match any instances\n"]);
+    r = await run('enable', '-s', 'app');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^svcadm: svc\.startd is not running: svc:\/site\/app:default enabled in the repository, but cannot wait/);
+    r = await run('disable', '-s', 'app');
+    assert.equal(r.code, 4);
+    r = await run('milestone', 'network');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^svcadm: "network" is not a valid major milestone\.\nUsage: svcadm/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('with the daemon: enable -s / disable -s wait; maintenance ends the wait with exit 3', { skip, timeout: 120_000 }, async () => {
+  const h = await startDaemon();
+  try {
+    const ws = new Workspace(h.root);
+    const good = ws.script('good', 'sleep 1\nexit 0');
+    const bad = ws.script('bad', 'exit 95');
+    for (const [name, exec] of [['good', good], ['bad', bad]]) {
+      const file = ws.manifest({ name: `site/${name}`, model: 'transient', enabled: false, start: exec });
+      assert.equal((await h.run('svccfg', ['import', file])).code, 0);
+    }
+    await h.waitState('svc:/site/good:default', 'disabled');
+    let r = await h.run('svcadm', ['enable', '-s', 'svc:/site/good:default']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await h.state('svc:/site/good:default'), { state: 'online', next: 'none' });
+    r = await h.run('svcadm', ['enable', '-s', 'svc:/site/bad:default']);
+    assert.deepEqual([r.code, r.stderr], [3, 'svcadm: Instance "svc:/site/bad:default" is in maintenance state.\n']);
+    r = await h.run('svcadm', ['disable', '-s', 'svc:/site/good:default', 'svc:/site/bad:default']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await h.state('svc:/site/bad:default'), { state: 'disabled', next: 'none' });
+  } finally {
+    await disposeDaemon(h);
+  }
+});
