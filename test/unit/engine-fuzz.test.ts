@@ -93,3 +93,46 @@ for (const seed of [1, 2, 3]) {
     }
   });
 }
+
+for (const seed of [101, 102]) {
+  test(`fuzz seed ${seed}: events interleaved with methods completing in random order, failing methods`, () => {
+    const n = 120;
+    const r = rng(seed);
+    const s = new Sim();
+    const specs = randomDag(n, seed);
+    const outcomes = ['ok', 'daemon', 'daemon', 'daemon', { exit: 1 }, { exit: 95 }, { signal: 'SIGKILL' }, 'timeout'] as const;
+    for (const [, spec] of Object.entries(specs)) {
+      spec.model = (['contract', 'transient', 'child'] as const)[Math.floor(r() * 3)];
+      spec.refresh = 'ok';
+      for (const d of spec.deps ?? []) d.restartOn = ['none', 'error', 'restart', 'refresh'][Math.floor(r() * 4)];
+      if (r() < 0.1) spec.deps!.push({ name: 'ex', grouping: 'exclude_all', restartOn: 'none', entities: [`n${Math.floor(r() * n)}`] });
+    }
+    s.step({ kind: 'configure', instances: Object.entries(specs).map(([k, v]) => s.config(k, v)), initial: true });
+    for (let k = 0; k < 1500; k++) {
+      const name = `n${Math.floor(r() * n)}`;
+      const fmri = svc(name);
+      const x = r();
+      if (x < 0.08) s.step({ kind: 'admin', fmri, action: { type: 'disable', temporary: r() < 0.5 } });
+      else if (x < 0.2) s.step({ kind: 'admin', fmri, action: { type: 'enable', temporary: r() < 0.5 } });
+      else if (x < 0.25) s.step({ kind: 'admin', fmri, action: { type: 'restart' } });
+      else if (x < 0.3) s.step({ kind: 'refresh', config: s.configs.get(fmri)! });
+      else if (x < 0.35) s.step({ kind: 'admin', fmri, action: { type: 'clear' } });
+      else if (x < 0.4) s.step({ kind: 'contractEvent', fmri, contractEvent: (['empty', 'core', 'signal', 'hwerr'] as const)[Math.floor(r() * 4)] });
+      else if (x < 0.43) s.step({ kind: 'childExited', fmri, exitCode: [0, 1, 96][Math.floor(r() * 3)] });
+      else if (x < 0.45) s.behaviours.get(fmri)!.start = outcomes[Math.floor(r() * outcomes.length)];
+      else if (x < 0.46) s.step({ kind: 'milestone', target: r() < 0.7 ? 'all' : 'none' });
+      else if (s.pendingCount) s.completeAt(Math.floor(r() * s.pendingCount));
+      s.now += Math.floor(r() * 120_000);
+    }
+    s.step({ kind: 'milestone', target: 'all' });
+    s.settle();
+    s.advance(2000);
+    for (let i = 0; i < n; i++) {
+      const v = s.engine.instance(svc(`n${i}`))!;
+      assert.equal(v.transition, null, `${v.fmri} in transition`);
+      assert.equal(v.queue.length, 0, `${v.fmri} has queued commands`);
+      if (v.enabled === true && v.state === 'offline') assert.equal(s.engine.evaluator.isSatisfied(v), false, `${v.fmri} offline although satisfied`);
+      if (v.enabled === false) assert.ok(v.state === 'disabled' || v.state === 'maintenance', `${v.fmri} ${v.state} while disabled`);
+    }
+  });
+}

@@ -110,6 +110,15 @@ export class Sim {
     throw new Error('Sim.settle: no quiescence');
   }
 
+  get pendingCount(): number { return this.pending.length; }
+
+  /** Complete the i-th pending method by its behaviour (random interleavings in tests). */
+  completeAt(i: number): void {
+    const p = this.pending.splice(i, 1)[0];
+    if (this.behaviourOf(p) === 'hang') { this.pending.push(p); return; }
+    this.complete(p);
+  }
+
   /** Complete the pending method of fmri with an explicit outcome. */
   finish(fmri: string, outcome: MethodOutcome): void {
     const i = this.pending.findIndex((p) => p.fmri === fmri);
