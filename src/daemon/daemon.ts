@@ -69,6 +69,7 @@ export class Daemon implements ControlHandler {
   async start(): Promise<void> {
     const { repo, procs, boot } = this.d;
     this.unsubscribeContracts = procs.contracts.onEvent((ev) => {
+      this.d.log(`${ev.fmri}: contract ${ev.contractId} event ${ev.kind}`);
       if (this.known.has(ev.fmri)) this.graph.post({ kind: 'contractEvent', fmri: ev.fmri, contractEvent: ev.kind });
     });
     const fmris = repo.listInstances();
@@ -115,6 +116,8 @@ export class Daemon implements ControlHandler {
       this.d.log(`${fmri}: adopting contract ${contractId ?? '(by name)'} failed: ${(e as Error).message}`);
     }
     if (!alive && this.d.procs.contracts.has(fmri)) this.d.procs.contracts.abandon(fmri);
+    if (alive) this.d.log(`${fmri}: adopted running contract ${this.d.procs.contracts.contractId(fmri)} (${state})`);
+    else if (contractId !== undefined) this.d.log(`${fmri}: contract ${contractId} is gone`);
     const r: RestoredInstance = { fmri, state: state as InstanceState, nextState: (INSTANCE_STATES.has(next) ? next : 'none') as NextState, contractAlive: alive };
     if (aux) r.aux = aux as ReasonCode;
     return r;

@@ -133,7 +133,12 @@ export class RestarterHost implements CommandExecutor {
       if (o.spawnError && o.message) this.o.procs.logs.append(cmd.fmri, o.message);
       let outcome = toEngineOutcome(o);
       if (cmd.waitForEmpty && succeeded(o)) outcome = await this.waitForEmpty(cmd, startedAt, outcome);
-      if (cmd.method === 'start' && cmd.model === 'contract') outcome.contractEmpty = this.o.procs.contracts.isEmpty(cmd.fmri);
+      if (cmd.method === 'start' && cmd.model === 'contract') {
+        outcome.contractEmpty = this.o.procs.contracts.isEmpty(cmd.fmri);
+        // The primary contract's id (what adopt() matches after a restarter restart).
+        const cid = this.o.procs.contracts.contractId(cmd.fmri);
+        if (cid !== null) this.o.states.update(cmd.fmri, { contract: cid });
+      }
       this.finished(cmd.fmri);
       this.complete(cmd, outcome);
     }, (e: unknown) => this.runnerBug(cmd, e));
