@@ -47,12 +47,12 @@ export function splitCacheFile(file: string, content: string): CacheLine[] {
  * with 'on'". Lines that pass are processed first, in order; all others afterwards, in reverse.
  */
 export function looksCanmountOn(line: string): boolean {
-  let i = 0;
-  const n = line.length;
-  while (i < n && line.charCodeAt(i) !== 9) i++;
-  while (i < n && line.charCodeAt(i) === 9) i++;
-  while (i < n && line.charCodeAt(i) !== 9) i++;
-  while (i < n && line.charCodeAt(i) === 9) i++;
+  let i = line.indexOf('\t');
+  if (i < 0) return false;
+  while (line.charCodeAt(i) === 9) i++;
+  i = line.indexOf('\t', i);
+  if (i < 0) return false;
+  while (line.charCodeAt(i) === 9) i++;
   return line.startsWith('on', i);
 }
 

@@ -78,10 +78,17 @@ export function renderKeyLoadUnit(u: KeyLoadUnitSpec): string {
   return s + `'\nExecStop=/bin/sh -euc '[ "$$(${ZFS_BIN} get -H -o value keystatus "${d}")" = "available" ] || exit 0;exec ${ZFS_BIN} unload-key "${d}"'\n`;
 }
 
+interface OptionsResult { options: string; invalid: string[] }
+const optionsCache = new Map<string, OptionsResult>();
+
 /** cf. libzfs zfs_add_options; invalid values only warn (returned) and add nothing. */
 export function mountOptions(p: {
   atime: string; relatime: string; devices: string; exec: string; readonly: string; setuid: string; nbmand: string;
-}): { options: string; invalid: string[] } {
+}): OptionsResult {
+  // A few combinations cover whole pools: remember them (a cache is at most a few hundred keys).
+  const key = p.atime + '\t' + p.relatime + '\t' + p.devices + '\t' + p.exec + '\t' + p.readonly + '\t' + p.setuid + '\t' + p.nbmand;
+  const hit = optionsCache.get(key);
+  if (hit) return hit;
   let o = '';
   const invalid: string[] = [];
   if (p.atime === 'on') {
@@ -101,5 +108,7 @@ export function mountOptions(p: {
   pair(p.setuid, ',suid', ',nosuid', 'setuid', p.setuid);
   // Upstream prints setuid's value in the nbmand message; kept so stderr stays identical.
   pair(p.nbmand, ',mand', ',nomand', 'nbmand', p.setuid);
-  return { options: o, invalid };
+  const r = { options: o, invalid };
+  if (optionsCache.size < 1024) optionsCache.set(key, r);
+  return r;
 }
