@@ -18,11 +18,11 @@ const loaded = io.loadAndLower(manifest);
 if (!loaded.ok) { process.stderr.write(loaded.errors.join('\n') + '\n'); process.exit(1); }
 const t1 = performance.now();
 const repo = Repository.openOrThrow(db);
-const r = repo.importBundle(io.toLoweredBundle(loaded.lowered), { manifestPath: manifest });
+const r = repo.importBundle(loaded.lowered, { manifestPath: manifest });
 if (!r.ok) { process.stderr.write(`import failed: ${r.message}\n`); process.exit(1); }
 const t2 = performance.now();
 // a re-import of the same manifest (upgrade path, nothing changes)
-const r2 = repo.importBundle(io.toLoweredBundle(loaded.lowered), { manifestPath: manifest });
+const r2 = repo.importBundle(loaded.lowered, { manifestPath: manifest });
 if (!r2.ok) { process.stderr.write(`re-import failed: ${r2.message}\n`); process.exit(1); }
 const t3 = performance.now();
 // restarter state writes: one transaction each, then batched

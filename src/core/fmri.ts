@@ -31,8 +31,16 @@ export type FmriResult<T = Fmri> = { ok: true; fmri: T } | { ok: false; error: s
 
 export type NameKind = 'service' | 'instance' | 'property group' | 'property';
 
+/** UTF-8 byte length without encoding (names are short; this runs for every name imported). */
 function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; } else n += 3;
+  }
+  return n;
 }
 
 function isAlpha(c: string): boolean {

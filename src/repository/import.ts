@@ -6,53 +6,63 @@
 // `<dependent>` injection (creating the target if absent, conflict if another declarer owns the
 // pg); then refresh (retake `running` of) the imported instances and dependent targets, which
 // are returned for the restarter to be notified.
-import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type ServiceData } from '../core/model.js';
-import { manifestPropName } from '../core/manifest/lower.js';
+import { PG_FLAG_NONPERSISTENT, type Property, type PropertyGroup, type ServiceData } from '../core/model.js';
+import { injectedDependencyPg, manifestPropName, type DeclaredDependent, type LoweredBundle } from '../core/manifest/lowered.js';
 import { canonicalize } from './encode.js';
-import { isValidName, isValidServiceName, parseEntity } from './names.js';
+import { entityFmri, isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
-import { readSnapshotLevels, takeSnapshot, writeSnapshot } from './snapshots.js';
+import { readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
-import type { ApplyReport, DependentDecl, ImportOptions, ImportReport, LoweredBundle, RepoResult } from './types.js';
+import type { ApplyReport, ImportOptions, ImportReport, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
 
 const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
 
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Checks names, types and values of pgs and returns a copy with canonical values. */
+/** Checks names, types and values of pgs; returns them with canonical values (the same objects
+ *  when nothing changes: the manifest layer already delivers canonical values). */
 function normalizePgs(where: string, pgs: readonly PropertyGroup[]): Checked<PropertyGroup[]> {
-  const out: PropertyGroup[] = [];
-  for (const pg of pgs) {
+  let out: PropertyGroup[] | undefined;
+  for (let g = 0; g < pgs.length; g++) {
+    const pg = pgs[g]!;
     if (!isValidName(pg.name)) return { ok: false, error: `${where}: "${pg.name}" is not a valid property group name` };
     if (!pg.type) return { ok: false, error: `${where}: property group "${pg.name}" has no type` };
-    const properties = [];
-    for (const p of pg.properties) {
+    let props: Property[] | undefined;
+    for (let i = 0; i < pg.properties.length; i++) {
+      const p = pg.properties[i]!;
       if (!isValidName(p.name)) return { ok: false, error: `${where}: "${pg.name}/${p.name}" is not a valid property name` };
       const c = canonicalize(p.type, p.values);
       if (!c.ok) return { ok: false, error: `${where}: property "${pg.name}/${p.name}": ${c.error}` };
-      properties.push({ name: p.name, type: p.type, values: c.values });
+      const same = c.values.every((v, k) => v === p.values[k]);
+      if (!same && !props) props = pg.properties.slice(0, i);
+      props?.push(same ? p : { name: p.name, type: p.type, values: c.values });
     }
-    out.push({ ...pg, properties });
+    if (props && !out) out = pgs.slice(0, g);
+    out?.push(props ? { ...pg, properties: props } : pg);
   }
-  return { ok: true, value: out };
+  return { ok: true, value: out ?? (pgs as PropertyGroup[]) };
 }
 
-/** Checks a bundle's services (names, types, values); returns a canonical copy. */
+/** Checks a bundle's services (names, types, values); returns them with canonical values. */
 export function normalizeServices(services: readonly ServiceData[]): Checked<ServiceData[]> {
   const out: ServiceData[] = [];
   for (const s of services) {
     if (!isValidServiceName(s.name)) return { ok: false, error: `"${s.name}" is not a valid service name` };
     const pgs = normalizePgs(`svc:/${s.name}`, s.pgs);
     if (!pgs.ok) return pgs;
-    const instances = [];
-    for (const i of s.instances) {
+    let instances = s.instances;
+    for (let k = 0; k < s.instances.length; k++) {
+      const i = s.instances[k]!;
       if (!isValidName(i.name)) return { ok: false, error: `svc:/${s.name}: "${i.name}" is not a valid instance name` };
       const ipgs = normalizePgs(`svc:/${s.name}:${i.name}`, i.pgs);
       if (!ipgs.ok) return ipgs;
-      instances.push({ ...i, pgs: ipgs.value });
+      if (ipgs.value !== i.pgs) {
+        if (instances === s.instances) instances = s.instances.slice();
+        instances[k] = { ...i, pgs: ipgs.value };
+      }
     }
-    out.push({ ...s, pgs: pgs.value, instances });
+    out.push(pgs.value === s.pgs && instances === s.instances ? s : { ...s, pgs: pgs.value, instances });
   }
   return { ok: true, value: out };
 }
@@ -62,73 +72,89 @@ function ensureService(store: Store, name: string): { id: number; created: boole
   return id !== undefined ? { id, created: false } : { id: store.insertService(name), created: true };
 }
 
+/** delete="true" references of a bundle, keyed `FMRI/pg` (canonical FMRIs). */
+function deletedPgs(bundle: LoweredBundle): Set<string> {
+  return new Set((bundle.deletes ?? []).filter((d) => d.prop === undefined).map((d) => `${canon(d.entity)}/${d.pg}`));
+}
+
 export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOptions, now: number): RepoResult<ImportReport> {
   const norm = normalizeServices(bundle.services);
   if (!norm.ok) return fail('invalid', norm.error);
   const report: ImportReport = { notify: [], created: [], warnings: [] };
-  const refresh = new Map<string, { instId: number; svcId: number }>();
-  const overrides = new Set((bundle.overrides ?? []).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
+  const refresh = new Map<string, SnapshotTarget>();
+  const overrides = new Set((bundle.overrides ?? []).filter((o) => o.prop !== undefined).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
+  const deleted = deletedPgs(bundle);
 
   for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
-    const s = withoutDeleted(s0, bundle);
+    const s = deleted.size ? withoutDeleted(s0, deleted) : s0;
     const svc = ensureService(store, s.name);
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
-    const existing = store.instancesOf(svc.id);
+    const existing = svc.created ? [] : store.instancesOf(svc.id);
     // `previous` := the configuration before this import touches either level
     for (const inst of s.instances) {
       const e = existing.find((x) => x.name === inst.name);
       if (e) takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);
     }
-    // Baseline of the service level: the last-import of an instance delivered by this same
-    // bundle. Instances from other manifests of the same service are not used: their
-    // last-import holds what *that* manifest delivered at service level.
-    let svcBaseline = undefined;
-    for (const i of s.instances.map((x) => existing.find((e) => e.name === x.name))) {
-      if (!i) continue;
-      const lv = readSnapshotLevels(store, i.id, 'last-import');
-      if (lv) { svcBaseline = lv.service.filter((pg) => pg.name !== 'manifestfiles'); break; }
-    }
     // manifestfiles accumulates one property per manifest delivering the service: merged, never upgraded
-    const manifestPgs = s.pgs.filter((pg) => pg.name === 'manifestfiles');
-    upgradeLevel(store, {
-      owner: svcOwner, fmri: svcFmri, manifest: s.pgs.filter((pg) => pg.name !== 'manifestfiles'),
-      baseline: svc.created ? undefined : svcBaseline,
-      isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
-    });
-    deletePgs(store, bundle, svcFmri, svcOwner);
-    for (const pg of manifestPgs) for (const p of pg.properties) recordManifest(store, svc.id, p.name, p.values);
-    if (opts.manifestPath) recordManifest(store, svc.id, manifestPropName(opts.manifestPath), [opts.manifestPath]);
+    const delivered = s.pgs.filter((pg) => pg.name !== 'manifestfiles');
+    const manifestFiles = new Map<string, readonly string[]>();
+    for (const pg of s.pgs) if (pg.name === 'manifestfiles') for (const p of pg.properties) manifestFiles.set(p.name, p.values);
+    if (opts.manifestPath) manifestFiles.set(manifestPropName(opts.manifestPath), [opts.manifestPath]);
+    if (svc.created) {
+      // a new service: its pgs as delivered, then manifestfiles (nothing to upgrade or delete)
+      store.writePgs(svcOwner, delivered, { persistentOnly: true, fresh: true });
+      if (manifestFiles.size) {
+        const props = [...manifestFiles].map(([name, values]) => ({ name, type: 'astring' as const, values: [...values] }));
+        store.writePg(svcOwner, { name: 'manifestfiles', type: 'framework', flags: 0, properties: props });
+      }
+    } else {
+      // Baseline of the service level: the last-import of an instance delivered by this same
+      // bundle. Instances from other manifests of the same service are not used: their
+      // last-import holds what *that* manifest delivered at service level.
+      let svcBaseline = undefined;
+      for (const i of s.instances.map((x) => existing.find((e) => e.name === x.name))) {
+        if (!i) continue;
+        const lv = readSnapshotLevels(store, i.id, 'last-import');
+        if (lv) { svcBaseline = lv.service.filter((pg) => pg.name !== 'manifestfiles'); break; }
+      }
+      upgradeLevel(store, {
+        owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline,
+        isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
+      });
+      deletePgs(store, deleted, svcFmri, svcOwner);
+      for (const [name, values] of manifestFiles) recordManifest(store, svc.id, name, values);
+    }
 
     for (const inst of s.instances) {
       const fmri = `${svcFmri}:${inst.name}`;
-      let instId = store.instanceId(svc.id, inst.name);
-      let unchangedManifest = false;
-      const target = () => ({ instId: instId!, svcId: svc.id });
+      let instId = svc.created ? undefined : store.instanceId(svc.id, inst.name);
+      const target = (): SnapshotTarget => ({ instId: instId!, svcId: svc.id });
       if (instId === undefined) {
         instId = store.insertInstance(svc.id, inst.name);
-        for (const pg of inst.pgs) if ((pg.flags & PG_FLAG_NONPERSISTENT) === 0) store.writePg({ kind: 'instance', id: instId }, pg);
+        store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
         takeSnapshot(store, target(), 'initial', now);
         report.created.push(fmri);
+        writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
       } else {
         const baseline = readSnapshotLevels(store, instId, 'last-import');
-        unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(baseline.service, s.pgs);
+        const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(baseline.service, s.pgs);
         upgradeLevel(store, {
           owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
           isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
         });
-        deletePgs(store, bundle, fmri, { kind: 'instance', id: instId });
+        deletePgs(store, deleted, fmri, { kind: 'instance', id: instId });
+        // an identical manifest leaves last-import as it is (only its time moves): no rewrite
+        if (unchangedManifest) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
+        else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
       }
-      // an identical manifest leaves last-import as it is (only its time moves): no rewrite
-      if (unchangedManifest) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
-      else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
       refresh.set(fmri, target());
     }
   }
 
   for (const d of bundle.dependents ?? []) {
-    const r = injectDependent(store, d);
+    const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`));
     if (!r.ok) return r;
     for (const [fmri, t] of r.value) refresh.set(fmri, t);
   }
@@ -140,14 +166,12 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   return ok(report);
 }
 
-function withoutDeleted(s: ServiceData, bundle: LoweredBundle): ServiceData {
-  const dels = bundle.deletePgs ?? [];
-  if (!dels.length) return s;
-  const gone = (fmri: string, pg: string) => dels.some((d) => d.pg === pg && canon(d.entity) === fmri);
+function withoutDeleted(s: ServiceData, deleted: ReadonlySet<string>): ServiceData {
+  const keep = (fmri: string) => (pg: PropertyGroup) => !deleted.has(`${fmri}/${pg.name}`);
   return {
     ...s,
-    pgs: s.pgs.filter((pg) => !gone(`svc:/${s.name}`, pg.name)),
-    instances: s.instances.map((i) => ({ ...i, pgs: i.pgs.filter((pg) => !gone(`svc:/${s.name}:${i.name}`, pg.name)) })),
+    pgs: s.pgs.filter(keep(`svc:/${s.name}`)),
+    instances: s.instances.map((i) => ({ ...i, pgs: i.pgs.filter(keep(`svc:/${s.name}:${i.name}`)) })),
   };
 }
 
@@ -167,16 +191,12 @@ function samePgs(a: readonly PropertyGroup[], b: readonly PropertyGroup[]): bool
 
 function canon(fmri: string): string {
   const e = parseEntity(fmri);
-  if (!e) return fmri;
-  return e.instance === undefined ? `svc:/${e.service}` : `svc:/${e.service}:${e.instance}`;
+  return e ? entityFmri(e) : fmri;
 }
 
-function deletePgs(store: Store, bundle: LoweredBundle, fmri: string, owner: Owner): void {
-  for (const d of bundle.deletePgs ?? []) {
-    if (canon(d.entity) !== fmri) continue;
-    const row = store.pgRow(owner, d.pg);
-    if (row) store.deletePg(row.id);
-  }
+function deletePgs(store: Store, deleted: ReadonlySet<string>, fmri: string, owner: Owner): void {
+  if (!deleted.size) return;
+  for (const row of store.pgRows(owner)) if (deleted.has(`${fmri}/${row.name}`)) store.deletePg(row.id);
 }
 
 function recordManifest(store: Store, svcId: number, name: string, values: readonly string[]): void {
@@ -196,43 +216,35 @@ function ensureEntity(store: Store, fmri: string): RepoResult<Resolved> {
   return resolve(store, fmri);
 }
 
-function injectDependent(store: Store, d: DependentDecl): RepoResult<[string, { instId: number; svcId: number }][]> {
-  if (!isValidName(d.name)) return fail('invalid', `dependent "${d.name}" of ${d.declarer}: not a valid property group name`);
-  const decl = resolve(store, d.declarer);
-  if (!decl.ok) return fail('invalid', `dependent "${d.name}": declarer ${d.declarer} not found`);
+/** Writes (or, with `remove`, takes away) the dependency pg a <dependent> injects into its target (§3.6). */
+function injectDependent(store: Store, d: DeclaredDependent, remove: boolean): RepoResult<[string, SnapshotTarget][]> {
+  if (!isValidName(d.pgName)) return fail('invalid', `dependent "${d.pgName}" of ${d.declaringFmri}: not a valid property group name`);
+  const decl = resolve(store, d.declaringFmri);
+  if (!decl.ok) return fail('invalid', `dependent "${d.pgName}": declarer ${d.declaringFmri} not found`);
   const declFmri = decl.value.fmri;
-  const tr = ensureEntity(store, d.target);
+  const tr = ensureEntity(store, d.targetFmri);
   if (!tr.ok) return tr;
   const t = tr.value;
   const tOwner = directOwner(t);
-  const existing = store.pgRow(tOwner, d.name);
+  const existing = store.pgRow(tOwner, d.pgName);
   if (existing) {
-    const pg = store.loadPg(tOwner, d.name)!;
+    const pg = store.loadPg(tOwner, d.pgName)!;
     const ext = pg.properties.find((p) => p.name === 'external')?.values[0] === 'true';
     const mine = pg.properties.find((p) => p.name === 'entities')?.values.includes(declFmri);
     if (pg.type !== 'dependency' || !ext || !mine) {
-      return fail('conflict', `${t.fmri}: property group "${d.name}" already exists (dependent of ${declFmri} cannot be created)`);
+      return fail('conflict', `${t.fmri}: property group "${d.pgName}" already exists (dependent of ${declFmri} cannot be created)`);
     }
     store.deletePg(existing.id);
   }
   const dependents = store.pgRow(directOwner(decl.value), 'dependents');
-  if (d.delete) {
-    if (dependents && store.deleteProp(dependents.id, d.name)) store.bump(dependents.id);
+  if (remove) {
+    if (dependents && store.deleteProp(dependents.id, d.pgName)) store.bump(dependents.id);
   } else {
-    const checked = normalizePgs(t.fmri, [{ name: d.name, type: 'dependency', flags: 0, properties: d.properties ?? [] }]);
+    const checked = normalizePgs(t.fmri, [injectedDependencyPg({ ...d, declaringFmri: declFmri })]);
     if (!checked.ok) return fail('invalid', checked.error);
-    const extra = checked.value[0]!.properties;
-    const base = [
-      { name: 'grouping', type: 'astring' as const, values: [d.grouping] },
-      { name: 'restart_on', type: 'astring' as const, values: [d.restart_on] },
-      { name: 'type', type: 'astring' as const, values: ['service'] },
-      { name: 'entities', type: 'fmri' as const, values: [declFmri] },
-      { name: 'external', type: 'boolean' as const, values: ['true'] },
-    ];
-    const props = [...base.filter((b) => !extra.some((x) => x.name === b.name)), ...extra];
-    store.writePg(tOwner, { name: d.name, type: 'dependency', flags: 0, properties: props }, existing ? existing.generation + 1 : 1);
+    store.writePg(tOwner, checked.value[0]!, existing ? existing.generation + 1 : 1);
     const depId = dependents ? dependents.id : store.insertPg(directOwner(decl.value), 'dependents', 'framework', 0);
-    store.setProp(depId, d.name, 'fmri', [t.fmri]);
+    store.setProp(depId, d.pgName, 'fmri', [t.fmri]);
     store.bump(depId);
   }
   const insts = t.kind === 'instance' ? [{ id: t.instId, name: t.instance }] : store.instancesOf(t.svcId);
@@ -242,7 +254,7 @@ function injectDependent(store: Store, d: DependentDecl): RepoResult<[string, { 
 /** svccfg apply: values onto existing entities only (others are reported as ignored), then refresh. */
 export function applyProfile(store: Store, bundle: LoweredBundle, now: number): RepoResult<ApplyReport> {
   const report: ApplyReport = { notify: [], ignored: [], warnings: [] };
-  const refresh = new Map<string, { instId: number; svcId: number }>();
+  const refresh = new Map<string, SnapshotTarget>();
   for (const s of bundle.services) {
     if (!isValidServiceName(s.name)) return fail('invalid', `"${s.name}" is not a valid service name`);
     const svcId = store.serviceId(s.name);

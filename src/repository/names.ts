@@ -1,19 +1,18 @@
 // Entity naming inside the repository: parsing of entity FMRIs (svc:/S, svc:/S:I and the
-// scope/bare spellings of smf-spec §1.1) and validation of service, instance, pg and property
-// names (uu_check_name rules). Kept local so the repository does not depend on the CLI-facing
-// operand resolution (core/fmri.ts), which also handles globs and abbreviations.
+// scope/bare spellings of smf-spec §1.1). Name rules are core/fmri.ts's (uu_check_name); this
+// parser is kept local because it is stricter than the CLI-facing one (no property FMRIs, no
+// globs or abbreviations) and cheap on the hot path of every repository call.
+import { isValidName as isValidNameOf } from '../core/fmri.js';
 
 export interface EntityName { service: string; instance?: string }
 
-const IDENT = /^(?:[A-Za-z][A-Za-z0-9.\-_]*,)?[A-Za-z][A-Za-z0-9\-_]*$/;
-const MAX_NAME = 119;
-
+/** A valid instance, property group, property or snapshot name. */
 export function isValidName(s: string): boolean {
-  return s.length > 0 && Buffer.byteLength(s) <= MAX_NAME && IDENT.test(s);
+  return isValidNameOf(s, 'property');
 }
 
 export function isValidServiceName(s: string): boolean {
-  return Buffer.byteLength(s) <= MAX_NAME && s.split('/').every(isValidName);
+  return isValidNameOf(s, 'service');
 }
 
 /** Parses an entity FMRI; undefined if it is not one (property FMRIs are not entity FMRIs). */

@@ -6,7 +6,7 @@
 // base.ts (connection, entities, reads) < this facade (writes, snapshots, import, state).
 import type { PropertyType } from '../core/model.js';
 import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
-import { globToRegExp } from './glob.js';
+import { fnmatch } from '../core/glob.js';
 import { applyProfile, importBundle } from './import.js';
 import { isValidName } from './names.js';
 import { directOwner, fail, ok, stringValues } from './read.js';
@@ -75,11 +75,10 @@ export class Repository extends RepositoryBase {
   }
   /** Removes the values matching a glob; returns how many were removed. */
   deletePropertyValues(fmri: string, pg: string, prop: string, glob: string): RepoResult<number> {
-    const re = globToRegExp(glob);
     let removed = 0;
     const r = this.writeProp(fmri, pg, prop, undefined, (old, exists) => {
       if (!exists) return undefined;
-      const kept = old.filter((v) => !re.test(v));
+      const kept = old.filter((v) => !fnmatch(glob, v));
       removed = old.length - kept.length;
       return kept;
     });

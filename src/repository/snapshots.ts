@@ -15,15 +15,15 @@ function newSnapshot(store: Store, instId: number, name: string, now: number): n
 /** Snapshot NAME := current configuration of the instance (both levels, persistent pgs only). */
 export function takeSnapshot(store: Store, t: SnapshotTarget, name: string, now: number): void {
   const snap = newSnapshot(store, t.instId, name, now);
-  store.copyAllPgs({ kind: 'instance', id: t.instId }, { kind: 'snapshot', id: snap, level: 'instance' }, true);
-  store.copyAllPgs({ kind: 'service', id: t.svcId }, { kind: 'snapshot', id: snap, level: 'service' }, true);
+  store.copyAllPgs({ kind: 'instance', id: t.instId }, { kind: 'snapshot', id: snap, level: 'instance' }, true, true);
+  store.copyAllPgs({ kind: 'service', id: t.svcId }, { kind: 'snapshot', id: snap, level: 'service' }, true, true);
 }
 
 /** Snapshot NAME := given pg lists (e.g. last-import := the manifest as delivered). */
 export function writeSnapshot(store: Store, instId: number, name: string, now: number, levels: { instance: readonly PropertyGroup[]; service: readonly PropertyGroup[] }): void {
   const snap = newSnapshot(store, instId, name, now);
-  for (const pg of levels.instance) if ((pg.flags & PG_FLAG_NONPERSISTENT) === 0) store.writePg({ kind: 'snapshot', id: snap, level: 'instance' }, pg);
-  for (const pg of levels.service) if ((pg.flags & PG_FLAG_NONPERSISTENT) === 0) store.writePg({ kind: 'snapshot', id: snap, level: 'service' }, pg);
+  store.writePgs({ kind: 'snapshot', id: snap, level: 'instance' }, levels.instance, { persistentOnly: true, fresh: true });
+  store.writePgs({ kind: 'snapshot', id: snap, level: 'service' }, levels.service, { persistentOnly: true, fresh: true });
 }
 
 /** Snapshot TO := snapshot FROM. Returns false if FROM does not exist. */
@@ -33,7 +33,7 @@ export function copySnapshot(store: Store, instId: number, from: string, to: str
   if (from === to) return true;
   const snap = newSnapshot(store, instId, to, now);
   for (const level of ['instance', 'service'] as const) {
-    store.copyAllPgs({ kind: 'snapshot', id: src.id, level }, { kind: 'snapshot', id: snap, level }, false);
+    store.copyAllPgs({ kind: 'snapshot', id: src.id, level }, { kind: 'snapshot', id: snap, level }, false, true);
   }
   return true;
 }

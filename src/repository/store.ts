@@ -7,7 +7,7 @@
 // bumps its generation.
 import type Database from 'better-sqlite3';
 import type { PgView, PropertyView } from './types.js';
-import type { PropertyGroup, Property } from '../core/model.js';
+import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type Property } from '../core/model.js';
 import { decodeValue, encodeValue } from './encode.js';
 
 export type Owner =
@@ -63,9 +63,14 @@ export class Store {
     const w = this.ownerWhere(o);
     return this.stmt(`SELECT id, name, type, flags, generation FROM pgs WHERE ${w.sql} AND name = ?`).get(...w.args, name) as PgRow | undefined;
   }
-  insertPg(o: Owner, name: string, type: string, flags: number, generation = 1): number {
+  /** Next free pg position of an owner. */
+  nextPgSeq(o: Owner): number {
     const w = this.ownerWhere(o);
-    const next = (this.stmt(`SELECT coalesce(max(seq), 0) + 1 AS n FROM pgs WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+    return (this.stmt(`SELECT coalesce(max(seq), 0) + 1 AS n FROM pgs WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+  }
+  /** Inserts an empty pg at position `seq` (default: after the owner's last pg). */
+  insertPg(o: Owner, name: string, type: string, flags: number, generation = 1, seq?: number): number {
+    const next = seq ?? this.nextPgSeq(o);
     const col = OWNER_COL[o.kind];
     const level = o.kind === 'snapshot' ? o.level : o.kind;
     return Number(this.stmt(`INSERT INTO pgs(${col}, level, seq, name, type, flags, generation) VALUES (?, ?, ?, ?, ?, ?, ?)`)
@@ -140,9 +145,9 @@ export class Store {
     return this.stmt('DELETE FROM props WHERE pg_id = ? AND name = ?').run(pgId, name).changes > 0;
   }
 
-  /** Inserts a whole pg (used by import, snapshots, revert). Returns the new pg id. */
-  writePg(o: Owner, pg: PropertyGroup | PgView, generation = 1): number {
-    const id = this.insertPg(o, pg.name, pg.type, pg.flags, generation);
+  /** Inserts a whole pg (used by import, snapshots, revert) at `seq` (default: last). Returns the new pg id. */
+  writePg(o: Owner, pg: PropertyGroup | PgView, generation = 1, seq?: number): number {
+    const id = this.insertPg(o, pg.name, pg.type, pg.flags, generation, seq);
     const insProp = this.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)');
     const insVal = this.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, ?, ?)');
     pg.properties.forEach((p, i) => {
@@ -152,15 +157,22 @@ export class Store {
     return id;
   }
 
+  /** Inserts pgs after the owner's last one, in order, skipping NONPERSISTENT ones if asked. */
+  writePgs(o: Owner, pgs: readonly PropertyGroup[], opts: { persistentOnly?: boolean; fresh?: boolean } = {}): void {
+    // a fresh owner (created in this transaction) has no pgs: no need to ask for the last position
+    let seq = opts.fresh ? 1 : this.nextPgSeq(o);
+    for (const pg of pgs) if (!opts.persistentOnly || (pg.flags & PG_FLAG_NONPERSISTENT) === 0) this.writePg(o, pg, 1, seq++);
+  }
+
   /**
    * Copies every pg of `src` (optionally only persistent ones) to `dest`, which must hold no pg
    * of the same names: three set-based statements instead of one per property and value.
    */
-  copyAllPgs(src: Owner, dest: Owner & { kind: 'snapshot' }, persistentOnly: boolean): void {
+  copyAllPgs(src: Owner, dest: Owner & { kind: 'snapshot' }, persistentOnly: boolean, destIsEmpty = false): void {
     const w = this.ownerWhere(src, 'op.');
     const filter = persistentOnly ? 'AND (op.flags & 1) = 0' : '';
     const join = 'JOIN pgs np ON np.snapshot_id = ? AND np.level = ? AND np.name = op.name';
-    const seqBase = (this.stmt('SELECT coalesce(max(seq), 0) AS n FROM pgs WHERE snapshot_id = ? AND level = ?').get(dest.id, dest.level) as { n: number }).n;
+    const seqBase = destIsEmpty ? 0 : this.nextPgSeq(dest) - 1;
     this.stmt(`INSERT INTO pgs(snapshot_id, level, seq, name, type, flags, generation)
       SELECT ?, ?, ? + op.seq, op.name, op.type, op.flags, op.generation FROM pgs op WHERE ${w.sql} ${filter} ORDER BY op.seq`)
       .run(dest.id, dest.level, seqBase, ...w.args);

@@ -62,35 +62,8 @@ export interface PgView {
 
 export interface SnapshotInfo { name: string; takenAt: number }
 
-/** A `<dependent>` of a bundle, lowered (smf-spec §3.6). */
-export interface DependentDecl {
-  /** FMRI of the declaring entity: svc:/P (service level) or svc:/P:I (inside an instance) */
-  declarer: string;
-  /** dependency pg name created in the target, and property name in the declarer's `dependents` pg */
-  name: string;
-  /** svc:/T or svc:/T:I */
-  target: string;
-  grouping: string;
-  restart_on: string;
-  /** extra propval/property children (become properties of the injected pg) */
-  properties?: Property[];
-  /** delete="true": remove the injected pg and the dependents entry instead */
-  delete?: boolean;
-}
-
-/** `override="true"` on a propval/property, or `delete="true"` on a pg, located by entity FMRI. */
-export interface PropertyRef { entity: string; pg: string; prop: string }
-export interface PgRef { entity: string; pg: string }
-
-/** What import/apply get from the manifest layer (core/manifest/lower.ts). */
-export interface LoweredBundle {
-  services: ServiceData[];
-  dependents?: DependentDecl[];
-  /** properties carrying override="true" (re-import replaces an admin-customised value) */
-  overrides?: PropertyRef[];
-  /** pgs carrying delete="true" (removed from the existing entity on import) */
-  deletePgs?: PgRef[];
-}
+/** What import/apply take: the manifest layer's lowered bundle (core/manifest/lowered.ts). */
+export type { DeclaredDependent, LoweredBundle, PropertyRef } from '../core/manifest/lowered.js';
 
 export interface ImportOptions {
   /** recorded in the service's `manifestfiles` pg */

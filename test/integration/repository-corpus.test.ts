@@ -35,7 +35,7 @@ test('illumos manifest corpus imports, re-imports cleanly, profiles apply', { sk
       for (const f of files) {
         const l = io.loadAndLower(f);
         assert.ok(l.ok, `${f}: ${l.ok ? '' : l.errors.join('; ')}`);
-        const b = io.toLoweredBundle(l.lowered);
+        const b = l.lowered;
         if (l.lowered.bundleType === 'profile') {
           const a = repo.applyProfile(b);
           assert.ok(a.ok, `${f}: ${a.ok ? '' : a.message}`);

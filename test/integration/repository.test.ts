@@ -9,7 +9,7 @@ import {
   Repository, SCHEMA_VERSION, VIEW_COMPOSED, VIEW_DIRECT, VIEW_EFFECTIVE, ROOT_VIEWER, snapshotView,
   type RepoResult,
 } from '../../src/repository/index.js';
-import { bundle, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
+import { bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
 
 let dir: string;
 let repo: Repository;
@@ -118,7 +118,7 @@ test('re-import: unchanged values upgraded, admin changes kept, override forces,
 test('re-import sets general/enabled on an existing instance that has none (created as a dependent target)', () => {
   const smb = { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] };
   const b = bundle(poolImport());
-  b.dependents = [{ declarer: S, name: 'pool-import_smb', target: 'svc:/network/smb/server:default', grouping: 'require_all', restart_on: 'restart' }];
+  b.dependents = [dependent(S, 'pool-import_smb', 'svc:/network/smb/server:default', 'require_all', 'restart')];
   must(repo.importBundle(b));
   assert.equal(repo.getPg('svc:/network/smb/server:default', 'general').ok, false);
   must(repo.importBundle(bundle(smb)));
@@ -131,8 +131,8 @@ test('<dependent> injection (cases A2): pg on the target service, dependents pg,
   must(repo.importBundle(bundle({ name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] })));
   const b = bundle(poolImport());
   b.dependents = [
-    { declarer: S, name: 'pool-import_smb', target: 'svc:/network/smb/server', grouping: 'require_all', restart_on: 'restart' },
-    { declarer: S, name: 'pool-import_zones', target: 'svc:/system/zones', grouping: 'require_all', restart_on: 'restart' },
+    dependent(S, 'pool-import_smb', 'svc:/network/smb/server', 'require_all', 'restart'),
+    dependent(S, 'pool-import_zones', 'svc:/system/zones', 'require_all', 'restart'),
   ];
   const rep = must(repo.importBundle(b));
   assert.deepEqual(rep.notify.sort(), [I, 'svc:/network/smb/server:default'].sort());
@@ -148,7 +148,7 @@ test('<dependent> injection (cases A2): pg on the target service, dependents pg,
   must(repo.importBundle(b));
   // another declarer: conflict, whole import rolled back
   const other = bundle({ name: 'site/other', pgs: [], instances: [] });
-  other.dependents = [{ declarer: 'svc:/site/other', name: 'pool-import_smb', target: 'svc:/network/smb/server', grouping: 'require_all', restart_on: 'none' }];
+  other.dependents = [dependent('svc:/site/other', 'pool-import_smb', 'svc:/network/smb/server', 'require_all', 'none')];
   const c = repo.importBundle(other);
   assert.equal(c.ok ? 'ok' : c.code, 'conflict');
   assert.equal(repo.entityKind('svc:/site/other'), undefined, 'rolled back');

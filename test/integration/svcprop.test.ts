@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Repository, type RepoResult } from '../../src/repository/index.js';
-import { bundle, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
+import { bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
 import { buildSvcprop, cleanupBuild, REPO_ROOT, runSvcprop, spawnSvcprop } from '../fixtures/repository/svcprop-runner.js';
 
 let root: string;
@@ -32,7 +32,7 @@ before(async () => {
     svc.instances[0]!.pgs.push(pg('cfg', 'application', prop('a', 'integer', '10')));
     const b = bundle(svc, { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] },
       { name: 'site/two', pgs: [pg('cfg', 'application', prop('a', 'count', '5'))], instances: [{ name: 'one', pgs: [general(false)] }, { name: 'two', pgs: [general(true)] }] });
-    b.dependents = [{ declarer: S, name: 'pool-import_smb', target: 'svc:/network/smb/server', grouping: 'require_all', restart_on: 'restart' }];
+    b.dependents = [dependent(S, 'pool-import_smb', 'svc:/network/smb/server', 'require_all', 'restart')];
     must(repo.importBundle(b));
     must(repo.writeRestarterState(I, { state: 'online', next_state: 'none' }));
     must(repo.addService('svc:/site/secret'));

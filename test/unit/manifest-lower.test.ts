@@ -81,9 +81,9 @@ test('dependents: returned as data, recorded in the dependents pg, injected pg s
   assert.deepEqual(props(findPg(l.services[0].pgs, 'dependents')), [['tank-import_nfs', 'fmri', ['svc:/network/nfs/server']]]);
   const pg = injectedDependencyPg(l.dependents[0]);
   assert.deepEqual(props(pg), [
-    ['restart_on', 'astring', ['restart']], ['grouping', 'astring', ['require_all']], ['entities', 'fmri', ['svc:/site/tank-import']],
-    ['external', 'boolean', ['true']], ['entity_stability', 'astring', ['Evolving']], ['why', 'astring', ['exports live on tank']],
-    ['type', 'astring', ['service']],
+    ['grouping', 'astring', ['require_all']], ['restart_on', 'astring', ['restart']], ['type', 'astring', ['service']],
+    ['entities', 'fmri', ['svc:/site/tank-import']], ['external', 'boolean', ['true']],
+    ['entity_stability', 'astring', ['Evolving']], ['why', 'astring', ['exports live on tank']],
   ]);
   const back = dependentFromTargetPg('svc:/site/tank-import', 'svc:/network/nfs/server', pg, 'service');
   assert.deepEqual(back, { ...l.dependents[0], override: false });

@@ -1,42 +1,56 @@
-// Manifest files -> repository input: load (with XInclude), lower, and adapt the manifest
-// layer's LowerResult to the repository's LoweredBundle. Also the safe output writer used by
-// export/archive/extract `> FILE` (temporary file, fsync, rename: never a half-written file).
+// Manifest files -> repository input: read, parse, resolve XIncludes (core/manifest/includes.ts
+// with a file-system loader) and lower. Also the safe output writer used by export/archive/
+// extract `> FILE` (temporary file, fsync, rename: never a half-written file).
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic, type ServiceBundle } from '../../core/manifest/bundle.js';
+import { resolveIncludes, type IncludeLoader } from '../../core/manifest/includes.js';
 import { lowerBundle, type LowerResult } from '../../core/manifest/lower.js';
-import type { LoweredBundle } from '../../repository/types.js';
-import { loadBundle } from './xinclude.js';
+import { parseBundle } from '../../core/manifest/parse.js';
 
 export type Loaded =
   | { ok: true; bundle: ServiceBundle; lowered: LowerResult; warnings: string[] }
   | { ok: false; errors: string[] };
 
 const show = (d: Diagnostic) => formatDiagnostic(d);
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
-/** Loads (XInclude resolved) and lowers a bundle file; errors and warnings come formatted as
- *  FILE:LINE:COL: severity: element-path: message. */
+/** href relative to the including file (a file:// URL is taken as a path). */
+const fsLoader: IncludeLoader = (href, fromFile) => {
+  const file = path.resolve(path.dirname(fromFile), href.replace(/^file:\/\//, ''));
+  try {
+    return { ok: true, text: fs.readFileSync(file, 'utf8'), file };
+  } catch (e) {
+    return { ok: false, error: `cannot read ${file} (${errno(e)})` };
+  }
+};
+
+/** Reads, parses, include-resolves and lowers a bundle file; errors and warnings come formatted
+ *  as FILE:LINE:COL: severity: element-path: message. */
 export function loadAndLower(file: string): Loaded {
-  const loaded = loadBundle(file);
-  if (!loaded.ok) return { ok: false, errors: loaded.diagnostics.map(show) };
-  const lowered = lowerBundle(loaded.bundle);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { ok: false, errors: [show({ severity: 'error', file, line: 0, column: 0, path: '', message: `cannot read the file (${errno(e)})` })] };
+  }
+  const parsed = parseBundle(text, file);
+  if (!parsed.ok) return { ok: false, errors: parsed.diagnostics.map(show) };
+  const inc = resolveIncludes(parsed.bundle, fsLoader, path.resolve(file));
+  if (!inc.ok) return { ok: false, errors: inc.diagnostics.map(show) };
+  const lowered = lowerBundle(inc.bundle);
   const errors = lowered.diagnostics.filter((d) => d.severity === 'error').map(show);
-  const warnings = [...loaded.warnings, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
+  const warnings = [...parsed.warnings, ...inc.warnings, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, bundle: loaded.bundle, lowered, warnings };
+  return { ok: true, bundle: inc.bundle, lowered, warnings };
 }
 
-export function toLoweredBundle(l: LowerResult): LoweredBundle {
-  const isDeleted = (entity: string, pg: string) => l.deletes.some((d) => d.prop === undefined && d.entity === entity && d.pg === pg);
-  return {
-    services: l.services,
-    dependents: l.dependents.map((d) => ({
-      declarer: d.declaringFmri, name: d.pgName, target: d.targetFmri, grouping: d.grouping, restart_on: d.restartOn,
-      properties: d.extraProps, ...(isDeleted(d.targetFmri, d.pgName) ? { delete: true } : {}),
-    })),
-    overrides: l.overrides.filter((o) => o.prop !== undefined).map((o) => ({ entity: o.entity, pg: o.pg, prop: o.prop! })),
-    deletePgs: l.deletes.filter((d) => d.prop === undefined).map((d) => ({ entity: d.entity, pg: d.pg })),
-  };
+/**
+ * @deprecated the repository takes the manifest layer's LowerResult as it is (one shared type,
+ * core/manifest/lowered.ts); kept only until src/daemon/wiring.ts stops calling it.
+ */
+export function toLoweredBundle(l: LowerResult): LowerResult {
+  return l;
 }
 
 /** Writes `text` to `file` atomically (same directory temp file, fsync, rename). */
@@ -54,6 +68,6 @@ export function writeFileAtomic(file: string, text: string): { ok: true } | { ok
     return { ok: true };
   } catch (e) {
     try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    return { ok: false, error: `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return { ok: false, error: `cannot write ${file}: ${errno(e)}` };
   }
 }

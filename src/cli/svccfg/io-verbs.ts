@@ -9,7 +9,7 @@ import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
-import { loadAndLower, toLoweredBundle, writeFileAtomic } from './bundle-io.js';
+import { loadAndLower, writeFileAtomic } from './bundle-io.js';
 import { editprop } from './editprop.js';
 import { archiveBundle, exportBundle, extractBundle } from './export.js';
 
@@ -60,7 +60,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
         return fail(s, `import: ${file} not imported (template violations with -V; fix them or import without -V).`);
       }
       for (const p of problems) warn(s, `import: ${file}: template violation: ${p}`);
-      const r = ctx.repo().importBundle(toLoweredBundle(l.lowered), { manifestPath: path.resolve(file) });
+      const r = ctx.repo().importBundle(l.lowered, { manifestPath: path.resolve(file) });
       if (!r.ok) return fail(s, `import: ${file}: ${r.message}`);
       for (const m of r.value.warnings) warn(s, `import: ${m}`);
       if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: import: created ${c}\n`);
@@ -83,7 +83,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const withTemplate = l.lowered.services.filter((sv) => [sv, ...sv.instances].some((e) => e.pgs.some((pg) => pg.type.startsWith('template'))));
       if (withTemplate.length) return fail(s, `apply: ${file}: templates are not allowed in profiles (svc:/${withTemplate[0]!.name}); move them to the manifest.`);
       if (f.flags.has('n')) return 0;
-      const r = ctx.repo().applyProfile(toLoweredBundle(l.lowered));
+      const r = ctx.repo().applyProfile(l.lowered);
       if (!r.ok) return fail(s, `apply: ${file}: ${r.message}`);
       for (const m of r.value.warnings) warn(s, `apply: ${m}`);
       if (s.verbose) for (const m of r.value.ignored) warn(s, `apply: ${m} does not exist; ignored`);

@@ -176,11 +176,8 @@ export interface TypeEl extends N { kind: 'type'; name: string; active?: Bool; p
 export interface NotificationParameters extends N { kind: 'notification_parameters'; event: EventEl; types: TypeEl[] }
 export interface CreateDefaultInstance extends N { kind: 'create_default_instance'; enabled: Bool }
 export interface SingleInstance extends N { kind: 'single_instance' }
-export interface Instance extends N {
-  kind: 'instance';
-  name: string;
-  /** required in manifests; a profile may leave it out (enabled state untouched) */
-  enabled?: Bool;
+/** Children a service and an instance both have, in DTD order. */
+export interface EntityChildren {
   restarter?: Restarter;
   dependencies: Dependency[];
   dependents: Dependent[];
@@ -188,22 +185,21 @@ export interface Instance extends N {
   execMethods: ExecMethod[];
   notificationParameters: NotificationParameters[];
   propertyGroups: PropertyGroupEl[];
+}
+export interface Instance extends N, EntityChildren {
+  kind: 'instance';
+  name: string;
+  /** required in manifests; a profile may leave it out (enabled state untouched) */
+  enabled?: Bool;
   template?: Template;
 }
-export interface Service extends N {
+export interface Service extends N, EntityChildren {
   kind: 'service';
   name: string;
   version: string;
   type: 'service' | 'restarter' | 'milestone';
   createDefaultInstance?: CreateDefaultInstance;
   singleInstance?: SingleInstance;
-  restarter?: Restarter;
-  dependencies: Dependency[];
-  dependents: Dependent[];
-  methodContext?: MethodContext;
-  execMethods: ExecMethod[];
-  notificationParameters: NotificationParameters[];
-  propertyGroups: PropertyGroupEl[];
   instances: Instance[];
   stability?: Stability;
   template?: Template;

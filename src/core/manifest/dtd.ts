@@ -284,8 +284,24 @@ export type ModelCheck =
   | { ok: true }
   | { ok: false; at: number; expected: string[] } // at = index of the offending child, or children.length if one is missing
 
+// Results per model and child sequence: a bundle of thousands of services repeats the same few
+// sequences, and the DTD's models are module constants, so this stays small.
+const memo = new WeakMap<ContentModel, Map<string, ModelCheck>>();
+const MEMO_LIMIT = 4096;
+
 /** Check a sequence of child element names against a content model. */
 export function matchContent(model: ContentModel, children: readonly string[]): ModelCheck {
+  let byModel = memo.get(model);
+  if (!byModel) { byModel = new Map(); memo.set(model, byModel); }
+  const key = children.join(' ');
+  const hit = byModel.get(key);
+  if (hit) return hit;
+  const r = matchUncached(model, children);
+  if (byModel.size < MEMO_LIMIT) byModel.set(key, r);
+  return r;
+}
+
+function matchUncached(model: ContentModel, children: readonly string[]): ModelCheck {
   let cur: D = model;
   for (let i = 0; i < children.length; i++) {
     const next = deriv(cur, children[i]);

@@ -12,7 +12,10 @@ import { parseBundle } from './parse.js';
 export type IncludeLoader = (href: string, fromFile: string) =>
   { ok: true; text: string; file: string } | { ok: false; error: string };
 
-export type IncludeResult = { ok: true; bundle: ServiceBundle } | { ok: false; diagnostics: Diagnostic[] };
+/** `warnings`: parser warnings of included files, and fallbacks taken. */
+export type IncludeResult = { ok: true; bundle: ServiceBundle; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+interface Out { errors: Diagnostic[]; warnings: Diagnostic[] }
 
 const MAX_DEPTH = 16;
 
@@ -20,28 +23,32 @@ function diag(inc: XiInclude, message: string): Diagnostic {
   return { severity: 'error', file: inc.loc?.file ?? '', line: inc.loc?.line ?? 0, column: inc.loc?.column ?? 0, path: inc.loc?.path ?? '', message };
 }
 
-function resolve(b: ServiceBundle, load: IncludeLoader, chain: string[], out: Diagnostic[]): ServiceBundle {
+function resolve(b: ServiceBundle, load: IncludeLoader, chain: string[], out: Out): ServiceBundle {
   const children: ServiceBundle['children'] = [];
   const file = b.loc?.file ?? '';
   for (const c of b.children) {
     if (c.kind === 'service_bundle') { children.push(resolve(c, load, chain, out)); continue; }
     if (c.kind !== 'xi:include') { children.push(c); continue; }
-    if ((c.parse ?? 'xml') !== 'xml') { out.push(diag(c, `xi:include parse='${c.parse}' is not supported for service bundles; use parse='xml'`)); continue; }
+    if ((c.parse ?? 'xml') !== 'xml') { out.errors.push(diag(c, `xi:include parse='${c.parse}' cannot include a service bundle; remove parse='${c.parse}' (or use parse='xml')`)); continue; }
     const r = load(c.href, file);
     if (!r.ok) {
       const fallback = c.fallback?.content ?? [];
-      if (c.fallback && fallback.length === 0) continue;
-      out.push(diag(c, `cannot include '${c.href}': ${r.error}${c.fallback ? ' (non-empty xi:fallback content is not supported)' : ''}`));
+      if (c.fallback && fallback.length === 0) {
+        out.warnings.push({ ...diag(c, `cannot include '${c.href}' (${r.error}); the empty xi:fallback is used`), severity: 'warning' });
+        continue;
+      }
+      out.errors.push(diag(c, `cannot include '${c.href}': ${r.error}${c.fallback ? ' (non-empty xi:fallback content is not supported)' : ''}`));
       continue;
     }
     if (chain.includes(r.file) || chain.length >= MAX_DEPTH) {
-      out.push(diag(c, `xi:include of '${r.file}' forms a cycle or nests deeper than ${MAX_DEPTH}: ${[...chain, r.file].join(' -> ')}`));
+      out.errors.push(diag(c, `xi:include of '${r.file}' forms a cycle or nests deeper than ${MAX_DEPTH}: ${[...chain, r.file].join(' -> ')}`));
       continue;
     }
     const p = parseBundle(r.text, r.file);
-    if (!p.ok) { out.push(...p.diagnostics); continue; }
+    if (!p.ok) { out.errors.push(...p.diagnostics); continue; }
+    out.warnings.push(...p.warnings);
     if (p.bundle.type !== b.type) {
-      out.push(diag(c, `included bundle '${r.file}' has type '${p.bundle.type}' but the including bundle is '${b.type}'; included bundles must have the same type`));
+      out.errors.push(diag(c, `included bundle '${r.file}' has type '${p.bundle.type}' but the including bundle is '${b.type}'; included bundles must have the same type`));
       continue;
     }
     children.push(resolve(p.bundle, load, [...chain, r.file], out));
@@ -49,9 +56,13 @@ function resolve(b: ServiceBundle, load: IncludeLoader, chain: string[], out: Di
   return { ...b, children };
 }
 
-/** Replace every xi:include (recursively) by the bundle it names. */
-export function resolveIncludes(bundle: ServiceBundle, load: IncludeLoader): IncludeResult {
-  const out: Diagnostic[] = [];
-  const b = resolve(bundle, load, [bundle.loc?.file ?? ''], out);
-  return out.length ? { ok: false, diagnostics: out } : { ok: true, bundle: b };
+/**
+ * Replace every xi:include (recursively) by the bundle it names. `rootFile` identifies the
+ * including file the way the loader names files (default: the bundle's own file name), so
+ * that a file including itself is a cycle at once.
+ */
+export function resolveIncludes(bundle: ServiceBundle, load: IncludeLoader, rootFile = bundle.loc?.file ?? ''): IncludeResult {
+  const out: Out = { errors: [], warnings: [] };
+  const b = resolve(bundle, load, [rootFile], out);
+  return out.errors.length ? { ok: false, diagnostics: out.errors } : { ok: true, bundle: b, warnings: out.warnings };
 }

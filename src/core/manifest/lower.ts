@@ -11,42 +11,25 @@
 // - Nothing here touches the repository: dependents, untyped profile properties, overrides and
 //   deletes are returned as data for the caller to apply.
 import type { InstanceData, Property, PropertyGroup, ServiceData } from '../model.js';
+import { manifestPropName, type DeclaredDependent, type LoweredBundle, type PropertyRef } from './lowered.js';
 import { canonicalValue } from '../values.js';
 import { checkName, instanceFmri, serviceFmri } from '../fmri.js';
 import type {
-  Dependency, Dependent, Diagnostic, ExecMethod, Grouping, Instance, Loc, MethodContext, PropertyChild,
-  RestartOn, Service, ServiceBundle,
+  Dependency, Dependent, Diagnostic, ExecMethod, Instance, Loc, MethodContext, PropertyChild, Service, ServiceBundle,
 } from './bundle.js';
 import { attrDefault } from './dtd.js';
 import { Diags, EntityBuilder } from './entity-builder.js';
 import { lowerNotification, lowerTemplate } from './lower-template.js';
 
-export interface DeclaredDependent {
-  /** FMRI of the declaring entity: the service (svc:/P) or the instance (svc:/P:I) */
-  declaringFmri: string;
-  /** target as written in <service_fmri value=...> */
-  targetFmri: string;
-  /** name of the dependency pg created in the target (and of the property in `dependents`) */
-  pgName: string;
-  grouping: Grouping;
-  restartOn: RestartOn;
-  /** stability (as entity_stability) and propval/property children, in order */
-  extraProps: Property[];
-  atLevel: 'service' | 'instance';
-  override: boolean;
-}
+export type { DeclaredDependent, LoweredBundle, PropertyRef } from './lowered.js';
+export { injectedDependencyPg, manifestPropName } from './lowered.js';
 
-export interface PropertyRef { entity: string; pg: string; prop?: string }
-
-export interface LowerResult {
+/** A lowered bundle with everything the manifest layer knows about it (all lists present). */
+export interface LowerResult extends LoweredBundle {
   bundleType: 'manifest' | 'profile' | 'archive';
-  services: ServiceData[];
   dependents: DeclaredDependent[];
-  /** profile properties written without a type: the repository takes the existing property's type */
   untyped: PropertyRef[];
-  /** override="true" properties / dependents (re-import replaces customised values) */
   overrides: PropertyRef[];
-  /** property groups / dependents with delete="true" */
   deletes: PropertyRef[];
   diagnostics: Diagnostic[];
 }
@@ -56,28 +39,11 @@ export interface LowerOptions {
   manifestPath?: string;
 }
 
-/** Build the pg the repository creates in the target of a <dependent> (smf-spec §3.6). */
-export function injectedDependencyPg(d: DeclaredDependent): PropertyGroup {
-  const props: Property[] = [
-    { name: 'restart_on', type: 'astring', values: [d.restartOn] },
-    { name: 'grouping', type: 'astring', values: [d.grouping] },
-    { name: 'entities', type: 'fmri', values: [d.declaringFmri] },
-    { name: 'external', type: 'boolean', values: ['true'] },
-    ...d.extraProps.map((p) => ({ ...p, values: [...p.values] })),
-  ];
-  if (!props.some((p) => p.name === 'type')) props.push({ name: 'type', type: 'astring', values: ['service'] });
-  return { name: d.pgName, type: 'dependency', flags: 0, properties: props };
-}
-
-/** manifestfiles property name for a manifest path (mhash_filename_to_propname). */
-export function manifestPropName(path: string): string {
-  const s = path.replace(/^\/+/, '').replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z]/.test(s) ? s : `m_${s}`;
-}
-
 class Lowerer {
   readonly diags: Diags;
   readonly out: LowerResult;
+  /** names of the services lowered so far (a bundle may hold thousands: no linear scans) */
+  private readonly serviceNames = new Set<string>();
   constructor(readonly bundleType: LowerResult['bundleType'], file: string) {
     this.diags = new Diags(file);
     this.out = { bundleType, services: [], dependents: [], untyped: [], overrides: [], deletes: [], diagnostics: this.diags.list };
@@ -271,9 +237,8 @@ class Lowerer {
       } else if (c.kind === 'xi:include') {
         this.diags.error(c.loc, `unresolved <xi:include href='${c.href}'>: resolve includes (resolveIncludes) before lowering`);
       } else {
-        const existing = this.out.services.find((s) => s.name === c.name);
-        if (existing) this.diags.error(c.loc, `service '${c.name}' is declared more than once in the bundle; merge the declarations`);
-        else this.out.services.push(this.service(c, opts));
+        if (this.serviceNames.has(c.name)) this.diags.error(c.loc, `service '${c.name}' is declared more than once in the bundle; merge the declarations`);
+        else { this.serviceNames.add(c.name); this.out.services.push(this.service(c, opts)); }
       }
     }
   }

@@ -6,6 +6,7 @@
 // Invariants: pgs() returns the directly attached property groups (no composition) in
 // creation order, including NONPERSISTENT ones; an Entity names a service, or an instance of
 // one when `instance` is set.
+import { isValidName as isValidNameOf } from '../fmri.js';
 import type { Property, PropertyGroup, PropertyType } from '../model.js';
 
 export interface Entity { service: string; instance?: string }
@@ -51,16 +52,13 @@ export function sameEntity(a: Entity | null, b: Entity | null): boolean {
   return !!a && !!b && a.service === b.service && a.instance === b.instance;
 }
 
-/** Service/instance/pg/property identifier rule (smf-spec §1.1): letter first, then letters,
- *  digits, `-`, `_`; an optional vendor prefix ending in `,` (dots allowed there). */
-const IDENT = /^(?:[A-Za-z][A-Za-z0-9._-]*,)?[A-Za-z][A-Za-z0-9_-]*$/;
-
+/** Service/instance/pg/property identifier rule (smf-spec §1.1, core/fmri.ts's checkName). */
 export function isValidName(s: string): boolean {
-  return s.length > 0 && s.length <= 119 && IDENT.test(s);
+  return isValidNameOf(s, 'property');
 }
 
 export function isValidServiceName(s: string): boolean {
-  return s.length > 0 && s.length <= 119 && s.split('/').every((c) => IDENT.test(c));
+  return isValidNameOf(s, 'service');
 }
 
 export const NAME_RULE = 'names start with a letter and continue with letters, digits, "-" or "_" (optionally after a "vendor," prefix), at most 119 bytes';

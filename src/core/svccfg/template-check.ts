@@ -3,29 +3,22 @@
 // which pgs and properties are required and which types they must have. Checked on the
 // composed current view (instance pgs over service pgs); pg_patterns whose target is
 // `delegate` or `all` describe other entities and are skipped. Pure; returns problem texts.
+import { composePgs } from '../compose.js';
 import { findPg, findProp, type PropertyGroup, type ServiceData } from '../model.js';
-import { MemoryConfigStore } from './memory-store.js';
 import { entityFmri, type ConfigStore, type Entity } from './store.js';
-
-function composed(store: ConfigStore, e: Entity): PropertyGroup[] {
-  const svc = store.pgs({ service: e.service }) ?? [];
-  if (e.instance === undefined) return svc;
-  const inst = store.pgs(e) ?? [];
-  const out = inst.map((pg) => {
-    const s = findPg(svc, pg.name);
-    if (!s) return pg;
-    return { ...pg, properties: [...pg.properties, ...s.properties.filter((p) => !findProp(pg, p.name))] };
-  });
-  for (const pg of svc) if (!findPg(out, pg.name)) out.push(pg);
-  return out;
-}
 
 const first = (pg: PropertyGroup, name: string) => findProp(pg, name)?.values[0];
 
 export function checkAgainstTemplates(store: ConfigStore, e: Entity): string[] {
-  const pgs = composed(store, e);
+  const svc = store.pgs({ service: e.service }) ?? [];
+  return e.instance === undefined ? checkPgs(svc, false) : checkPgs(composePgs(store.pgs(e) ?? [], svc), true);
+}
+
+const isTemplatePg = (pg: PropertyGroup) => pg.type === 'template_pg_pattern' || pg.type === 'template_prop_pattern';
+
+/** Problems of one entity's composed pgs against the pg/prop patterns among them. */
+function checkPgs(pgs: readonly PropertyGroup[], isInstance: boolean): string[] {
   const problems: string[] = [];
-  const isInstance = e.instance !== undefined;
   const patterns = new Map<string, { name: string; type?: string; required: boolean }>();
   for (const t of pgs) {
     if (t.type !== 'template_pg_pattern') continue;
@@ -63,25 +56,15 @@ export function checkAgainstTemplates(store: ConfigStore, e: Entity): string[] {
   return problems;
 }
 
-/** Checks every instance (and service) of lowered bundle data against its own templates,
- *  before anything is written (svccfg import warns, import -V refuses). */
+/** Checks every instance of lowered bundle data against its own templates, before anything
+ *  is written (svccfg import warns, import -V refuses). Services without templates cost nothing. */
 export function checkServices(services: readonly ServiceData[]): string[] {
-  const store = new MemoryConfigStore();
   const problems: string[] = [];
   for (const svc of services) {
-    store.addService(svc.name);
-    for (const pg of svc.pgs) {
-      store.addPg({ service: svc.name }, pg.name, pg.type, pg.flags);
-      for (const p of pg.properties) store.setProperty({ service: svc.name }, pg.name, p);
-    }
+    if (!svc.pgs.some(isTemplatePg) && !svc.instances.some((i) => i.pgs.some(isTemplatePg))) continue;
     for (const inst of svc.instances) {
       const e = { service: svc.name, instance: inst.name };
-      store.addInstance(svc.name, inst.name);
-      for (const pg of inst.pgs) {
-        store.addPg(e, pg.name, pg.type, pg.flags);
-        for (const p of pg.properties) store.setProperty(e, pg.name, p);
-      }
-      for (const m of checkAgainstTemplates(store, e)) problems.push(`${entityFmri(e)}: ${m}`);
+      for (const m of checkPgs(composePgs(inst.pgs, svc.pgs), true)) problems.push(`${entityFmri(e)}: ${m}`);
     }
   }
   return problems;
