@@ -40,6 +40,12 @@ export interface DaemonDeps {
 
 type HandlerResult = ReplyBody | { error: { code: 'not_found' | 'invalid_state' | 'bad_request' | 'internal' | 'shutting_down'; message: string } };
 
+/** svc://localhost/S:I, /S:I, S:I -> svc:/S:I */
+function canonicalFmri(f: string): string {
+  const body = f.replace(/^svc:/, '').replace(/^\/\/localhost\//, '/').replace(/^\/+/, '');
+  return `svc:/${body}`;
+}
+
 const INSTANCE_STATES = new Set(['uninitialized', 'offline', 'online', 'degraded', 'maintenance', 'disabled', 'legacy_run']);
 
 export class Daemon implements ControlHandler {
@@ -158,7 +164,7 @@ export class Daemon implements ControlHandler {
   async handle(req: Request, caller: Caller): Promise<HandlerResult> {
     let result: HandlerResult;
     switch (req.type) {
-      case 'refresh': result = { kind: 'refresh', results: this.reload(req.fmris) }; break;
+      case 'refresh': result = { kind: 'refresh', results: this.reload(req.fmris, true) }; break;
       case 'admin': result = this.admin(req, caller); break;
       case 'status': result = { kind: 'status', instances: this.status(req.fmris) }; break;
       case 'shutdown':
@@ -171,31 +177,39 @@ export class Daemon implements ControlHandler {
     return result;
   }
 
-  /** Re-reads the named instances (or every instance of a named service, or all when empty). */
-  private reload(fmris: string[]): FmriResult[] {
+  /**
+   * Re-reads the named instances (or every instance of a named service, or all when empty).
+   * asRefresh (svccfg import/refresh/apply notifications): instances already in the graph get a
+   * refresh (their running snapshot was retaken; a running one runs its refresh method), new ones are
+   * configured together; vanished ones are removed. Otherwise (SIGHUP) everything is re-configured.
+   */
+  private reload(fmris: string[], asRefresh: boolean): FmriResult[] {
     const all = this.d.repo.listInstances();
     const wanted = new Set<string>();
     const results: FmriResult[] = [];
     if (fmris.length === 0) for (const f of [...all, ...this.known]) wanted.add(f);
     for (const f of fmris) {
-      const canon = f.startsWith('svc:/') ? f : `svc:/${f.replace(/^\/+/, '')}`;
-      const body = canon.slice('svc:/'.length);
-      const isInstance = body.includes(':');
+      const canon = canonicalFmri(f);
+      const isInstance = canon.slice('svc:/'.length).includes(':');
       const matches = isInstance ? [canon] : [...all, ...this.known].filter((i) => i.startsWith(canon + ':'));
       for (const m of matches) wanted.add(m);
       results.push({ fmri: canon, ok: true });
     }
-    const configs = [];
+    const fresh = [];
+    const existing = [];
     for (const fmri of wanted) {
       const view = this.d.repo.readInstance(fmri);
       if (!view) {
         if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
         continue;
       }
+      const cfg = instanceConfig(view);
+      if (this.known.has(fmri)) existing.push(cfg); else fresh.push(cfg);
       this.known.add(fmri);
-      configs.push(instanceConfig(view));
     }
-    if (configs.length) this.graph.post({ kind: 'configure', instances: configs });
+    if (fresh.length) this.graph.post({ kind: 'configure', instances: fresh });
+    if (asRefresh) for (const config of existing) this.graph.post({ kind: 'refresh', config });
+    else if (existing.length) this.graph.post({ kind: 'configure', instances: existing });
     return results;
   }
 
@@ -218,13 +232,17 @@ export class Daemon implements ControlHandler {
 
   private admin(req: AdminRequest, caller: Caller): HandlerResult {
     if (req.action === 'milestone') {
-      const target = req.fmris[0]!;
+      const raw = req.fmris[0]!;
+      const target = raw === 'all' || raw === 'none' ? raw : canonicalFmri(raw);
+      if (target !== 'all' && target !== 'none' && !this.d.repo.readInstance(target)) {
+        return { error: { code: 'not_found', message: `milestone ${target} does not exist` } };
+      }
       const r = this.d.repo.setMilestone(target, !!req.flags?.persistent);
       if (!r.ok) return { error: { code: 'bad_request', message: r.message } };
       this.graph.post({ kind: 'milestone', target });
       return { kind: 'admin', results: [{ fmri: target, ok: true }] };
     }
-    const results = req.fmris.map((fmri) => this.adminOne(req, fmri, caller));
+    const results = req.fmris.map((fmri) => this.adminOne(req, canonicalFmri(fmri), caller));
     return { kind: 'admin', results };
   }
 
@@ -300,7 +318,7 @@ export class Daemon implements ControlHandler {
   /** Re-reads the whole repository and the global environment (SIGHUP). */
   reloadAll(): void {
     this.globalEnv = readGlobalEnvironment(this.d.root);
-    this.reload([]);
+    this.reload([], false);
   }
 
   /** Stops the daemon. Services keep running (re-adopted by the next daemon) unless stopServices. */
