@@ -27,8 +27,10 @@ export interface ServiceSpec {
   deps?: DepSpec[];
   dependents?: DepSpec[];
   commonName?: string;
-  /** extra application pgs: pg -> [name, type, value][] */
-  pgs?: Record<string, [string, string, string][]>;
+  /** extra application pgs: pg -> [name, type, value or values][] (an array becomes a TYPE_list) */
+  pgs?: Record<string, [string, string, string | string[]][]>;
+  /** attributes override="true" on those propvals ("pg/prop") */
+  overrides?: string[];
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -63,7 +65,13 @@ export function manifestXml(s: ServiceSpec): string {
   }
   for (const [pg, props] of Object.entries(s.pgs ?? {})) {
     lines.push(`    <property_group name="${esc(pg)}" type="application">`);
-    for (const [n, t, v] of props) lines.push(`      <propval name="${esc(n)}" type="${t}" value="${esc(v)}"/>`);
+    for (const [n, t, v] of props) {
+      const override = s.overrides?.includes(`${pg}/${n}`) ? ' override="true"' : '';
+      if (typeof v === 'string') { lines.push(`      <propval name="${esc(n)}" type="${t}" value="${esc(v)}"${override}/>`); continue; }
+      lines.push(`      <property name="${esc(n)}" type="${t}"${override}>`, `        <${t}_list>`);
+      for (const x of v) lines.push(`          <value_node value="${esc(x)}"/>`);
+      lines.push(`        </${t}_list>`, '      </property>');
+    }
     lines.push('    </property_group>');
   }
   lines.push('    <stability value="Unstable"/>');
