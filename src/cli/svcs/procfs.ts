@@ -3,7 +3,8 @@
 // after the FMRI, see adapters/process/cgroup-path.ts) or of the process group recorded as
 // restarter/contract. One scan of /proc serves every instance of a listing.
 import fs from 'node:fs';
-import { cgroupNameForFmri } from '../../adapters/process/cgroup-path.js';
+import path from 'node:path';
+import { cgroupNameForFmri, detectCgroup2Root } from '../../adapters/process/cgroup-path.js';
 import type { ProcessInfo } from '../../core/listing/processes.js';
 
 interface ProcEntry { pid: number; pgid: number; cgroup: string; comm: string; startTicks: number; zombie: boolean }
@@ -66,8 +67,10 @@ export class ProcessTable {
   /** `cgroup v2 DIR` or `process group N` for svcs -l ([ext] contract_kind line). */
   contractKind(fmri: string, contracts: readonly number[]): string | undefined {
     if (!contracts.length) return undefined;
-    const cg = this.cgroupMembers(fmri)[0];
-    if (cg) return `cgroup v2 ${cg.cgroup}`;
+    const dir = findCgroupDir(fmri, contracts[0]!);
+    if (dir) return `cgroup v2 ${dir}`;
+    const member = this.cgroupMembers(fmri)[0];
+    if (member) return `cgroup v2 ${path.join(detectCgroup2Root() ?? '', member.cgroup)}`;
     return `process group ${contracts[0]}`;
   }
 }
@@ -78,4 +81,26 @@ function readArgs(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The instance's cgroup directory (one level below any parent group) whose inode is the contract id. */
+function findCgroupDir(fmri: string, contractId: number): string | undefined {
+  const root = detectCgroup2Root();
+  if (!root) return undefined;
+  const name = cgroupNameForFmri(fmri);
+  let parents: string[];
+  try {
+    parents = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(root, d.name));
+  } catch {
+    return undefined;
+  }
+  for (const parent of parents) {
+    let entries: string[];
+    try { entries = fs.readdirSync(parent); } catch { continue; }
+    for (const e of entries) {
+      if (e !== name && !e.startsWith(`${name}~`)) continue;
+      try { if (fs.statSync(path.join(parent, e)).ino === contractId) return path.join(parent, e); } catch { /* raced */ }
+    }
+  }
+  return undefined;
 }
