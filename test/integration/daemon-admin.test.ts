@@ -134,11 +134,16 @@ describe('svc.startd administrative actions', () => {
   });
 
   after(async () => {
-    if (daemon && daemon.exitCode === null) { daemon.kill('SIGKILL'); await exited(daemon); }
-    const pid = Number(readProp(WEB, 'restarter', 'contract'));
-    if (!detectCgroup2Root() && pid) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-    removeCgroups();
-    fs.rmSync(root, { recursive: true, force: true });
+    try {
+      if (daemon && daemon.exitCode === null) { daemon.kill('SIGKILL'); await exited(daemon); }
+      if (!detectCgroup2Root()) {
+        const pid = Number(readProp(WEB, 'restarter', 'contract'));
+        if (pid) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+      removeCgroups();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('first start imports the base manifests; the milestones come online; a dependent site service starts', async () => {

@@ -90,8 +90,12 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     });
   });
 
-  after(() => {
-    if (daemon && daemon.exitCode === null) daemon.kill('SIGKILL');
+  after(async () => {
+    if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
+      const gone = new Promise((r) => daemon!.once('exit', r));
+      daemon.kill('SIGKILL');
+      await gone;
+    }
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -121,10 +121,11 @@ function killAllServiceProcesses(): void {
       try { fs.writeFileSync(path.join(parent, e.name, 'cgroup.kill'), '1'); } catch { /* gone */ }
     }
   }
+  if (parent) return;
   for (const f of [DAEMON, TEMP, BROKEN]) {
-    const c = readProp(f, 'restarter', 'contract')?.[0];
     // process-group fallback: the contract id is the process group id
-    if (!parent && c) try { process.kill(-Number(c), 'SIGKILL'); } catch { /* gone */ }
+    const c = readProp(f, 'restarter', 'contract')?.[0];
+    if (c) try { process.kill(-Number(c), 'SIGKILL'); } catch { /* gone */ }
   }
 }
 
