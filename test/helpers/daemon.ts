@@ -208,6 +208,14 @@ export class DaemonHandle {
     await this.start();
   }
 
+  /** Kills only the daemon (SIGKILL); services keep running until stop(). */
+  async killDaemonOnly(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Simulates a reboot: stop the daemon and kill every service process, then start with a new boot id. */
   async reboot(): Promise<void> {
     await this.stop();

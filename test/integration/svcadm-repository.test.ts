@@ -100,3 +100,30 @@ test('with the daemon: enable -s / disable -s wait; maintenance ends the wait wi
     await disposeDaemon(h);
   }
 });
+
+test('enable -s: someone else disabling ends the wait with 3; a vanished daemon ends it with 1', { skip, timeout: 120_000 }, async () => {
+  const h = await startDaemon();
+  try {
+    const ws = new Workspace(h.root);
+    const hang = ws.script('hang', 'while :; do sleep 0.2; done');
+    for (const name of ['hang1', 'hang2']) {
+      const file = ws.manifest({ name: `site/${name}`, model: 'transient', enabled: false, startTimeout: 0, start: hang });
+      assert.equal((await h.run('svccfg', ['import', file])).code, 0);
+    }
+    await h.waitState('svc:/site/hang1:default', 'disabled');
+    const waiting = h.run('svcadm', ['enable', '-s', 'svc:/site/hang1:default']);
+    await h.waitState('svc:/site/hang1:default', 'offline', { next: 'online' });
+    assert.equal((await h.run('svcadm', ['disable', 'svc:/site/hang1:default'])).code, 0);
+    const r = await waiting;
+    assert.deepEqual([r.code, r.stderr], [3, 'svcadm: Instance "svc:/site/hang1:default" has been disabled by another entity.\n']);
+
+    const waiting2 = h.run('svcadm', ['enable', '-s', 'svc:/site/hang2:default']);
+    await h.waitState('svc:/site/hang2:default', 'offline', { next: 'online' });
+    await h.killDaemonOnly();
+    const r2 = await waiting2;
+    assert.equal(r2.code, 1);
+    assert.match(r2.stderr, /^svcadm: svc\.startd is not running; gave up waiting for "svc:\/site\/hang2:default" to come online/);
+  } finally {
+    await disposeDaemon(h);
+  }
+});
