@@ -77,11 +77,18 @@ export class DirectorySink implements OutputSink {
   constructor(private readonly destdir: string) {}
 
   writeFile(name: string, content: string): string | null {
+    let fd = -1;
     try {
-      fs.writeFileSync(bytePath(this.destdir, name), content, WRITE_OPTS);
+      // Encode into one reused buffer (no per-unit Buffer), then open/write/close.
+      const data = content.length <= SCRATCH.length ? SCRATCH : Buffer.from(content, 'latin1');
+      const n = data === SCRATCH ? SCRATCH.write(content, 0, 'latin1') : data.length;
+      fd = fs.openSync(bytePath(this.destdir, name), OPEN_FLAGS, 0o644);
+      for (let off = 0; off < n;) off += fs.writeSync(fd, data, off, n - off);
       return null;
     } catch (err) {
       return strerror(err);
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
     }
   }
 
@@ -110,4 +117,5 @@ export class DirectorySink implements OutputSink {
   }
 }
 
-const WRITE_OPTS = { encoding: 'latin1', mode: 0o644 } as const;
+const SCRATCH = Buffer.allocUnsafe(1 << 16);
+const OPEN_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC;
