@@ -163,8 +163,12 @@ describe('svc.startd restart and reboot', () => {
   });
 
   after(async () => {
-    await killDaemon();
-    removeCgroups();
+    try {
+      await killDaemon();
+      removeCgroups();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('svccfg import notifies the daemon, which starts the enabled instances', async () => {
