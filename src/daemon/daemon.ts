@@ -248,6 +248,8 @@ export class Daemon implements ControlHandler {
 
   private adminOne(req: AdminRequest, fmri: string, caller: Caller): FmriResult {
     if (!this.d.repo.readInstance(fmri)) return { fmri, ok: false, error: { code: 'not_found', message: `Instance "${fmri}" does not exist.` } };
+    // Created while nobody told us (e.g. svccfg without a daemon): put it into the graph first.
+    if (!this.known.has(fmri)) this.reload([fmri], false);
     const post = (action: EngineAdmin) => { this.graph.post({ kind: 'admin', fmri, action }); return { fmri, ok: true }; };
     const repoFail = (message: string): FmriResult => ({ fmri, ok: false, error: { code: 'internal', message } });
     switch (req.action) {
