@@ -132,3 +132,17 @@ caseTest('A2: pool import with block files and injected dependents', async (c) =
   await ok(c, 'svcadm', ['restart', 'pool-import']);
   for (const f of [POOL, SMB, ZONES]) await c.h.waitState(f, 'offline');
 });
+
+caseTest('A2.1 variant: a dependent already online is not stopped when pool-import is imported later', async (c, t) => {
+  const method = c.ws.script('pool-import', 'exit 0');
+  await importSpec(c, { name: 'network/smb/server', model: 'contract', start: c.ws.method('smb', BEHAVIOUR.daemon, { count: true }) });
+  await c.h.waitState(SMB, 'online');
+  await ok(c, 'svccfg', ['import', poolManifest(c, method, c.ws.file('etc/zfs/noimport-pool'), c.ws.file('etc/zfs/.autolock.pool'))]);
+  await c.h.waitState(POOL, 'online');
+  await c.h.waitState(SMB, 'online');
+  assert.deepEqual(col(await ok(c, 'svcs', ['-d', 'network/smb/server'])), [POOL]);
+  const starts = c.ws.starts('smb');
+  await t.test('A2.1 variant: smb/server is not restarted (starts = 1)', {
+    todo: 'svc.startd restarts the running restart_on=restart dependent when pool-import first comes online (smf-spec §3.5.1 vs cases.md A2.1; daemon decision)',
+  }, () => assert.equal(starts, 1));
+});

@@ -91,3 +91,20 @@ caseTest('H1: the instance closing a cycle goes to maintenance; clear keeps it t
   await c.h.waitState(fmri('b'), 'online');
   await c.h.waitState(fmri('a'), 'online');
 });
+
+caseTest('H1 (three nodes): a refresh that closes a -> b -> c -> a puts c in maintenance; a and b stay online', async (c) => {
+  await importSpec(c, { name: 'site/c', model: 'transient', start: c.ws.method('c', BEHAVIOUR.ok) });
+  await importSpec(c, { name: 'site/b', model: 'transient', start: c.ws.method('b', BEHAVIOUR.ok),
+    deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['svc:/site/c:default'] }] });
+  await importSpec(c, { name: 'site/a', model: 'transient', start: c.ws.method('a', BEHAVIOUR.ok),
+    deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['svc:/site/b:default'] }] });
+  for (const n of ['a', 'b', 'c']) await c.h.waitState(fmri(n), 'online');
+  for (const args of [['addpg', 'needa', 'dependency'], ['setprop', 'needa/grouping', '=', 'astring:', 'require_all'],
+    ['setprop', 'needa/restart_on', '=', 'astring:', 'none'], ['setprop', 'needa/type', '=', 'astring:', 'service'],
+    ['setprop', 'needa/entities', '=', 'fmri:', 'svc:/site/a:default']]) await ok(c, 'svccfg', ['-s', 'site/c', ...args]);
+  await ok(c, 'svcadm', ['refresh', fmri('c')]);
+  await c.h.waitState(fmri('c'), 'maintenance');
+  assert.equal((await ok(c, 'svcprop', ['-p', 'restarter/auxiliary_state', fmri('c')])).trim(), 'dependency_cycle');
+  for (const n of ['a', 'b']) assert.deepEqual(await c.h.state(fmri(n)), { state: 'online', next: 'none' });
+  assert.equal((await ok(c, 'svcs', ['-x', fmri('c')])).split('\n')[2], 'Reason: Completes a dependency cycle.');
+});
