@@ -167,6 +167,16 @@ describe('svc.startd administrative actions', () => {
     await until('restarted', () => lines('starts') === 2 && quiet(WEB, 'online')());
   });
 
+  test('SIGHUP re-reads the repository without disturbing running services', async () => {
+    daemon!.kill('SIGHUP');
+    const r = await sendRequest(root, { type: 'status', fmris: [WEB] }, { client: 'test' });
+    assert.ok(r.ok && r.result.kind === 'status', JSON.stringify(r));
+    assert.equal(r.result.instances[0]!.state, 'online');
+    assert.equal(daemon!.exitCode, null);
+    assert.equal(lines('starts'), 2);
+    assert.equal(lines('refreshes'), 1);
+  });
+
   test('mark maintenance stops the service; clear brings it back; clear of an online instance is refused', async () => {
     const m = await sendAdmin(root, 'mark', [WEB], { flags: { state: 'maintenance', tty: true }, client: 'test' });
     assert.ok(m.ok, JSON.stringify(m));
