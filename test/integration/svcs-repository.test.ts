@@ -119,3 +119,34 @@ test('bulk fast path agrees with per-instance reads', { skip }, () => {
     repo.close();
   }
 });
+
+test('-x with msg/base configured adds the SMF-8000 See: line; -xL appends the last 5 log lines', { skip }, async () => {
+  const r2 = makeRoot('tsmf-svcs-msg-');
+  try {
+    const repo = Repository.openOrThrow(`${r2}/etc/svc/repository.db`);
+    repo.addService('svc:/system/svc/restarter');
+    repo.addInstance('svc:/system/svc/restarter:default');
+    repo.addPg('svc:/system/svc/restarter:default', 'msg', 'application');
+    repo.setProperty('svc:/system/svc/restarter:default', 'msg', 'base', 'astring', ['http://illumos.org/msg/']);
+    repo.addService('svc:/site/e1');
+    repo.addInstance('svc:/site/e1:default');
+    repo.setEnabled('svc:/site/e1:default', true);
+    const log = `${r2}/e1.log`;
+    fs.writeFileSync(log, ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7'].join('\n') + '\n');
+    repo.writeRestarterState('svc:/site/e1:default', { state: 'maintenance', next_state: 'none', auxiliary_state: 'fault_threshold_reached', start_method_waitstatus: 256, logfile: log, state_timestamp: String(now) });
+    repo.close();
+    const out = (await runCli(r2, 'svcs', ['-xL', 'e1'])).stdout.trimEnd().split('\n');
+    assert.deepEqual(out.slice(2), [
+      'Reason: Start method failed repeatedly, last exited with status 1.',
+      '   See: http://illumos.org/msg/SMF-8000-KS',
+      `   See: ${log}`,
+      'Impact: This service is not running.',
+      '   Last log entries:',
+      '     l3', '     l4', '     l5', '     l6', '     l7',
+    ]);
+    assert.equal((await runCli(r2, 'svcs', ['-L', 'e1'])).stdout, `${log}\n`);
+    assert.equal((await runCli(r2, 'svcs', ['-Lv', 'e1'])).stdout, fs.readFileSync(log, 'utf8'));
+  } finally {
+    fs.rmSync(r2, { recursive: true, force: true });
+  }
+});
