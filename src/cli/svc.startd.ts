@@ -6,7 +6,7 @@ import { takeRootOption } from './common/root.js';
 const USAGE = `usage: svc.startd [--root DIR] [-v|--verbose] [--no-base-manifests] [--contracts auto|cgroup|pgroup]
   --root DIR            state root (default: $TSMF_ROOT, / for root, ~/.local/state/tsmf otherwise)
   -v, --verbose         also write the daemon log to stderr
-  --no-base-manifests   do not import manifests/*.xml into an empty repository
+  --no-base-manifests   do not import missing base manifests (manifests/*.xml) at a new boot
   --contracts MODE      process contracts: cgroup v2, process groups, or auto (default)
 `;
 

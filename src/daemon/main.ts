@@ -19,7 +19,7 @@ export interface Wired {
   repo: DaemonRepository;
   /** records the boot id in the repository; discards NONPERSISTENT data when it changed */
   noteBoot(bootId: string): { newBoot: boolean };
-  /** first start into an empty repository: import the base manifests; returns a message per problem */
+  /** at each new boot: import the base manifests whose services are missing; returns a message per problem */
   importBaseManifests?(): string[];
   clock?: Clock;
 }
@@ -94,7 +94,7 @@ export async function startDaemon(opts: DaemonMainOptions): Promise<RunningDaemo
   }
   const bootId = currentBootId(env);
   const { newBoot } = wired.noteBoot(bootId);
-  if (newBoot && wired.repo.listInstances().length === 0 && wired.importBaseManifests) {
+  if (newBoot && wired.importBaseManifests) {
     for (const problem of wired.importBaseManifests()) log(`base manifests: ${problem}`);
   }
   const daemon = new Daemon({

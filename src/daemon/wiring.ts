@@ -63,6 +63,9 @@ export function wireProduction(opts: WireOptions = {}) {
           const file = path.join(dir, f);
           const l = io.loadAndLower(file);
           if (!l.ok) { problems.push(`${file}: ${l.errors.join('; ')}`); continue; }
+          // Like manifest-import, but never over an existing service: administrators' changes stay.
+          const present = new Set(repo.listServices());
+          if (l.lowered.services.every((sv) => present.has(sv.name))) continue;
           const r = repo.importBundle(io.toLoweredBundle(l.lowered), { manifestPath: file });
           if (!r.ok) problems.push(`${file}: ${r.message}`);
           else log(`imported ${file}`);
