@@ -11,7 +11,8 @@ import { injectedDependencyPg, manifestPropName, type DeclaredDependent, type Lo
 import { canonicalize } from './encode.js';
 import { entityFmri, isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
-import { readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
+import { PgBatch } from './bulk.js';
+import { copySnapshot, newSnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
 import type { ApplyReport, ImportOptions, ImportReport, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
@@ -84,6 +85,10 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   const refresh = new Map<string, SnapshotTarget>();
   const overrides = new Set((bundle.overrides ?? []).filter((o) => o.prop !== undefined).map((o) => `${canon(o.entity)}/${o.pg}/${o.prop}`));
   const deleted = deletedPgs(bundle);
+  // instances created by this import: their initial, last-import and running share one copy
+  const created = new Set<number>();
+  // pgs of new services and their new instances (and their initial snapshots), written set-based
+  const batch = new PgBatch(store);
 
   for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
@@ -102,13 +107,10 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const manifestFiles = new Map<string, readonly string[]>();
     for (const pg of s.pgs) if (pg.name === 'manifestfiles') for (const p of pg.properties) manifestFiles.set(p.name, p.values);
     if (opts.manifestPath) manifestFiles.set(manifestPropName(opts.manifestPath), [opts.manifestPath]);
+    // a new service gets its pgs as delivered, then manifestfiles (nothing to upgrade or delete)
+    const newServicePgs = svc.created ? [...delivered, ...manifestFilesPg(manifestFiles)] : [];
     if (svc.created) {
-      // a new service: its pgs as delivered, then manifestfiles (nothing to upgrade or delete)
-      store.writePgs(svcOwner, delivered, { persistentOnly: true, fresh: true });
-      if (manifestFiles.size) {
-        const props = [...manifestFiles].map(([name, values]) => ({ name, type: 'astring' as const, values: [...values] }));
-        store.writePg(svcOwner, { name: 'manifestfiles', type: 'framework', flags: 0, properties: props });
-      }
+      batch.addAll(svcOwner, newServicePgs);
     } else {
       // Baseline of the service level: the last-import of an instance delivered by this same
       // bundle. Instances from other manifests of the same service are not used: their
@@ -117,7 +119,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       for (const i of s.instances.map((x) => existing.find((e) => e.name === x.name))) {
         if (!i) continue;
         const lv = readSnapshotLevels(store, i.id, 'last-import');
-        if (lv) { svcBaseline = lv.service.filter((pg) => pg.name !== 'manifestfiles'); break; }
+        if (lv) { svcBaseline = withoutManifestFiles(lv.service); break; }
       }
       upgradeLevel(store, {
         owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline,
@@ -133,13 +135,24 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       const target = (): SnapshotTarget => ({ instId: instId!, svcId: svc.id });
       if (instId === undefined) {
         instId = store.insertInstance(svc.id, inst.name);
-        store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
-        takeSnapshot(store, target(), 'initial', now);
         report.created.push(fmri);
-        writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+        created.add(instId);
+        if (svc.created) {
+          // initial := what is being written; of a new service, that is what the manifest
+          // delivered (plus manifestfiles, which baselines leave out): last-import shares it
+          batch.addAll({ kind: 'instance', id: instId }, inst.pgs);
+          const snap = newSnapshot(store, instId, 'initial', now);
+          batch.addAll({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
+          batch.addAll({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
+          copySnapshot(store, instId, 'initial', 'last-import', now);
+        } else {
+          store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
+          takeSnapshot(store, target(), 'initial', now);
+          writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+        }
       } else {
         const baseline = readSnapshotLevels(store, instId, 'last-import');
-        const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(baseline.service, s.pgs);
+        const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(withoutManifestFiles(baseline.service), s.pgs);
         upgradeLevel(store, {
           owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
           isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
@@ -153,14 +166,18 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     }
   }
 
+  batch.flush();
+  const touched = new Set<string>(); // owners written by dependents: `service:ID` / `instance:ID`
   for (const d of bundle.dependents ?? []) {
-    const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`));
+    const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`), touched);
     if (!r.ok) return r;
     for (const [fmri, t] of r.value) refresh.set(fmri, t);
   }
 
   for (const [fmri, t] of refresh) {
-    takeSnapshot(store, t, 'running', now);
+    const unchanged = created.has(t.instId) && !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`);
+    if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
+    else takeSnapshot(store, t, 'running', now);
     report.notify.push(fmri);
   }
   return ok(report);
@@ -174,6 +191,13 @@ function withoutDeleted(s: ServiceData, deleted: ReadonlySet<string>): ServiceDa
     instances: s.instances.map((i) => ({ ...i, pgs: i.pgs.filter(keep(`svc:/${s.name}:${i.name}`)) })),
   };
 }
+
+function manifestFilesPg(files: ReadonlyMap<string, readonly string[]>): PropertyGroup[] {
+  if (!files.size) return [];
+  return [{ name: 'manifestfiles', type: 'framework', flags: 0, properties: [...files].map(([name, values]) => ({ name, type: 'astring', values: [...values] })) }];
+}
+
+const withoutManifestFiles = <G extends { name: string }>(pgs: readonly G[]): G[] => pgs.filter((pg) => pg.name !== 'manifestfiles');
 
 /** Same pgs in the same order with the same properties and values (what last-import holds). */
 function samePgs(a: readonly PropertyGroup[], b: readonly PropertyGroup[]): boolean {
@@ -217,7 +241,7 @@ function ensureEntity(store: Store, fmri: string): RepoResult<Resolved> {
 }
 
 /** Writes (or, with `remove`, takes away) the dependency pg a <dependent> injects into its target (§3.6). */
-function injectDependent(store: Store, d: DeclaredDependent, remove: boolean): RepoResult<[string, SnapshotTarget][]> {
+function injectDependent(store: Store, d: DeclaredDependent, remove: boolean, touched: Set<string>): RepoResult<[string, SnapshotTarget][]> {
   if (!isValidName(d.pgName)) return fail('invalid', `dependent "${d.pgName}" of ${d.declaringFmri}: not a valid property group name`);
   const decl = resolve(store, d.declaringFmri);
   if (!decl.ok) return fail('invalid', `dependent "${d.pgName}": declarer ${d.declaringFmri} not found`);
@@ -226,6 +250,8 @@ function injectDependent(store: Store, d: DeclaredDependent, remove: boolean): R
   if (!tr.ok) return tr;
   const t = tr.value;
   const tOwner = directOwner(t);
+  touched.add(`${tOwner.kind}:${tOwner.id}`);
+  touched.add(`${directOwner(decl.value).kind}:${directOwner(decl.value).id}`);
   const existing = store.pgRow(tOwner, d.pgName);
   if (existing) {
     const pg = store.loadPg(tOwner, d.pgName)!;

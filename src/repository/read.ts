@@ -4,6 +4,7 @@
 import { composePgs, overlayPgs } from '../core/compose.js';
 import { PG_FLAG_NONPERSISTENT } from '../core/model.js';
 import { parseEntity, serviceFmri } from './names.js';
+import { findSnapshot } from './snapshots.js';
 import type { Owner, Store } from './store.js';
 import type { PgView, RepoResult, View, Viewer } from './types.js';
 
@@ -31,8 +32,9 @@ export function directOwner(ent: Resolved): Owner {
   return ent.kind === 'service' ? { kind: 'service', id: ent.svcId } : { kind: 'instance', id: ent.instId };
 }
 
+/** Id of the snapshot holding the pgs of snapshot NAME (itself or the one it shares). */
 export function snapshotId(store: Store, instId: number, name: string): number | undefined {
-  return (store.stmt('SELECT id FROM snapshots WHERE instance_id = ? AND name = ?').get(instId, name) as { id: number } | undefined)?.id;
+  return findSnapshot(store, instId, name)?.levels;
 }
 
 const load = (store: Store, o: Owner, only?: string) => (only === undefined ? store.loadPgs(o) : store.loadPgs(o, only));

@@ -11,7 +11,7 @@ import { applyProfile, importBundle } from './import.js';
 import { isValidName } from './names.js';
 import { directOwner, fail, ok, stringValues } from './read.js';
 import { migrate } from './schema.js';
-import { copySnapshot, listSnapshots, readSnapshotLevels, restoreLevels, takeSnapshot } from './snapshots.js';
+import { copySnapshot, dropSnapshot, listSnapshots, readSnapshotLevels, restoreLevels, takeSnapshot } from './snapshots.js';
 import * as state from './state.js';
 import {
   VIEW_COMPOSED, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
@@ -111,7 +111,7 @@ export class Repository extends RepositoryBase {
       ? ok(undefined) : fail('not-found', `No such snapshot "${from}" for ${ent.fmri}.`));
   }
   deleteSnapshot(fmri: string, name: string): RepoResult {
-    return this.writeInstance(fmri, (ent) => this.store.stmt('DELETE FROM snapshots WHERE instance_id = ? AND name = ?').run(ent.instId, name).changes
+    return this.writeInstance(fmri, (ent) => dropSnapshot(this.store, ent.instId, name)
       ? ok(undefined) : fail('not-found', `No such snapshot "${name}" for ${ent.fmri}.`));
   }
   /** svccfg revert: takes `previous` from current, then copies snapshot NAME back into current (both levels). */

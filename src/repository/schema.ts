@@ -5,7 +5,8 @@
 // Tables (see docs/DESIGN-repository.md):
 //   services(id, name)                           insertion order = id order
 //   instances(id, service_id, name)
-//   snapshots(id, instance_id, name, taken_at)   one row per (instance, name)
+//   snapshots(id, instance_id, name, taken_at, levels_of)   one row per (instance, name);
+//                                                levels_of: shares that snapshot's pgs
 //   pgs(id, owner..., level, seq, name, type, flags, generation)
 //       exactly one owner: service_id | instance_id (current, editable) | snapshot_id (+ level)
 //   props(id, pg_id, seq, name, type)
@@ -84,6 +85,15 @@ const MIGRATIONS: string[] = [
     SELECT prop_id, seq, CASE WHEN typeof(value) IN ('integer', 'real') THEN CAST(value AS TEXT) ELSE value END FROM vals;
   DROP TABLE vals;
   ALTER TABLE vals_v2 RENAME TO vals;
+  `,
+  // 3: a snapshot may share the levels (pgs) of another snapshot of the same instance instead of
+  // holding a copy (as configd attaches snaplevels): `levels_of` names the snapshot whose pgs it
+  // shows; that one never shares itself (one hop at most). A new instance's initial, last-import
+  // and running are one copy. No ON DELETE action: deleting a shared snapshot without handing
+  // its pgs over first (snapshots.ts dropSnapshot) is a foreign-key error, never a silent loss.
+  `
+  ALTER TABLE snapshots ADD COLUMN levels_of INTEGER REFERENCES snapshots(id);
+  CREATE INDEX snapshots_sharing ON snapshots(levels_of) WHERE levels_of IS NOT NULL;
   `,
 ];
 

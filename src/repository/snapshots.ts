@@ -1,15 +1,41 @@
 // Snapshots (smf-spec §6.4): per-instance, named, read-only copies of both snaplevels (the
 // instance's pgs and its service's pgs), never containing NONPERSISTENT pgs. Taking a snapshot
-// replaces a same-named one. Called inside the caller's transaction.
+// replaces a same-named one. Snapshots with the same content share one copy of the pgs
+// (schema v3 `levels_of`): a copy (start := running) and the snapshots of a new instance are
+// shared, and a shared copy is handed over when its owner is retaken or deleted. Called inside
+// the caller's transaction.
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup } from '../core/model.js';
 import type { Store } from './store.js';
 import type { PgView } from './types.js';
 
 export interface SnapshotTarget { instId: number; svcId: number }
 
-function newSnapshot(store: Store, instId: number, name: string, now: number): number {
-  store.stmt('DELETE FROM snapshots WHERE instance_id = ? AND name = ?').run(instId, name);
-  return Number(store.stmt('INSERT INTO snapshots(instance_id, name, taken_at) VALUES (?, ?, ?)').run(instId, name, now).lastInsertRowid);
+/** Id of the snapshot NAME and of the snapshot holding its pgs (itself, or the one it shares). */
+export function findSnapshot(store: Store, instId: number, name: string): { id: number; levels: number } | undefined {
+  return store.stmt('SELECT id, coalesce(levels_of, id) AS levels FROM snapshots WHERE instance_id = ? AND name = ?')
+    .get(instId, name) as { id: number; levels: number } | undefined;
+}
+
+/**
+ * Deletes snapshot NAME. Pgs that other snapshots share are handed over (not copied) to the
+ * oldest of them, which the others then share. Returns whether it existed.
+ */
+export function dropSnapshot(store: Store, instId: number, name: string): boolean {
+  const snap = findSnapshot(store, instId, name);
+  if (!snap) return false;
+  const heir = store.stmt('SELECT min(id) AS id FROM snapshots WHERE levels_of = ?').get(snap.id) as { id: number | null };
+  if (heir.id !== null) {
+    store.stmt('UPDATE pgs SET snapshot_id = ? WHERE snapshot_id = ?').run(heir.id, snap.id);
+    store.stmt('UPDATE snapshots SET levels_of = CASE WHEN id = ? THEN NULL ELSE ? END WHERE levels_of = ?').run(heir.id, heir.id, snap.id);
+  }
+  store.stmt('DELETE FROM snapshots WHERE id = ?').run(snap.id);
+  return true;
+}
+
+/** A new, empty snapshot NAME (replacing a same-named one); returns its id. */
+export function newSnapshot(store: Store, instId: number, name: string, now: number, levelsOf: number | null = null): number {
+  dropSnapshot(store, instId, name);
+  return Number(store.stmt('INSERT INTO snapshots(instance_id, name, taken_at, levels_of) VALUES (?, ?, ?, ?)').run(instId, name, now, levelsOf).lastInsertRowid);
 }
 
 /** Snapshot NAME := current configuration of the instance (both levels, persistent pgs only). */
@@ -26,25 +52,23 @@ export function writeSnapshot(store: Store, instId: number, name: string, now: n
   store.writePgs({ kind: 'snapshot', id: snap, level: 'service' }, levels.service, { persistentOnly: true, fresh: true });
 }
 
-/** Snapshot TO := snapshot FROM. Returns false if FROM does not exist. */
+/** Snapshot TO := snapshot FROM, sharing its pgs (no copy). Returns false if FROM does not exist. */
 export function copySnapshot(store: Store, instId: number, from: string, to: string, now: number): boolean {
-  const src = store.stmt('SELECT id FROM snapshots WHERE instance_id = ? AND name = ?').get(instId, from) as { id: number } | undefined;
-  if (!src) return false;
+  if (!findSnapshot(store, instId, from)) return false;
   if (from === to) return true;
-  const snap = newSnapshot(store, instId, to, now);
-  for (const level of ['instance', 'service'] as const) {
-    store.copyAllPgs({ kind: 'snapshot', id: src.id, level }, { kind: 'snapshot', id: snap, level }, false, true);
-  }
+  dropSnapshot(store, instId, to);
+  // looked up after the drop: FROM may have just inherited TO's pgs
+  newSnapshot(store, instId, to, now, findSnapshot(store, instId, from)!.levels);
   return true;
 }
 
 /** Reads both levels of a snapshot (undefined if absent). */
 export function readSnapshotLevels(store: Store, instId: number, name: string): { instance: PgView[]; service: PgView[] } | undefined {
-  const src = store.stmt('SELECT id FROM snapshots WHERE instance_id = ? AND name = ?').get(instId, name) as { id: number } | undefined;
+  const src = findSnapshot(store, instId, name);
   if (!src) return undefined;
   return {
-    instance: store.loadPgs({ kind: 'snapshot', id: src.id, level: 'instance' }),
-    service: store.loadPgs({ kind: 'snapshot', id: src.id, level: 'service' }),
+    instance: store.loadPgs({ kind: 'snapshot', id: src.levels, level: 'instance' }),
+    service: store.loadPgs({ kind: 'snapshot', id: src.levels, level: 'service' }),
   };
 }
 

@@ -3,13 +3,13 @@
 // extract `> FILE` (temporary file, fsync, rename: never a half-written file).
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatDiagnostic, type Diagnostic, type ServiceBundle } from '../../core/manifest/bundle.js';
+import { formatDiagnostic, type Diagnostic } from '../../core/manifest/bundle.js';
 import { resolveIncludes, type IncludeLoader } from '../../core/manifest/includes.js';
 import { lowerBundle, type LowerResult } from '../../core/manifest/lower.js';
 import { parseBundle } from '../../core/manifest/parse.js';
 
 export type Loaded =
-  | { ok: true; bundle: ServiceBundle; lowered: LowerResult; warnings: string[] }
+  | { ok: true; lowered: LowerResult; warnings: string[] }
   | { ok: false; errors: string[] };
 
 const show = (d: Diagnostic) => formatDiagnostic(d);
@@ -42,7 +42,8 @@ export function loadAndLower(file: string): Loaded {
   const errors = lowered.diagnostics.filter((d) => d.severity === 'error').map(show);
   const warnings = [...parsed.warnings, ...inc.warnings, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, bundle: inc.bundle, lowered, warnings };
+  // the parsed tree is not returned: an import of thousands of services lets it go before writing
+  return { ok: true, lowered, warnings };
 }
 
 /**
