@@ -33,6 +33,8 @@ export interface DaemonRepository {
   setEnabled(fmri: string, enabled: boolean, temporary: boolean): RepoOutcome;
   /** general_ovr/enabled: value, or delete with null */
   setTemporaryEnabled(fmri: string, value: boolean | null): RepoOutcome;
+  /** after a successful start: take `start`, and `running` too when the instance has none (illumos poststart) */
+  takeStartSnapshots(fmri: string): RepoOutcome;
   /** retake the running snapshot from the current configuration (svcadm refresh) */
   refreshInstance(fmri: string): RepoOutcome;
   /** pending restarter_actions values (and delete them) — for actions written while no daemon ran */

@@ -54,6 +54,15 @@ export class RepositoryAdapter implements DaemonRepository {
     return done(this.repo.refresh(fmri));
   }
 
+  takeStartSnapshots(fmri: string): RepoOutcome {
+    const have = this.repo.listSnapshots(fmri);
+    if (have.ok && !have.value.some((snap) => snap.name === 'running')) {
+      const r = this.repo.takeSnapshot(fmri, 'running');
+      if (!r.ok) return done(r);
+    }
+    return done(this.repo.takeSnapshot(fmri, 'start'));
+  }
+
   takeRestarterActions(fmri: string): Record<string, string[]> {
     const r = this.repo.getPg(fmri, 'restarter_actions', { viewer: ROOT_VIEWER });
     if (!r.ok) return {};

@@ -46,7 +46,6 @@ export class RestarterHost implements CommandExecutor {
       case 'commitState': {
         const u: Parameters<StateWriter['update']>[1] = {
           state: cmd.state, next_state: cmd.nextState, state_timestamp: timeValue(cmd.at),
-          logfile: this.o.procs.logs.pathFor(cmd.fmri),
         };
         if (cmd.auxState !== undefined) u.auxiliary_state = cmd.auxState;
         if (cmd.auxFmri !== undefined) u.auxiliary_fmri = cmd.auxFmri;
@@ -102,10 +101,13 @@ export class RestarterHost implements CommandExecutor {
     });
     if (!prepared.ok) {
       this.o.procs.logs.append(cmd.fmri, prepared.message);
+      this.o.states.update(cmd.fmri, { logfile: this.o.procs.logs.pathFor(cmd.fmri) });
       queueMicrotask(() => this.complete(cmd, { timedOut: false, spawnError: 'config' }));
       return;
     }
     const startedAt = this.o.clock.now();
+    // restarter/logfile appears once a method ran (svcs -x shows "See:" only then).
+    this.o.states.update(cmd.fmri, { logfile: prepared.req.logPath });
     if (cmd.method === 'start') this.o.states.update(cmd.fmri, { start_method_timestamp: timeValue(startedAt) });
     const handle = this.o.procs.runner.start(prepared.req);
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
@@ -120,6 +122,7 @@ export class RestarterHost implements CommandExecutor {
     }
     if (cmd.model === 'child' && cmd.method === 'start' && handle.pid !== null) {
       // Wait model: the start method *is* the service; it is online as soon as it runs.
+      this.startSucceeded(cmd.fmri);
       queueMicrotask(() => this.complete(cmd, { timedOut: false, exitCode: 0 }));
       void handle.outcome.then((o) => {
         this.finished(cmd.fmri);
@@ -132,6 +135,7 @@ export class RestarterHost implements CommandExecutor {
       if (cmd.method === 'start' && o.waitStatus !== undefined) this.o.states.update(cmd.fmri, { start_method_waitstatus: o.waitStatus });
       if (o.spawnError && o.message) this.o.procs.logs.append(cmd.fmri, o.message);
       let outcome = toEngineOutcome(o);
+      if (cmd.method === 'start' && succeeded(o)) this.startSucceeded(cmd.fmri);
       if (cmd.waitForEmpty && succeeded(o)) outcome = await this.waitForEmpty(cmd, startedAt, outcome);
       if (cmd.method === 'start' && cmd.model === 'contract') {
         outcome.contractEmpty = this.o.procs.contracts.isEmpty(cmd.fmri);
@@ -142,6 +146,12 @@ export class RestarterHost implements CommandExecutor {
       this.finished(cmd.fmri);
       this.complete(cmd, outcome);
     }, (e: unknown) => this.runnerBug(cmd, e));
+  }
+
+  /** illumos libscf_snapshots_poststart: the `start` snapshot records the configuration that started. */
+  private startSucceeded(fmri: string): void {
+    const r = this.o.repo.takeStartSnapshots(fmri);
+    if (!r.ok) this.o.log(`${fmri}: cannot take the start snapshot: ${r.message}`);
   }
 
   private finished(fmri: string): void {
