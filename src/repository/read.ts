@@ -62,6 +62,7 @@ export function readPgs(store: Store, ent: Resolved, view: View, only?: string):
     case 'snapshot': {
       const id = snapshotId(store, ent.instId, view.name);
       if (id === undefined) return fail('not-found', `No such snapshot "${view.name}" for ${ent.fmri}.`);
+      if (view.level) return ok(load(store, { kind: 'snapshot', id, level: view.level }, only));
       return ok(snapshotComposed(store, id, only));
     }
     case 'effective': {

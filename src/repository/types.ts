@@ -21,20 +21,26 @@ export type RepoResult<T = undefined> = { ok: true; value: T } | RepoError;
  * Which configuration a read sees (smf-spec §6.3, §6.4, §7.4).
  * - current-direct: the entity's own (editing) pgs, no composition (svccfg listprop, svcprop -C)
  * - current-composed: instance pgs over service pgs (svcprop -c)
- * - snapshot: composed snapshot NAME of an instance (svcprop -s NAME)
+ * - snapshot: composed snapshot NAME of an instance (svcprop -s NAME); with `level`, that
+ *   snaplevel alone (svccfg selectsnap)
  * - effective: composed `running` snapshot + current NONPERSISTENT pgs; falls back to
  *   current-composed without a running snapshot (svcprop default). For a service = direct.
  */
 export type View =
   | { kind: 'current-direct' }
   | { kind: 'current-composed' }
-  | { kind: 'snapshot'; name: string }
+  | { kind: 'snapshot'; name: string; level?: SnapLevel }
   | { kind: 'effective' };
 
 export const VIEW_DIRECT: View = { kind: 'current-direct' };
 export const VIEW_COMPOSED: View = { kind: 'current-composed' };
 export const VIEW_EFFECTIVE: View = { kind: 'effective' };
 export const snapshotView = (name: string): View => ({ kind: 'snapshot', name });
+/** One snaplevel of snapshot NAME, not composed (svccfg selectsnap + listpg shows the instance level). */
+export const snapshotLevelView = (name: string, level: SnapLevel): View => ({ kind: 'snapshot', name, level });
+
+/** The two levels of a snapshot (smf-spec §6.4): the instance's pgs and its service's pgs. */
+export type SnapLevel = 'instance' | 'service';
 
 /** Who is reading: uid 0 may read everything; others need one of the authorizations (§6.7). */
 export interface Viewer { uid: number; auths: ReadonlySet<string> }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Repository, ROOT_VIEWER, snapshotView, VIEW_DIRECT, type RepoResult } from '../../src/repository/index.js';
+import { Repository, ROOT_VIEWER, snapshotLevelView, snapshotView, VIEW_DIRECT, type RepoResult } from '../../src/repository/index.js';
 import { bigBundle, bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
 
 let dir: string;
@@ -131,4 +131,15 @@ test('set-based import of many services reads back exactly, in order', () => {
   must(repo.importBundle(bigBundle('u', 310, 3)));
   assert.deepEqual(must(repo.getProperty('svc:/bulk/svc305', 'config', 'p2', { view: VIEW_DIRECT })).values, ['u-305-2-xx']);
   healthy();
+});
+
+test('one snaplevel of a snapshot, uncomposed (svccfg selectsnap)', () => {
+  must(repo.importBundle(bundle(poolImport('tank')), { manifestPath: '/m/pool.xml' }));
+  const names = (level: 'instance' | 'service') => must(repo.listPgs(I, { view: snapshotLevelView('running', level), viewer: ROOT_VIEWER })).map((g) => g.name);
+  assert.deepEqual(names('instance'), ['general']);
+  assert.deepEqual(names('service'), ['fs-local', 'start', 'stop', 'config', 'manifestfiles']);
+  assert.deepEqual(must(repo.listPgs(I, { view: snapshotView('running'), viewer: ROOT_VIEWER })).map((g) => g.name),
+    ['general', 'fs-local', 'start', 'stop', 'config', 'manifestfiles']);
+  assert.equal(repo.getPg(I, 'config', { view: snapshotLevelView('running', 'instance') }).ok, false);
+  assert.equal(repo.listPgs(I, { view: snapshotLevelView('nope', 'instance') }).ok, false);
 });

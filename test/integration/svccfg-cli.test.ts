@@ -297,3 +297,34 @@ test('editprop runs $EDITOR on commented commands and applies what was uncomment
   assert.equal(failing.status, 1);
   assert.match(failing.stderr, /editprop: the editor \(false\) exited with status 1; nothing changed/);
 });
+
+test('one-shot -s FMRI verbs: selectsnap + listpg shows the instance snaplevel; setenv/unsetenv; describe', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const body = `<property_group name='config' type='application'><propval name='pool' type='astring' value='tank'/></property_group>
+<template><common_name><loctext xml:lang='C'>test service</loctext></common_name></template>`;
+  assert.equal(svccfg(root, ['import', write('snap.xml', manifest(body))]).code, 0);
+  // the instance level of `running` holds general only; the composed view would add start, config, tm_*
+  const snap = svccfg(root, ['-s', 'site/t:default'], 'selectsnap running\nlistpg\nlistprop general\n');
+  assert.equal(snap.code, 0, snap.err);
+  assert.equal(snap.out, 'general  framework\ngeneral          framework\ngeneral/enabled  boolean  false\n');
+  const svcLevel = svccfg(root, ['-s', 'site/t'], 'listpg config\n');
+  assert.equal(svcLevel.out, 'config  application\n');
+  // setenv / unsetenv in one-shot form, each a separate process
+  assert.equal(svccfg(root, ['-s', 'site/t:default', 'setenv', 'LANG', 'C.UTF-8']).code, 0);
+  assert.equal(svccfg(root, ['-s', 'site/t:default', 'setenv', '-m', 'start', 'ZPOOL', 'tank']).code, 1, 'start is a service-level pg, not the instance\'s');
+  assert.equal(svccfg(root, ['-s', 'site/t', 'setenv', '-m', 'start', 'ZPOOL', 'tank']).code, 0);
+  assert.deepEqual(readProp(root, 'svc:/site/t:default', 'method_context', 'environment').values, ['LANG=C.UTF-8']);
+  assert.deepEqual(readProp(root, 'svc:/site/t', 'start', 'environment').values, ['ZPOOL=tank']);
+  assert.equal(svccfg(root, ['-s', 'site/t:default', 'unsetenv', 'LANG']).code, 0);
+  assert.deepEqual(readProp(root, 'svc:/site/t:default', 'method_context', 'environment').values, []);
+  // describe names pgs and properties with the template's words
+  const d = svccfg(root, ['-s', 'site/t', 'describe']);
+  assert.equal(d.code, 0, d.err);
+  assert.match(d.out, /^config\s+application/m);
+  assert.match(d.out, /^config\/pool\s+astring\s+tank$/m);
+  // an unknown verb in one-shot form: exit 1 and a message naming it
+  const bad = svccfg(root, ['-s', 'site/t', 'frobnicate']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /frobnicate/);
+});

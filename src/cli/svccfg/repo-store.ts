@@ -5,7 +5,7 @@ import type { Property, PropertyGroup } from '../../core/model.js';
 import { entityOfCanonical } from '../../core/svccfg/resolve.js';
 import { entityFmri, OK, type ConfigStore, type Entity, type StoreResult } from '../../core/svccfg/store.js';
 import type { Repository } from '../../repository/repository.js';
-import { ROOT_VIEWER, snapshotView, type PgView, type RepoResult } from '../../repository/types.js';
+import { ROOT_VIEWER, snapshotLevelView, type PgView, type RepoResult } from '../../repository/types.js';
 
 const result = (r: RepoResult<unknown>): StoreResult => (r.ok ? OK : { ok: false, error: r.message });
 
@@ -50,10 +50,8 @@ export class RepositoryConfigStore implements ConfigStore {
     return r.ok ? r.value.map((s) => s.name) : [];
   }
   snapshotPgs(e: Entity, name: string): PropertyGroup[] | undefined {
-    // The Repository offers the composed snapshot view (instance snaplevel over service
-    // snaplevel) only, so a selected snapshot lists the service level's pgs too (illumos
-    // lists the instance snaplevel); see the report for the API request.
-    const r = this.repo.listPgs(entityFmri(e), { view: snapshotView(name), viewer: ROOT_VIEWER });
+    // the instance snaplevel alone, as illumos svccfg lists a selected snapshot
+    const r = this.repo.listPgs(entityFmri(e), { view: snapshotLevelView(name, 'instance'), viewer: ROOT_VIEWER });
     return r.ok ? plainPgs(r.value) : undefined;
   }
   revert(e: Entity, name: string): StoreResult { return result(this.repo.revert(entityFmri(e), name)); }
