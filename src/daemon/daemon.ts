@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findPg, findProp } from '../core/model.js';
-import type { AdminAction as EngineAdmin, InstanceState, NextState, ReasonCode, RestoredInstance } from '../core/engine/types.js';
+import type { AdminAction as EngineAdmin, RestoredInstance } from '../core/engine/types.js';
 import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
@@ -21,6 +21,7 @@ import { instanceConfig } from './instance-config.js';
 import { readGlobalEnvironment } from './method-request.js';
 import type { Clock, DaemonRepository, EngineLike, ProcessPorts } from './ports.js';
 import { RestarterHost } from './restarter-host.js';
+import { pendingActions, restoreInstance } from './restore.js';
 import { StateWriter } from './state-writer.js';
 
 export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
@@ -45,8 +46,6 @@ function canonicalFmri(f: string): string {
   const body = f.replace(/^svc:/, '').replace(/^\/\/localhost\//, '/').replace(/^\/+/, '');
   return `svc:/${body}`;
 }
-
-const INSTANCE_STATES = new Set(['uninitialized', 'offline', 'online', 'degraded', 'maintenance', 'disabled', 'legacy_run']);
 
 export class Daemon implements ControlHandler {
   readonly graph: GraphHost;
@@ -87,7 +86,7 @@ export class Daemon implements ControlHandler {
       configs.push(instanceConfig(view));
       this.known.add(fmri);
       if (!boot.newBoot) {
-        const r = this.restoreOne(fmri, view.current);
+        const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
         if (r) restored.push(r);
       }
     }
@@ -106,44 +105,9 @@ export class Daemon implements ControlHandler {
     this.states.flush();
   }
 
-  /** State recorded by the previous daemon of this boot, and whether its contract is still alive. */
-  private restoreOne(fmri: string, pgs: import('../core/model.js').PropertyGroup[]): RestoredInstance | undefined {
-    const pg = findPg(pgs, 'restarter');
-    const state = findProp(pg, 'state')?.values[0];
-    if (!state || !INSTANCE_STATES.has(state)) return undefined;
-    const next = findProp(pg, 'next_state')?.values[0] ?? 'none';
-    const aux = findProp(pg, 'auxiliary_state')?.values[0];
-    const contract = findProp(pg, 'contract')?.values[0];
-    const contractId = contract !== undefined && /^\d+$/.test(contract) ? Number(contract) : undefined;
-    let alive = false;
-    try {
-      alive = this.d.procs.contracts.adopt(fmri, contractId) && !this.d.procs.contracts.isEmpty(fmri);
-    } catch (e) {
-      this.d.log(`${fmri}: adopting contract ${contractId ?? '(by name)'} failed: ${(e as Error).message}`);
-    }
-    if (!alive && this.d.procs.contracts.has(fmri)) this.d.procs.contracts.abandon(fmri);
-    if (alive) this.d.log(`${fmri}: adopted running contract ${this.d.procs.contracts.contractId(fmri)} (${state})`);
-    else if (contractId !== undefined) this.d.log(`${fmri}: contract ${contractId} is gone`);
-    const r: RestoredInstance = { fmri, state: state as InstanceState, nextState: (INSTANCE_STATES.has(next) ? next : 'none') as NextState, contractAlive: alive };
-    if (aux) r.aux = aux as ReasonCode;
-    return r;
-  }
-
   /** restarter_actions written while no daemon ran (svcadm as root without a daemon). */
   private consumePendingActions(fmri: string): void {
-    const actions = this.d.repo.takeRestarterActions(fmri);
-    const tty = actions.auxiliary_tty?.[0] === 'true';
-    const auxFmri = actions.auxiliary_fmri?.[0];
-    const aux = tty ? 'administrative_request' as const : 'service_request' as const;
-    const withFmri = <T extends object>(a: T) => (auxFmri ? { ...a, auxFmri } : a);
-    const order: [string, EngineAdmin | 'refresh'][] = [
-      ['maint_on_immediate', withFmri({ type: 'maintOnImmediate' as const, aux })],
-      ['maint_on', withFmri({ type: 'maintOn' as const, aux })],
-      ['maint_off', { type: 'clear' }], ['restart', { type: 'restart' }], ['refresh', 'refresh'],
-      ['degraded', { type: 'degraded' }], ['degrade_immediate', { type: 'degradeImmediate' }], ['restore', { type: 'restore' }],
-    ];
-    for (const [name, action] of order) {
-      if (!actions[name]) continue;
+    for (const action of pendingActions(this.d.repo.takeRestarterActions(fmri))) {
       if (action === 'refresh') this.refreshInstance(fmri);
       else this.graph.post({ kind: 'admin', fmri, action });
     }
