@@ -206,6 +206,17 @@ describe('svc.startd administrative actions', () => {
     assert.equal(lines('starts'), 3, 'not started again');
   });
 
+  test('a restart requested in the repository while no daemon ran is carried out when it starts', async () => {
+    const child = daemon!;
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0);
+    const repo = Repository.openOrThrow(repositoryPath(root));
+    try { assert.ok(repo.requestAction(WEB, 'restart').ok); } finally { repo.close(); }
+    await startDaemon();
+    await until('restarted by the pending action', () => lines('starts') === 4 && quiet(WEB, 'online')());
+    assert.equal(readProp(WEB, 'restarter_actions', 'restart'), undefined, 'the action was consumed');
+  });
+
   test('shutdown with stopServices stops every service, then the daemon', async () => {
     const child = daemon!;
     const r = await sendRequest(root, { type: 'shutdown', stopServices: true }, { client: 'test' });
