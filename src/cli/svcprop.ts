@@ -5,14 +5,13 @@
 //   full FMRIs, sticky for the rest of the run, as in the original); exit 0 ok, 1 something not
 //   found / fatal, 2 usage.
 import { takeRootOption, repositoryPath } from './common/root.js';
-import { noMatchError, partialMultipleError, resolveOperand } from '../core/fmri.js';
+import { isValidName, noMatchError, partialMultipleError, resolveOperand } from '../core/fmri.js';
 import type { Repository, PgView, PropertyView, View, Viewer } from '../repository/index.js';
 
 const USAGE = `Usage: svcprop [-fqtv] [-C | -c | -s snapshot] [-z zone] [-p [name/]name]... 
          {FMRI | pattern}...
        svcprop -w [-fqtv] [-z zone] [-p [name/]name] {FMRI | pattern}
 `;
-const IDENT = /^(?:[A-Za-z][A-Za-z0-9.\-_]*,)?[A-Za-z][A-Za-z0-9\-_]*$/;
 const META = /[;&()|^<>\n \t\\"'`]/g;
 
 /** Shell-quotes a value the way svcprop does: metacharacters backslash-escaped, "" for empty. */
@@ -47,7 +46,7 @@ function noProp(st: State, msg: string): void {
 function addProp(st: State, arg: string): void {
   const parts = arg.split('/');
   if (parts.length > 2) usage(st, `-p argument \`${arg}' has too many components.`);
-  for (const p of parts) if (!IDENT.test(p)) { st.err.push(`svcprop: Invalid component name \`${p}'.\n`); throw new Exit(2); }
+  for (const p of parts) if (!isValidName(p, 'property')) { st.err.push(`svcprop: Invalid component name \`${p}'.\n`); throw new Exit(2); }
   const spec: Spec = parts.length === 2 ? { pg: parts[0]!, prop: parts[1]! } : { pg: parts[0]! };
   const last = st.props[st.props.length - 1];
   if (last && (last.prop === undefined) !== (spec.prop === undefined)) st.types = true;

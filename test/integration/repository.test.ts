@@ -10,6 +10,7 @@ import {
   type RepoResult,
 } from '../../src/repository/index.js';
 import { bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
+import type { PropertyType } from '../../src/core/model.js';
 
 let dir: string;
 let repo: Repository;
@@ -398,4 +399,38 @@ test('bad names and unknown entities are error values with clear messages', () =
   const r3 = repo.importBundle(bundle({ name: 'site/x', pgs: [pg('c', 'application', prop('n', 'count', 'abc'))], instances: [] }));
   assert.ok(!r3.ok && /c\/n/.test(r3.message), JSON.stringify(r3));
   assert.equal(repo.entityKind('svc:/site/x'), undefined);
+});
+
+test('every SMF property type (§6.2) is stored and read back canonical, through import and setprop', () => {
+  const values: [PropertyType, string[], string[]][] = [
+    ['boolean', ['t', 'false'], ['true', 'false']],
+    ['count', ['0x10', '18446744073709551615'], ['16', '18446744073709551615']],
+    ['integer', ['-9223372036854775808', '017'], ['-9223372036854775808', '15']],
+    ['time', ['1700000000.5'], ['1700000000.500000000']],
+    ['astring', ['', ' lead and trail '], ['', ' lead and trail ']],
+    ['ustring', ['ünï cödé'], ['ünï cödé']],
+    ['opaque', ['DEADbeef00'], ['deadbeef00']],
+    ['fmri', ['svc:/site/x:default', 'file:///etc/passwd'], ['svc:/site/x:default', 'file:///etc/passwd']],
+    ['uri', ['https://example.com/a?b#c'], ['https://example.com/a?b#c']],
+    ['host', ['storage-1.example.com', '10.0.0.1'], ['storage-1.example.com', '10.0.0.1']],
+    ['hostname', ['storage-1'], ['storage-1']],
+    ['net_address', ['fe80::1'], ['fe80::1']],
+    ['net_address_v4', ['192.168.1.0/24'], ['192.168.1.0/24']],
+    ['net_address_v6', ['2001:db8::/32'], ['2001:db8::/32']],
+  ];
+  const svc = poolImport();
+  svc.pgs.push(pg('types', 'application', ...values.map(([t, raw]) => prop(`v_${t}`, t, ...raw))));
+  must(repo.importBundle(bundle(svc)));
+  for (const [t, , canonical] of values) {
+    assert.deepEqual(val(S, 'types', `v_${t}`, VIEW_DIRECT), canonical, t);
+    assert.deepEqual(val(I, 'types', `v_${t}`), canonical, `${t} in the running snapshot`);
+    must(repo.setProperty(S, 'types', `s_${t}`, t, values.find((v) => v[0] === t)![1]));
+    assert.deepEqual(val(S, 'types', `s_${t}`, VIEW_DIRECT), canonical, `${t} via setProperty`);
+    assert.equal(must(repo.getProperty(S, 'types', `s_${t}`)).type, t);
+  }
+  for (const [t, bad] of [['boolean', 'yes'], ['count', '-'], ['integer', '9223372036854775808'], ['time', 'noon'], ['opaque', 'abc'],
+    ['fmri', 'http://x'], ['host', 'a b'], ['net_address_v4', '300.1.1.1'], ['astring', 'nul\0inside']] as [PropertyType, string][]) {
+    const r = repo.setProperty(S, 'types', `bad_${t}`, t, [bad]);
+    assert.equal(r.ok ? 'ok' : r.code, 'invalid', `${t} "${bad}" must be refused`);
+  }
 });
