@@ -68,7 +68,7 @@ test('default listing: enabled or temporarily-enabled instances, STATE/STIME/FMR
   assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0] + ' ' + l.split(/\s+/).at(-1)), [
     'disabled svc:/site/tmp:default', 'online svc:/site/web:default',
     'offline svc:/site/app:default', 'offline* svc:/site/starting:default',
-    'maintenance svc:/site/db:default', 'uninitialized svc:/site/svclevel:default',
+    'maintenance svc:/site/db:default', '- svc:/site/svclevel:default',
   ]);
   const all = (await svcs('-a')).stdout.trimEnd().split('\n');
   assert.match(all[1]!, /^disabled       \d{4}     svc:\/site\/old:default$/);

@@ -63,7 +63,7 @@ export function bulkRows(repo: Repository, fmris: readonly string[]): Map<string
       const ws = i['restarter/start_method_waitstatus'];
       out.set(fmri, {
         fmri, service, instance: body.slice(colon + 1),
-        state: i['restarter/state'] ?? 'uninitialized',
+        state: i['restarter/state'],
         nextState: i['restarter/next_state'] ?? 'none',
         stateTime: parseRepositoryTime(i['restarter/state_timestamp']),
         contracts: contract !== undefined && contract !== '' ? [Number(contract)] : [],

@@ -44,7 +44,7 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
   const waitStatus = first(restarter, 'start_method_waitstatus');
   const row: InstanceRow = {
     fmri, ...splitFmri(fmri),
-    state: first(restarter, 'state') ?? 'uninitialized',
+    state: first(restarter, 'state'),
     nextState: first(restarter, 'next_state') ?? 'none',
     stateTime: parseRepositoryTime(first(restarter, 'state_timestamp')),
     contracts: contract !== undefined && contract !== '' ? [Number(contract)] : [],

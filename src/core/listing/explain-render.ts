@@ -127,7 +127,7 @@ export function renderExplainBlock(fmri: string, a: Analysis, opts: ExplainRende
   const row = a.row(fmri)!;
   const lines = [`${fmri} (${row.commonName ?? '?'})`];
   const since = row.stateTime === undefined ? '' : ` since ${formatLongTime(row.stateTime, opts.toLocal)}`;
-  lines.push(` State: ${row.state ?? '-'}${since}`);
+  lines.push(` State: ${row.state ?? 'uninitialized'}${since}`);
   for (const r of reasonLines(fmri, a)) {
     lines.push(...formatReason(r.text));
     if (opts.msgBase) lines.push(`   See: ${opts.msgBase}${r.code}`);
