@@ -158,6 +158,27 @@ describe('svc.startd administrative actions', () => {
     assert.equal(lines('starts'), 1);
   });
 
+  test('independent services start in parallel (each start method waits for the other one to begin)', async () => {
+    const pair = (me: string, other: string) => `<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="${me}">
+  <service name="site/${me}" type="service" version="1">
+    <create_default_instance enabled="true"/>
+    <exec_method type="method" name="start" exec="/bin/sh -c 'touch ${root}/fx/${me}.began; i=0; until [ -f ${root}/fx/${other}.began ]; do i=$((i+1)); [ $i -gt 600 ] &amp;&amp; exit 1; sleep 0.05; done'" timeout_seconds="60"/>
+    <exec_method type="method" name="stop" exec=":true" timeout_seconds="60"/>
+    <property_group name="startd" type="framework"><propval name="duration" type="astring" value="transient"/></property_group>
+  </service>
+</service_bundle>
+`;
+    fs.writeFileSync(path.join(root, 'fx', 'left.xml'), pair('left', 'right'));
+    fs.writeFileSync(path.join(root, 'fx', 'right.xml'), pair('right', 'left'));
+    const r = await cli('svccfg', ['import', path.join(root, 'fx', 'left.xml')]);
+    assert.equal(r.code, 0, r.out);
+    const r2 = await cli('svccfg', ['import', path.join(root, 'fx', 'right.xml')]);
+    assert.equal(r2.code, 0, r2.out);
+    await until('both online', () => quiet('svc:/site/left:default', 'online')() && quiet('svc:/site/right:default', 'online')());
+  });
+
   test('refresh runs the refresh method of the running instance; restart re-runs start', async () => {
     const r1 = await sendAdmin(root, 'refresh', [WEB], { client: 'test' });
     assert.ok(r1.ok, JSON.stringify(r1));
