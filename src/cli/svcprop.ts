@@ -114,7 +114,7 @@ function processEnt(st: State, repo: Repository, ent: string, viewer: Viewer): v
   const v = isSvc ? { kind: 'current-direct' as const } : view(st);
   if (st.props.length === 0 && st.quiet) return;
   if (v.kind === 'snapshot') {
-    if (!IDENT.test(v.name)) die(st, 'Invalid snapshot name.');
+    if (!isValidName(v.name, 'property')) die(st, 'Invalid snapshot name.');
     const snaps = repo.listSnapshots(ent);
     if (!snaps.ok || !snaps.value.some((s) => s.name === v.name)) die(st, 'No such snapshot.');
   }
