@@ -62,7 +62,7 @@ export function sortCacheFiles<T extends { name: string }>(files: ReadonlyArray<
 }
 
 export function generate(input: GeneratorInput, sink: OutputSink): GeneratorResult {
-  const w = new Worker(input, sink);
+  const w = new LineWorker(input, sink);
   let status: 0 | 1 = 0;
   for (const line of processingOrder(sortCacheFiles(input.files))) {
     if (w.line(line) !== 0) status = 1;
@@ -70,7 +70,8 @@ export function generate(input: GeneratorInput, sink: OutputSink): GeneratorResu
   return { messages: w.messages, status };
 }
 
-class Worker {
+/** One generator run: upstream's line_worker() plus the state it shares between lines. */
+class LineWorker {
   readonly messages: string[] = [];
   private readonly noautoFiles = new Set<string>();
   /** Top-level names present in the output directory right now. */

@@ -70,7 +70,6 @@ class BundleSink implements OutputSink {
 /** Byte string (as read from the cache) -> text. */
 const text = (bytes: string): string => Buffer.from(bytes, 'latin1').toString('utf8');
 
-const IDENT = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FMRI = /^svc:\/[A-Za-z][A-Za-z0-9_,.-]*(\/[A-Za-z][A-Za-z0-9_,.-]*)*(:[A-Za-z][A-Za-z0-9_-]*)?$/;
 
 function fnv(s: string): string {
@@ -275,4 +274,3 @@ function serviceEl(name: string, instance: Instance, title: string): Service {
 export function importFmriTemplate(template: string): (pool: string) => string {
   return (pool) => template.replaceAll('%p', Buffer.from(pool, 'latin1').toString('utf8'));
 }
-export { IDENT as SMF_IDENTIFIER };
