@@ -13,6 +13,16 @@ import { listTree } from '../../src/zfs/tree-listing.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const built = fs.existsSync(path.join(repo, 'dist/zfs-mount-generator.js'));
+const tsmfWired = fs.readFileSync(path.join(repo, 'src/cli/tsmf.ts'), 'utf8').includes('runZfsListCache');
+
+/** `tsmf zfs-list-cache refresh POOL` through bin/tsmf once it is wired, else in process. */
+async function refresh(pool: string, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!tsmfWired) return runListCache(['refresh', pool], env);
+  const r = spawnSync(path.join(repo, 'bin/tsmf'), ['zfs-list-cache', 'refresh', pool], { env, encoding: 'utf8' });
+  assert.match(r.stderr, /^(tsmf zfs-list-cache: this ZFS lacks relatime, encroot, keylocation; wrote the defaults\n)?$/);
+  return r.status ?? -1;
+}
+
 const skip = zfsFuseUnavailable() ?? (!built && 'dist/ is not built: run `npm run build`');
 
 test('zfs-fuse pool -> zfs-list-cache refresh -> zfs-mount-generator', { skip, timeout: 120_000 }, async () => {
@@ -28,8 +38,7 @@ test('zfs-fuse pool -> zfs-list-cache refresh -> zfs-mount-generator', { skip, t
 
     const cacheDir = path.join(z.tmp, 'zfs-list.cache');
     const env = { ...process.env, PATH: `${z.binDir}:${process.env.PATH ?? ''}`, ZFS_LIST_CACHE_DIR: cacheDir };
-    // `tsmf zfs-list-cache refresh POOL`, in process (src/cli/tsmf.ts wires the subcommand to it).
-    assert.equal(await runListCache(['refresh', P], env), 0, 'zfs-list-cache refresh exit status');
+    assert.equal(await refresh(P, env), 0, 'zfs-list-cache refresh exit status');
     const cache = fs.readFileSync(path.join(cacheDir, P), 'utf8');
     const rows = cache.trimEnd().split('\n').map((l) => l.split('\t'));
     assert.deepEqual(rows.map((r) => r[0]), [P, `${P}/data`, `${P}/data/inner`, `${P}/ignored`, `${P}/legacy`, `${P}/manual`, `${P}/strict`]);
@@ -45,7 +54,7 @@ test('zfs-fuse pool -> zfs-list-cache refresh -> zfs-mount-generator', { skip, t
 
     // A second refresh with nothing changed leaves the file alone.
     const before = fs.statSync(path.join(cacheDir, P)).ino;
-    assert.equal(await runListCache(['refresh', P], env), 0);
+    assert.equal(await refresh(P, env), 0);
     assert.equal(fs.statSync(path.join(cacheDir, P)).ino, before, 'unchanged cache is not rewritten');
 
     const out = path.join(z.tmp, 'out');
