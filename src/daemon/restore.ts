@@ -7,8 +7,12 @@ import type { ContractManager } from '../ports/process.js';
 
 const INSTANCE_STATES = new Set(['uninitialized', 'offline', 'online', 'degraded', 'maintenance', 'disabled', 'legacy_run']);
 
-/** The recorded state of one instance (current pgs), adopting its contract when still populated. */
-export function restoreInstance(fmri: string, pgs: PropertyGroup[], contracts: ContractManager, log: (m: string) => void): RestoredInstance | undefined {
+/**
+ * The recorded state of one instance (current pgs), adopting its contract when still populated.
+ * `died`: a contract was recorded for a running instance but its processes are gone (they exited
+ * while no daemon watched): the caller reports that to the engine as the event it missed.
+ */
+export function restoreInstance(fmri: string, pgs: PropertyGroup[], contracts: ContractManager, log: (m: string) => void): { restored: RestoredInstance; died: boolean } | undefined {
   const pg = findPg(pgs, 'restarter');
   const state = findProp(pg, 'state')?.values[0];
   if (!state || !INSTANCE_STATES.has(state)) return undefined;
@@ -27,7 +31,7 @@ export function restoreInstance(fmri: string, pgs: PropertyGroup[], contracts: C
   else if (contractId !== undefined) log(`${fmri}: contract ${contractId} is gone`);
   const r: RestoredInstance = { fmri, state: state as InstanceState, nextState: (INSTANCE_STATES.has(next) ? next : 'none') as NextState, contractAlive: alive };
   if (aux) r.aux = aux as ReasonCode;
-  return r;
+  return { restored: r, died: !alive && contractId !== undefined && (state === 'online' || state === 'degraded') };
 }
 
 /**

@@ -206,13 +206,29 @@ describe('svc.startd restart and reboot', () => {
     assert.equal(starts('countd'), 2);
   });
 
+  test('processes that died while no daemon ran: the next daemon of the same boot restarts them', async () => {
+    await waitFor({ [DAEMON]: 'online', [TEMP]: 'online' }, 'before');
+    const deadline = Date.now() + 30_000;
+    while (starts('tmpd') < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(starts('tmpd'), 2);
+    await killDaemon();
+    killAllServiceProcesses();
+    await startDaemon('boot-A');
+    const until = Date.now() + 30_000;
+    while ((starts('countd') < 3 || starts('tmpd') < 3) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor({ [DAEMON]: 'online', [TEMP]: 'online', [BROKEN]: 'maintenance' }, 'after restart with dead contracts');
+    assert.equal(starts('countd'), 3, 'restarted once');
+    assert.equal(starts('tmpd'), 3, 'still temporarily enabled: restarted once');
+    assert.equal(starts('broken'), 3, 'maintenance is kept, not retried');
+  });
+
   test('simulated reboot: NONPERSISTENT data gone, maintenance gone, services started afresh', async () => {
     await killDaemon();
     killAllServiceProcesses();
     await startDaemon('boot-B');
     await waitFor({ [DAEMON]: 'online', [TEMP]: 'disabled', [BROKEN]: 'maintenance' }, 'after reboot');
-    assert.equal(starts('countd'), 3, 'daemon service started afresh after the reboot');
-    assert.equal(starts('tmpd'), 2, 'temporarily enabled service not started after the reboot');
+    assert.equal(starts('countd'), 4, 'daemon service started afresh after the reboot');
+    assert.equal(starts('tmpd'), 3, 'temporarily enabled service not started after the reboot');
     assert.equal(readProp(TEMP, 'general_ovr', 'enabled'), undefined, 'temporary enable lost at reboot');
     assert.equal(starts('broken'), 6, 'maintenance did not survive the reboot: retried 3 more times');
   });
