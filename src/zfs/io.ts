@@ -33,7 +33,7 @@ export type CacheRead =
   | { ok: true; files: Array<{ name: string; content: string }>; errors: string[] }
   | { ok: false; missing: boolean; error: string };
 
-/** Reads every regular file (or symlink to one) in the cache directory; directories are skipped. */
+/** Reads every file in the cache directory (directories, FIFOs and sockets are skipped). */
 export function readCacheDir(dir: string): CacheRead {
   let entries: fs.Dirent<Buffer>[];
   try {
@@ -44,7 +44,8 @@ export function readCacheDir(dir: string): CacheRead {
   const files: Array<{ name: string; content: string }> = [];
   const errors: string[] = [];
   for (const e of entries) {
-    if (e.isDirectory()) continue;
+    // Directories give no lines upstream (getline fails); FIFOs and sockets would block the boot.
+    if (e.isDirectory() || e.isFIFO() || e.isSocket()) continue;
     const name = e.name.toString('latin1');
     try {
       files.push({ name, content: fs.readFileSync(bytePath(dir, name)).toString('latin1') });
