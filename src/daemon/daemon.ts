@@ -85,6 +85,7 @@ export class Daemon implements ControlHandler {
       const view = repo.readInstance(fmri);
       if (!view) continue;
       configs.push(instanceConfig(view));
+      this.host.remember(fmri, view.effective);
       this.known.add(fmri);
       if (!boot.newBoot) {
         const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
@@ -180,6 +181,7 @@ export class Daemon implements ControlHandler {
         continue;
       }
       const cfg = instanceConfig(view);
+      this.host.remember(fmri, view.effective);
       if (this.known.has(fmri)) existing.push(cfg); else fresh.push(cfg);
       this.known.add(fmri);
     }
@@ -195,6 +197,7 @@ export class Daemon implements ControlHandler {
     const view = this.d.repo.readInstance(fmri);
     if (!view) return { fmri, ok: false, error: { code: 'not_found', message: `Pattern '${fmri}' doesn't match any instances` } };
     this.known.add(fmri);
+    this.host.remember(fmri, view.effective);
     this.graph.post({ kind: 'refresh', config: instanceConfig(view) });
     return { fmri, ok: true };
   }

@@ -26,6 +26,7 @@ const EMPTY_POLL_MS = 50;
 
 export class RestarterHost implements CommandExecutor {
   private readonly timers = new Map<string, { cancel(): void }>();
+  private readonly lastEffective = new Map<string, import('../core/model.js').PropertyGroup[]>();
   /** method runs in progress, by fmri (for shutdown: wait for quiescence) */
   readonly running = new Map<string, number>();
 
@@ -80,6 +81,7 @@ export class RestarterHost implements CommandExecutor {
         return;
       }
       case 'removed':
+        this.lastEffective.delete(cmd.fmri);
         for (const [key, t] of this.timers) if (key.startsWith(cmd.fmri + '\0')) { t.cancel(); this.timers.delete(key); }
         return;
       default: {
@@ -93,10 +95,17 @@ export class RestarterHost implements CommandExecutor {
     this.o.post({ kind: 'methodCompleted', fmri: cmd.fmri, method: cmd.method, transitionId: cmd.transitionId, outcome });
   }
 
+  /** Records the configuration an instance was configured with (see runMethod). */
+  remember(fmri: string, effective: import('../core/model.js').PropertyGroup[]): void {
+    this.lastEffective.set(fmri, effective);
+  }
+
   private runMethod(cmd: RunMethod): void {
+    // A deleted instance is stopped with the configuration it last had.
     const view = this.o.repo.readInstance(cmd.fmri);
+    if (view) this.lastEffective.set(cmd.fmri, view.effective);
     const prepared = prepareMethod({
-      cmd, pgs: view?.effective ?? [], otherEntity: (f) => this.o.repo.readEffective(f),
+      cmd, pgs: view?.effective ?? this.lastEffective.get(cmd.fmri) ?? [], otherEntity: (f) => this.o.repo.readEffective(f),
       logPath: this.o.procs.logs.pathFor(cmd.fmri), globalEnvironment: this.o.globalEnvironment(),
     });
     if (!prepared.ok) {

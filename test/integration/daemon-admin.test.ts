@@ -188,6 +188,31 @@ describe('svc.startd administrative actions', () => {
     await until('restarted', () => lines('starts') === 2 && quiet(WEB, 'online')());
   });
 
+  test('svccfg delete of a running instance: stopped with its last configuration, then gone', async () => {
+    const xml = `<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="doomed">
+  <service name="site/doomed" type="service" version="1">
+    <create_default_instance enabled="true"/>
+    <exec_method type="method" name="start" exec="/bin/sh -c 'sleep 100000 &lt;/dev/null &gt;/dev/null 2&gt;&amp;1 &amp; echo $! &gt; ${root}/fx/doomed.pid'" timeout_seconds="60"/>
+    <exec_method type="method" name="stop" exec="/bin/sh -c 'echo %{config/word} &gt;&gt; ${root}/fx/doomed.stops; kill $(cat ${root}/fx/doomed.pid)'" timeout_seconds="60"/>
+    <property_group name="config" type="application"><propval name="word" type="astring" value="bye"/></property_group>
+  </service>
+</service_bundle>
+`;
+    fs.writeFileSync(path.join(root, 'fx', 'doomed.xml'), xml);
+    const r = await cli('svccfg', ['import', path.join(root, 'fx', 'doomed.xml')]);
+    assert.equal(r.code, 0, r.out);
+    const doomed = 'svc:/site/doomed:default';
+    await until('doomed online', quiet(doomed, 'online'));
+    const d = await cli('svccfg', ['delete', '-f', 'svc:/site/doomed']);
+    assert.equal(d.code, 0, d.out);
+    await until('stop method ran with its configuration', () => fs.existsSync(path.join(root, 'fx', 'doomed.stops')));
+    assert.equal(fs.readFileSync(path.join(root, 'fx', 'doomed.stops'), 'utf8'), 'bye\n');
+    const pid = Number(fs.readFileSync(path.join(root, 'fx', 'doomed.pid'), 'utf8'));
+    await until('its process is gone', () => { try { process.kill(pid, 0); return false; } catch { return true; } });
+  });
+
   test('SIGHUP re-reads the repository without disturbing running services', async () => {
     daemon!.kill('SIGHUP');
     const r = await sendRequest(root, { type: 'status', fmris: [WEB] }, { client: 'test' });
