@@ -74,6 +74,7 @@ export function tokenize(line: string, max = 64): string[] {
 
 /** strtok_r(list, " ") until exhausted. */
 export function spaceWords(list: string): string[] {
+  if (!list.includes(' ')) return list === '' ? [] : [list];
   return list.split(' ').filter((w) => w !== '');
 }
 

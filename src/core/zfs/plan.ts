@@ -56,6 +56,11 @@ export interface GeneratorResult {
 const URI = /^([A-Za-z][A-Za-z0-9+.\\-]*):\/\/(.*)$/s;
 const BAD_UNIT_WORD = /[\x00-\x1f\x7f/]|\.\./;
 
+/** A cache column where "-" (or absence) means unset. */
+function dash(v: string | undefined): string | null {
+  return v === undefined || v === '-' ? null : v;
+}
+
 /** Files are visited in byte order of their names (upstream uses readdir order). */
 export function sortCacheFiles<T extends { name: string }>(files: ReadonlyArray<T>): T[] {
   return [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -99,10 +104,10 @@ class LineWorker {
       this.say(`${dataset}: not enough tokens!`);
       return 1;
     }
-    const [, mountpoint, canmount, atime, relatime, devices, exec, readonly, setuid, nbmand] = t as string[];
+    const mountpoint = t[1]!;
+    const canmount = t[2]!;
     const encroot = t[10] ?? '-';
     const keyloc = t[11] ?? 'none';
-    const dash = (v: string | undefined): string | null => (v === undefined || v === '-' ? null : v);
     const requires = dash(t[12]);
     const requiresMountsFor = dash(t[13]);
     const before = dash(t[14]);
@@ -164,8 +169,9 @@ class LineWorker {
       this.say(`${dataset}: abnormal simplified mountpoint: ${where}`);
       return 1;
     }
-    const opts = mountOptions({ atime, relatime, devices, exec, readonly, setuid, nbmand });
-    for (const bad of opts.invalid) this.say(`${dataset}: invalid ${bad}`);
+    const invalid: string[] = [];
+    const options = mountOptions(t[3]!, t[4]!, t[5]!, t[6]!, t[7]!, t[8]!, t[9]!, invalid);
+    for (let i = 0; i < invalid.length; i++) this.say(`${dataset}: invalid ${invalid[i]}`);
 
     let wantedBy: string | null = null;
     let requiredBy: string | null = null;
@@ -192,7 +198,7 @@ class LineWorker {
     }
 
     // Existing files: canmount=on units were all written before any other line ran.
-    const known = this.noautoFiles.has(mountFile);
+    const known = this.noautoFiles.size > 0 && this.noautoFiles.has(mountFile);
     if (this.present.has(mountFile)) {
       if (known) {
         this.sink.remove(mountFile);
@@ -206,7 +212,7 @@ class LineWorker {
     if (known) return 0;
     if (canmount === 'noauto') this.noautoFiles.add(mountFile);
     const spec: MountUnitSpec = {
-      cacheFile: line.file, dataset, where, options: opts.options, before, after, requires, requiresMountsFor,
+      cacheFile: line.file, dataset, where, options, before, after, requires, requiresMountsFor,
       afterBase, wantsBase, bindsTo, requiredBy, wantedBy, wantedByInBefore,
     };
     const err = this.sink.writeFile(mountFile, renderMountUnit(spec), { kind: 'mount', spec, pool, imported, canmount, noauto, nofail });
@@ -216,24 +222,27 @@ class LineWorker {
     }
     this.present.add(mountFile);
 
-    let status: 0 | 1 = 0;
     const target = '../' + mountFile;
-    const deps: Array<[string, string | null, string]> = [['wants', wantedBy, wantedFrom], ['requires', requiredBy, requiredFrom]];
-    for (const [type, list, from] of deps) {
-      if (list === null) continue;
-      for (const word of spaceWords(list)) {
-        if (BAD_UNIT_WORD.test(word)) {
-          this.say(`${dataset}: ${line.file}:${line.lineNo}: refusing ${from} entry "${printable(word)}": ` +
-            `not a unit name (it contains '/', '..' or a control character)`);
-          status = 1;
-          continue;
-        }
-        const dir = word + '.' + type;
-        const failed = this.sink.link(dir, mountFile, target);
-        if (failed === null) continue;
-        if (failed.stage === 'dir') this.say(`${dataset}: couldn't open ${dir} under ${this.input.destdir}: ${failed.error}`);
-        else this.say(`${dataset}: couldn't symlink at ${mountFile} under ${dir} under ${this.input.destdir}: ${failed.error}`);
+    const a = wantedBy === null ? 0 : this.links(line, dataset, mountFile, target, wantedBy, 'wants', wantedFrom);
+    const b = requiredBy === null ? 0 : this.links(line, dataset, mountFile, target, requiredBy, 'requires', requiredFrom);
+    return a | b ? 1 : 0;
+  }
+
+  /** The dependency links of one list (upstream: strtok on ' ', mkdirat, symlinkat). */
+  private links(line: CacheLine, dataset: string, mountFile: string, target: string, list: string, type: string, from: string): 0 | 1 {
+    let status: 0 | 1 = 0;
+    for (const word of spaceWords(list)) {
+      if (BAD_UNIT_WORD.test(word)) {
+        this.say(`${dataset}: ${line.file}:${line.lineNo}: refusing ${from} entry "${printable(word)}": ` +
+          `not a unit name (it contains '/', '..' or a control character)`);
+        status = 1;
+        continue;
       }
+      const dir = word + '.' + type;
+      const failed = this.sink.link(dir, mountFile, target);
+      if (failed === null) continue;
+      if (failed.stage === 'dir') this.say(`${dataset}: couldn't open ${dir} under ${this.input.destdir}: ${failed.error}`);
+      else this.say(`${dataset}: couldn't symlink at ${mountFile} under ${dir} under ${this.input.destdir}: ${failed.error}`);
     }
     return status;
   }

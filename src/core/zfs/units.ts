@@ -78,37 +78,33 @@ export function renderKeyLoadUnit(u: KeyLoadUnitSpec): string {
   return s + `'\nExecStop=/bin/sh -euc '[ "$$(${ZFS_BIN} get -H -o value keystatus "${d}")" = "available" ] || exit 0;exec ${ZFS_BIN} unload-key "${d}"'\n`;
 }
 
-interface OptionsResult { options: string; invalid: string[] }
-const optionsCache = new Map<string, OptionsResult>();
-
-/** cf. libzfs zfs_add_options; invalid values only warn (returned) and add nothing. */
-export function mountOptions(p: {
-  atime: string; relatime: string; devices: string; exec: string; readonly: string; setuid: string; nbmand: string;
-}): OptionsResult {
-  // A few combinations cover whole pools: remember them (a cache is at most a few hundred keys).
-  const key = p.atime + '\t' + p.relatime + '\t' + p.devices + '\t' + p.exec + '\t' + p.readonly + '\t' + p.setuid + '\t' + p.nbmand;
-  const hit = optionsCache.get(key);
-  if (hit) return hit;
+/**
+ * Options= from atime, relatime, devices, exec, readonly, setuid, nbmand (cf. libzfs
+ * zfs_add_options). Invalid values add nothing; their messages ("atime=x") go to `invalid`.
+ */
+export function mountOptions(atime: string, relatime: string, devices: string, exec: string, readonly: string,
+  setuid: string, nbmand: string, invalid: string[]): string {
   let o = '';
-  const invalid: string[] = [];
-  if (p.atime === 'on') {
-    if (p.relatime === 'on') o += ',atime,relatime';
-    else if (p.relatime === 'off') o += ',atime,strictatime';
-    else invalid.push('relatime=' + p.relatime);
-  } else if (p.atime === 'off') o += ',noatime';
-  else invalid.push('atime=' + p.atime);
-  const pair = (v: string, on: string, off: string, name: string, shown: string): void => {
-    if (v === 'on') o += on;
-    else if (v === 'off') o += off;
-    else invalid.push(name + '=' + shown);
-  };
-  pair(p.devices, ',dev', ',nodev', 'devices', p.devices);
-  pair(p.exec, ',exec', ',noexec', 'exec', p.exec);
-  pair(p.readonly, ',ro', ',rw', 'readonly', p.readonly);
-  pair(p.setuid, ',suid', ',nosuid', 'setuid', p.setuid);
-  // Upstream prints setuid's value in the nbmand message; kept so stderr stays identical.
-  pair(p.nbmand, ',mand', ',nomand', 'nbmand', p.setuid);
-  const r = { options: o, invalid };
-  if (optionsCache.size < 1024) optionsCache.set(key, r);
-  return r;
+  if (atime === 'on') {
+    if (relatime === 'on') o += ',atime,relatime';
+    else if (relatime === 'off') o += ',atime,strictatime';
+    else invalid.push('relatime=' + relatime);
+  } else if (atime === 'off') o += ',noatime';
+  else invalid.push('atime=' + atime);
+  if (devices === 'on') o += ',dev';
+  else if (devices === 'off') o += ',nodev';
+  else invalid.push('devices=' + devices);
+  if (exec === 'on') o += ',exec';
+  else if (exec === 'off') o += ',noexec';
+  else invalid.push('exec=' + exec);
+  if (readonly === 'on') o += ',ro';
+  else if (readonly === 'off') o += ',rw';
+  else invalid.push('readonly=' + readonly);
+  if (setuid === 'on') o += ',suid';
+  else if (setuid === 'off') o += ',nosuid';
+  else invalid.push('setuid=' + setuid);
+  if (nbmand === 'on') o += ',mand';
+  else if (nbmand === 'off') o += ',nomand';
+  else invalid.push('nbmand=' + setuid); // upstream prints setuid's value here; kept for identical stderr
+  return o;
 }
