@@ -8,7 +8,7 @@ import type { InstanceRow } from '../../core/listing/row.js';
 import type { Repository } from '../../repository/repository.js';
 import { logDir, repositoryPath } from '../common/root.js';
 import { bulkRows } from './bulk.js';
-import { readRow } from './source.js';
+import { addDetail, readRow } from './source.js';
 
 export class SvcsContext {
   private rows = new Map<string, InstanceRow>();
@@ -43,11 +43,23 @@ export class SvcsContext {
     return this.serviceList;
   }
 
-  /** Reads the state columns of every instance at once (plain listings only). */
-  preload(): void {
-    if (this.detail || !this.repo || this.rows.size) return;
+  /** Reads the state columns of every instance at once (plain listings, and -x before details). */
+  preload(force = false): void {
+    if ((this.detail && !force) || !this.repo || this.rows.size) return;
     const bulk = bulkRows(this.repo, this.instances());
-    if (bulk) this.rows = bulk;
+    if (bulk) {
+      this.rows = bulk;
+      this.partial = new Set(bulk.keys());
+    }
+  }
+
+  private partial = new Set<string>();
+
+  /** The row with its dependency groups and template data (reads them if the bulk path skipped them). */
+  detailed(fmri: string): InstanceRow {
+    const r = this.row(fmri);
+    if (this.partial.delete(fmri) && this.repo) addDetail(this.repo, r);
+    return r;
   }
 
   row(fmri: string): InstanceRow {

@@ -11,7 +11,7 @@ import { renderExplainBlock } from '../../core/listing/explain-render.js';
 import { explainJson, instanceJson } from '../../core/listing/json.js';
 import { entityStateText, renderLong, type LongContext } from '../../core/listing/long.js';
 import { renderProcessLine } from '../../core/listing/processes.js';
-import { type InstanceRow, restarterOf, shownByDefault } from '../../core/listing/row.js';
+import { effectiveEnabled, type InstanceRow, restarterOf, shownByDefault } from '../../core/listing/row.js';
 import { defaultSortKeys, parseSortKeys, sortRows } from '../../core/listing/sort.js';
 import { systemLocal } from '../../core/listing/time-format.js';
 import type { SvcsContext } from './context.js';
@@ -153,10 +153,15 @@ export async function explain(ctx: SvcsContext, o: SvcsOptions): Promise<void> {
   const { connectDaemon } = await import('../common/client.js');
   const c = await connectDaemon(ctx.root, { client: 'svcs', timeoutMs: 2000 });
   if (c.ok) c.client.close();
-  const rows = ctx.allRows();
-  if (ctx.repo) for (const r of rows) addCommonName(ctx.repo, r);
+  // States of every instance in one read; dependency groups only where the analysis looks at them
+  // (offline instances, and disabled ones that are being enabled), so a system with thousands of
+  // healthy or disabled instances stays fast.
+  ctx.preload(true);
+  const needsDeps = (r: InstanceRow) => r.state === 'offline' || (r.state === 'disabled' && effectiveEnabled(r));
+  const rows = ctx.instances().map((f) => (needsDeps(ctx.row(f)) ? ctx.detailed(f) : ctx.row(f)));
   const a = analyse({ rows, fileState, masterRunning: c.ok });
   const fmris = o.operands.length ? ctx.resolve(o.operands) : a.rootCauses();
+  for (const f of fmris) ctx.detailed(f);
   if (o.json) { out(JSON.stringify(fmris.map((f) => explainJson(f, a)), null, 2) + '\n'); return; }
   const base = ctx.repo ? msgBase(ctx.repo) : undefined;
   const logTail = o.log ? (f: string) => {

@@ -62,7 +62,8 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
   return row;
 }
 
-function addDetail(repo: Repository, row: InstanceRow): void {
+/** Adds dependency groups (running snapshot) and template data to a row read without them. */
+export function addDetail(repo: Repository, row: InstanceRow): void {
   const all = repo.listPgs(row.fmri, EFFECTIVE);
   if (!all.ok) return;
   const docs: string[] = [];

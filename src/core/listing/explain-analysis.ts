@@ -25,6 +25,8 @@ export type Reason =
   | { kind: 'unknown' };
 
 export interface ExplainInput {
+  /** every instance; dependency groups are only consulted for offline instances and for
+   *  disabled ones whose effective enabled value is true, so other rows may omit them */
   rows: readonly InstanceRow[];
   fileState(path: string): FileState;
   /** whether the master restarter (the daemon) is running */
