@@ -209,3 +209,20 @@ test('-l: labels in 13 columns, temporary enable, one line per dependency group 
     'dependency   exclude_all/none file://localhost/etc/zfs/noimport-pool (absent) file://localhost/etc/zfs/.autolock.pool (absent)',
   ]);
 });
+
+test('potential satisfiability (svcadm enable -s exit 4): dead delegated restarter, disabled require, optional ok', () => {
+  const rows = [
+    inst('del', 'offline', { restarter: 'svc:/network/inetd:default' }),
+    inst('svc:/network/inetd:default', 'maintenance'),
+    inst('x', 'disabled', { enabledPersistent: false }),
+    inst('needx', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/x:default')] }),
+    inst('optx', 'offline', { dependencies: [dep('optional_all', 'none', 'svc:/site/x:default')] }),
+    inst('chain', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/needx:default')] }),
+  ];
+  const a = explain(rows);
+  assert.equal(a.canComeUp('svc:/site/del:default'), false);
+  assert.equal(a.canComeUp('svc:/site/needx:default'), false);
+  assert.equal(a.canComeUp('svc:/site/optx:default'), true);
+  assert.equal(a.canComeUp('svc:/site/chain:default'), false);
+  assert.equal(a.canComeUp('svc:/site/nope:default'), false);
+});

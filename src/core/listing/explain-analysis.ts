@@ -118,7 +118,8 @@ export function analyse(input: ExplainInput): Analysis {
     if (memo !== undefined) return memo;
     canComeUpMemo.set(fmri, true); // cycle cut
     const r = byFmri.get(fmri)!;
-    const ok = r.dependencies.every((g) => groupValue(g) !== -1);
+    const restarter = restarterOf(r);
+    const ok = (restarter === MASTER_RESTARTER || value(restarter) !== -1) && r.dependencies.every((g) => groupValue(g) !== -1);
     canComeUpMemo.set(fmri, ok);
     return ok;
   }
