@@ -1,4 +1,4 @@
-// svccfg import and apply (smf-spec §7.3, §8, §3.6, §6.4) on lowered bundles, inside the
+// svccfg import (smf-spec §7.3, §8, §3.6, §6.4) on a lowered bundle, inside the
 // caller's transaction (a failure value makes the caller roll everything back).
 //
 // import: create or upgrade services and instances (upgrade.ts), new instance -> `initial`,
@@ -14,7 +14,7 @@ import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
 import { PgBatch } from './bulk.js';
 import { copySnapshot, newSnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
-import type { ApplyReport, ImportOptions, ImportReport, RepoResult } from './types.js';
+import type { ImportOptions, ImportReport, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
 
 const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
@@ -23,12 +23,13 @@ type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Checks names, types and values of pgs; returns them with canonical values (the same objects
  *  when nothing changes: the manifest layer already delivers canonical values). */
-function normalizePgs(where: string, pgs: readonly PropertyGroup[]): Checked<PropertyGroup[]> {
+function normalizePgs(where: string, pgs: readonly PropertyGroup[], valuesCanonical = false): Checked<PropertyGroup[]> {
   let out: PropertyGroup[] | undefined;
   for (let g = 0; g < pgs.length; g++) {
     const pg = pgs[g]!;
-    if (!isValidName(pg.name)) return { ok: false, error: `${where}: "${pg.name}" is not a valid property group name` };
     if (!pg.type) return { ok: false, error: `${where}: property group "${pg.name}" has no type` };
+    if (valuesCanonical) continue; // lowerBundle checked every name and value
+    if (!isValidName(pg.name)) return { ok: false, error: `${where}: "${pg.name}" is not a valid property group name` };
     let props: Property[] | undefined;
     for (let i = 0; i < pg.properties.length; i++) {
       const p = pg.properties[i]!;
@@ -46,17 +47,17 @@ function normalizePgs(where: string, pgs: readonly PropertyGroup[]): Checked<Pro
 }
 
 /** Checks a bundle's services (names, types, values); returns them with canonical values. */
-export function normalizeServices(services: readonly ServiceData[]): Checked<ServiceData[]> {
+export function normalizeServices(services: readonly ServiceData[], valuesCanonical = false): Checked<ServiceData[]> {
   const out: ServiceData[] = [];
   for (const s of services) {
     if (!isValidServiceName(s.name)) return { ok: false, error: `"${s.name}" is not a valid service name` };
-    const pgs = normalizePgs(`svc:/${s.name}`, s.pgs);
+    const pgs = normalizePgs(`svc:/${s.name}`, s.pgs, valuesCanonical);
     if (!pgs.ok) return pgs;
     let instances = s.instances;
     for (let k = 0; k < s.instances.length; k++) {
       const i = s.instances[k]!;
       if (!isValidName(i.name)) return { ok: false, error: `svc:/${s.name}: "${i.name}" is not a valid instance name` };
-      const ipgs = normalizePgs(`svc:/${s.name}:${i.name}`, i.pgs);
+      const ipgs = normalizePgs(`svc:/${s.name}:${i.name}`, i.pgs, valuesCanonical);
       if (!ipgs.ok) return ipgs;
       if (ipgs.value !== i.pgs) {
         if (instances === s.instances) instances = s.instances.slice();
@@ -79,7 +80,7 @@ function deletedPgs(bundle: LoweredBundle): Set<string> {
 }
 
 export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOptions, now: number): RepoResult<ImportReport> {
-  const norm = normalizeServices(bundle.services);
+  const norm = normalizeServices(bundle.services, bundle.canonical === true);
   if (!norm.ok) return fail('invalid', norm.error);
   const report: ImportReport = { notify: [], created: [], warnings: [] };
   const refresh = new Map<string, SnapshotTarget>();
@@ -87,6 +88,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   const deleted = deletedPgs(bundle);
   // instances created by this import: their initial, last-import and running share one copy
   const created = new Set<number>();
+  const initialOf = new Map<number, number>(); // new instance of a new service -> its initial snapshot id
   // pgs of new services and their new instances (and their initial snapshots), written set-based
   const batch = new PgBatch(store);
 
@@ -141,10 +143,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           // initial := what is being written; of a new service, that is what the manifest
           // delivered (plus manifestfiles, which baselines leave out): last-import shares it
           batch.addAll({ kind: 'instance', id: instId }, inst.pgs);
-          const snap = newSnapshot(store, instId, 'initial', now);
+          const snap = newSnapshot(store, instId, 'initial', now, null, true);
           batch.addAll({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
           batch.addAll({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
-          copySnapshot(store, instId, 'initial', 'last-import', now);
+          newSnapshot(store, instId, 'last-import', now, snap, true);
+          initialOf.set(instId, snap);
         } else {
           store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
           takeSnapshot(store, target(), 'initial', now);
@@ -176,7 +179,9 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
 
   for (const [fmri, t] of refresh) {
     const unchanged = created.has(t.instId) && !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`);
-    if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
+    const initial = unchanged ? initialOf.get(t.instId) : undefined;
+    if (initial !== undefined) newSnapshot(store, t.instId, 'running', now, initial, true);
+    else if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
     else takeSnapshot(store, t, 'running', now);
     report.notify.push(fmri);
   }
@@ -275,47 +280,4 @@ function injectDependent(store: Store, d: DeclaredDependent, remove: boolean, to
   }
   const insts = t.kind === 'instance' ? [{ id: t.instId, name: t.instance }] : store.instancesOf(t.svcId);
   return ok(insts.map((i) => [`svc:/${t.service}:${i.name}`, { instId: i.id, svcId: t.svcId }]));
-}
-
-/** svccfg apply: values onto existing entities only (others are reported as ignored), then refresh. */
-export function applyProfile(store: Store, bundle: LoweredBundle, now: number): RepoResult<ApplyReport> {
-  const report: ApplyReport = { notify: [], ignored: [], warnings: [] };
-  const refresh = new Map<string, SnapshotTarget>();
-  for (const s of bundle.services) {
-    if (!isValidServiceName(s.name)) return fail('invalid', `"${s.name}" is not a valid service name`);
-    const svcId = store.serviceId(s.name);
-    if (svcId === undefined) { report.ignored.push(`svc:/${s.name}`); continue; }
-    const e1 = applyPgs(store, { kind: 'service', id: svcId }, `svc:/${s.name}`, s.pgs);
-    if (e1) return fail('invalid', e1);
-    if (s.pgs.length) for (const i of store.instancesOf(svcId)) refresh.set(`svc:/${s.name}:${i.name}`, { instId: i.id, svcId });
-    for (const inst of s.instances) {
-      const fmri = `svc:/${s.name}:${inst.name}`;
-      const instId = store.instanceId(svcId, inst.name);
-      if (instId === undefined) { report.ignored.push(fmri); continue; }
-      const e2 = applyPgs(store, { kind: 'instance', id: instId }, fmri, inst.pgs);
-      if (e2) return fail('invalid', e2);
-      refresh.set(fmri, { instId, svcId });
-    }
-  }
-  for (const [fmri, t] of refresh) { takeSnapshot(store, t, 'running', now); report.notify.push(fmri); }
-  return ok(report);
-}
-
-function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly PropertyGroup[]): string | undefined {
-  for (const pg of pgs) {
-    if (!isValidName(pg.name)) return `${fmri}: "${pg.name}" is not a valid property group name`;
-    const row = store.pgRow(owner, pg.name);
-    const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || 'application', pg.flags);
-    for (const p of pg.properties) {
-      // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess)
-      if (!isValidName(p.name)) return `${fmri}: "${pg.name}/${p.name}" is not a valid property name`;
-      const cur = store.propRow(id, p.name);
-      const asCur = cur ? canonicalize(cur.type, p.values) : undefined;
-      const c = asCur?.ok ? asCur : canonicalize(p.type, p.values);
-      if (!c.ok) return `${fmri}: property "${pg.name}/${p.name}": ${c.error}`;
-      store.setProp(id, p.name, asCur?.ok ? cur!.type : p.type, c.values);
-    }
-    store.bump(id);
-  }
-  return undefined;
 }

@@ -7,7 +7,8 @@
 import type { PropertyType } from '../core/model.js';
 import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
 import { fnmatch } from '../core/glob.js';
-import { applyProfile, importBundle } from './import.js';
+import { applyProfile } from './apply.js';
+import { importBundle } from './import.js';
 import { isValidName } from './names.js';
 import { directOwner, fail, ok, stringValues } from './read.js';
 import { migrate } from './schema.js';
@@ -137,7 +138,15 @@ export class Repository extends RepositoryBase {
 
   /** svccfg import semantics (§8, §3.6, §6.4) in one transaction. */
   importBundle(bundle: LoweredBundle, opts: ImportOptions = {}): RepoResult<ImportReport> {
-    return this.guard(() => importBundle(this.store, bundle, opts, opts.now ?? this.now()));
+    // an import writes new pages, it hardly re-reads any: a small page cache (2 MiB instead of
+    // better-sqlite3's 16 MiB) saves ~15 MiB of peak RSS on 5,000 services at no cost in time
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma('cache_size = -2000');
+    try {
+      return this.guard(() => importBundle(this.store, bundle, opts, opts.now ?? this.now()));
+    } finally {
+      this.db.pragma(`cache_size = ${cache}`);
+    }
   }
   /** svccfg apply semantics: profile values onto existing entities, then refresh. */
   applyProfile(bundle: LoweredBundle): RepoResult<ApplyReport> {

@@ -32,9 +32,12 @@ export function dropSnapshot(store: Store, instId: number, name: string): boolea
   return true;
 }
 
-/** A new, empty snapshot NAME (replacing a same-named one); returns its id. */
-export function newSnapshot(store: Store, instId: number, name: string, now: number, levelsOf: number | null = null): number {
-  dropSnapshot(store, instId, name);
+/**
+ * A new snapshot NAME (replacing a same-named one unless the instance is known to have none),
+ * empty or sharing the pgs of snapshot id `levelsOf`; returns its id.
+ */
+export function newSnapshot(store: Store, instId: number, name: string, now: number, levelsOf: number | null = null, instanceIsNew = false): number {
+  if (!instanceIsNew) dropSnapshot(store, instId, name);
   return Number(store.stmt('INSERT INTO snapshots(instance_id, name, taken_at, levels_of) VALUES (?, ?, ?, ?)').run(instId, name, now, levelsOf).lastInsertRowid);
 }
 

@@ -249,6 +249,7 @@ export function lowerBundle(bundle: ServiceBundle, opts: LowerOptions = {}): Low
   const t = bundle.type === 'profile' || bundle.type === 'archive' ? bundle.type : 'manifest';
   const l = new Lowerer(t, bundle.loc?.file ?? '');
   l.bundle(bundle, opts);
+  l.out.canonical = true;
   return l.out;
 }
 

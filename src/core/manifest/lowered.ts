@@ -35,6 +35,12 @@ export interface LoweredBundle {
   deletes?: readonly PropertyRef[];
   /** profile properties written without a type: the existing property's type is used */
   untyped?: readonly PropertyRef[];
+  /**
+   * Set by lowerBundle: every name and value is already checked and values are in canonical
+   * form, so import does not check them again (only that each pg has a type). Bundles built by
+   * hand leave it out and are checked in full.
+   */
+  canonical?: boolean;
 }
 
 /**

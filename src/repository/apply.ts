@@ -1,0 +1,55 @@
+// svccfg apply (smf-spec §7.3, §9 profiles) on a lowered profile, inside the caller's
+// transaction: values onto existing entities only (others are reported as ignored), pgs and
+// properties created as needed, an existing property's type wins when the values fit it; then
+// `running` is retaken for the touched instances.
+import type { PropertyGroup } from '../core/model.js';
+import type { LoweredBundle } from '../core/manifest/lowered.js';
+import { canonicalize } from './encode.js';
+import { isValidName, isValidServiceName } from './names.js';
+import { fail, ok } from './read.js';
+import { takeSnapshot, type SnapshotTarget } from './snapshots.js';
+import type { Owner, Store } from './store.js';
+import type { ApplyReport, RepoResult } from './types.js';
+
+/** svccfg apply: values onto existing entities only (others are reported as ignored), then refresh. */
+export function applyProfile(store: Store, bundle: LoweredBundle, now: number): RepoResult<ApplyReport> {
+  const report: ApplyReport = { notify: [], ignored: [], warnings: [] };
+  const refresh = new Map<string, SnapshotTarget>();
+  for (const s of bundle.services) {
+    if (!isValidServiceName(s.name)) return fail('invalid', `"${s.name}" is not a valid service name`);
+    const svcId = store.serviceId(s.name);
+    if (svcId === undefined) { report.ignored.push(`svc:/${s.name}`); continue; }
+    const e1 = applyPgs(store, { kind: 'service', id: svcId }, `svc:/${s.name}`, s.pgs);
+    if (e1) return fail('invalid', e1);
+    if (s.pgs.length) for (const i of store.instancesOf(svcId)) refresh.set(`svc:/${s.name}:${i.name}`, { instId: i.id, svcId });
+    for (const inst of s.instances) {
+      const fmri = `svc:/${s.name}:${inst.name}`;
+      const instId = store.instanceId(svcId, inst.name);
+      if (instId === undefined) { report.ignored.push(fmri); continue; }
+      const e2 = applyPgs(store, { kind: 'instance', id: instId }, fmri, inst.pgs);
+      if (e2) return fail('invalid', e2);
+      refresh.set(fmri, { instId, svcId });
+    }
+  }
+  for (const [fmri, t] of refresh) { takeSnapshot(store, t, 'running', now); report.notify.push(fmri); }
+  return ok(report);
+}
+
+function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly PropertyGroup[]): string | undefined {
+  for (const pg of pgs) {
+    if (!isValidName(pg.name)) return `${fmri}: "${pg.name}" is not a valid property group name`;
+    const row = store.pgRow(owner, pg.name);
+    const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || 'application', pg.flags);
+    for (const p of pg.properties) {
+      // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess)
+      if (!isValidName(p.name)) return `${fmri}: "${pg.name}/${p.name}" is not a valid property name`;
+      const cur = store.propRow(id, p.name);
+      const asCur = cur ? canonicalize(cur.type, p.values) : undefined;
+      const c = asCur?.ok ? asCur : canonicalize(p.type, p.values);
+      if (!c.ok) return `${fmri}: property "${pg.name}/${p.name}": ${c.error}`;
+      store.setProp(id, p.name, asCur?.ok ? cur!.type : p.type, c.values);
+    }
+    store.bump(id);
+  }
+  return undefined;
+}
