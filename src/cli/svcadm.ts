@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     const m = resolveMilestone(cmd.operands[0]!);
     if (!m.ok) { err(`"${cmd.operands[0]}" is not a valid major milestone.`); process.stderr.write(USAGE); return 2; }
     const { applyViaDaemon } = await import('./svcadm/apply.js');
-    const r = await applyViaDaemon(root, cmd, [m.target], () => undefined);
+    const r = await applyViaDaemon(root, cmd, [m.target]);
     if (!r.ok) { err('noDaemon' in r ? 'svc.startd is not running; a milestone can only be changed while it runs.' : r.message); return 1; }
     for (const f of r.failed) err(`${f.fmri}: ${f.message}`);
     return r.failed.length ? 1 : 0;
@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     if (targets.length === 0) return exit;
 
     const { applyViaDaemon, applyToRepository, verboseLine } = await import('./svcadm/apply.js');
-    let r = await applyViaDaemon(root, cmd, targets, stateOf);
+    let r = await applyViaDaemon(root, cmd, targets);
     const noDaemon = !r.ok && 'noDaemon' in r;
     if (noDaemon) {
       const w = Repository.open(file);

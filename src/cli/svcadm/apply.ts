@@ -10,7 +10,7 @@ export type Delivery = 'daemon' | 'repository';
 export interface ApplyOutcome { delivery: Delivery; failed: { fmri: string; message: string }[] }
 export type ApplyResult = ({ ok: true } & ApplyOutcome) | { ok: false; message: string };
 
-export function adminFlags(cmd: SvcadmCommand, stateOf: (f: string) => string | undefined, fmri?: string): AdminFlags | undefined {
+export function adminFlags(cmd: SvcadmCommand): AdminFlags | undefined {
   if (cmd.sub === 'mark') {
     const flags: AdminFlags = { state: cmd.markState!, immediate: cmd.immediate, tty: !!process.stdin.isTTY };
     if (!process.stdin.isTTY && process.env.SMF_FMRI) flags.auxiliaryFmri = process.env.SMF_FMRI;
@@ -18,7 +18,6 @@ export function adminFlags(cmd: SvcadmCommand, stateOf: (f: string) => string | 
   }
   if (cmd.sub === 'restart' && cmd.dump) return { dump: true };
   if (cmd.sub === 'milestone' && cmd.persistent) return { persistent: true };
-  void stateOf; void fmri;
   return undefined;
 }
 
@@ -36,12 +35,12 @@ export function actionProperty(cmd: SvcadmCommand, state: string | undefined): R
   }
 }
 
-export async function applyViaDaemon(root: string, cmd: SvcadmCommand, fmris: string[], stateOf: (f: string) => string | undefined):
+export async function applyViaDaemon(root: string, cmd: SvcadmCommand, fmris: string[]):
   Promise<ApplyResult | { ok: false; noDaemon: true }> {
   const { sendAdmin } = await import('../common/client.js');
   const options: Parameters<typeof sendAdmin>[3] = {};
   if (cmd.sub === 'enable' || cmd.sub === 'disable' || cmd.sub === 'mark') options.temporary = cmd.temporary;
-  const flags = adminFlags(cmd, stateOf);
+  const flags = adminFlags(cmd);
   if (flags) options.flags = flags;
   const r = await sendAdmin(root, cmd.sub, fmris, options);
   if (!r.ok) {
