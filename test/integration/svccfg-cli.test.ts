@@ -328,3 +328,25 @@ test('one-shot -s FMRI verbs: selectsnap + listpg shows the instance snaplevel; 
   assert.equal(bad.code, 1);
   assert.match(bad.err, /frobnicate/);
 });
+
+test('xi:include through the file loader: relative hrefs, nested bundles imported as one; cycles and missing files are located errors', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const XI = `xmlns:xi='http://www.w3.org/2001/XInclude'`;
+  const head = `<?xml version="1.0"?>\n<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">\n`;
+  fs.mkdirSync(path.join(tmp, 'inc'), { recursive: true });
+  write('inc/sub.xml', manifest('', 'site/included'));
+  write('inc-main.xml', `${head}<service_bundle type='manifest' name='main' ${XI}>\n  <xi:include href='inc/sub.xml'/>\n  <xi:include href='inc/none.xml'><xi:fallback/></xi:include>\n</service_bundle>\n`);
+  const ok = svccfg(root, ['import', path.join(tmp, 'inc-main.xml')]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.err, /inc-main\.xml:5:\d+: warning: .*none\.xml.*xi:fallback/);
+  assert.deepEqual(readProp(root, 'svc:/site/included:default', 'general', 'enabled').values, ['false']);
+  const loop = write('inc-loop.xml', `${head}<service_bundle type='manifest' name='loop' ${XI}>\n  <xi:include href='inc-loop.xml'/>\n</service_bundle>\n`);
+  const cyc = svccfg(root, ['import', loop]);
+  assert.equal(cyc.code, 1);
+  assert.match(cyc.err, /inc-loop\.xml:4:\d+: error: \/service_bundle\[loop\]\/xi:include: .*cycle/);
+  const missing = write('inc-missing.xml', `${head}<service_bundle type='manifest' name='m' ${XI}>\n  <xi:include href='nope.xml'/>\n</service_bundle>\n`);
+  const miss = svccfg(root, ['import', missing]);
+  assert.equal(miss.code, 1);
+  assert.match(miss.err, /inc-missing\.xml:4:\d+: error: .*cannot include 'nope\.xml'.*ENOENT/);
+});
