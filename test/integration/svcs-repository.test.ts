@@ -87,6 +87,9 @@ test('operands, -v, errors and exit codes', { skip }, async () => {
   const bad = await svcs('-k');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^svcs: illegal option -- k\nUsage: svcs/);
+  const r = await svcs('-H', '-o', 'state,fmri', '-R', 'svc:/system/svc/restarter:default', 'web', 'db');
+  assert.deepEqual([r.code, r.stdout], [0, 'maintenance    svc:/site/db:default\nonline         svc:/site/web:default\n']);
+  assert.equal((await svcs('-H', '-R', 'svc:/network/inetd:default')).stdout, '');
   const glob = await svcs('-H', '-o', 'fmri', 'site/s*');
   assert.equal(glob.stdout, 'svc:/site/starting:default\nsvc:/site/svclevel:default\n');
 });

@@ -71,7 +71,8 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   } else fmris = o.all ? ctx.instances() : ctx.instances().filter((f) => shownByDefault(ctx.row(f)));
   let rows = fmris.map((f) => ctx.row(f));
   if (o.restarter !== undefined) {
-    const want = ctx.resolve([o.restarter])[0];
+    const e = parseEntity(o.restarter);
+    const want = e.kind === 'instance' ? e.fmri : ctx.resolve([o.restarter])[0];
     rows = rows.filter((r) => restarterOf(r) === want);
   }
   if (ctx.repo && columns.some((c) => c.name === 'DESC')) for (const r of rows) addCommonName(ctx.repo, r);
