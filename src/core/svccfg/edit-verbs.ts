@@ -8,7 +8,8 @@
 import { findPg, findProp, PG_FLAG_NONPERSISTENT, type PropertyGroup, type PropertyType } from '../model.js';
 import { formatListing, listpgRows, listpropRows } from './format.js';
 import { globMatcher } from './glob.js';
-import { parseAddpropvalue, parseSetprop, splitPropName, type PropRef } from './props.js';
+import type { Token } from './lexer.js';
+import { parseAddpropvalue, parseSetprop, splitPropName, type PropRef, type ValueSpec } from './props.js';
 import { fail, needEditable, needSelection, usage, wordsOf, type Session, type Verb } from './session.js';
 import { entityFmri, isValidName, NAME_RULE, type Entity } from './store.js';
 
@@ -79,31 +80,24 @@ export function writeProperty(s: Session, verb: string, e: Entity, ref: PropRef,
   return res.ok ? 0 : fail(s, `${verb}: ${res.error}`);
 }
 
-const setprop: Verb = {
-  name: 'setprop',
-  usage: 'setprop pg/name = [type:] value | setprop pg/name = [type:] (value ...)',
-  summary: 'set a property value (or list of values)',
-  run(args, s) {
-    const spec = parseSetprop(args);
-    if (!spec.ok) return fail(s, `setprop: ${spec.error} Usage: ${setprop.usage}`, 2);
-    const e = needEditable(s, 'setprop');
-    if (!e) return 1;
-    return writeProperty(s, 'setprop', e, spec.ref, spec.type, spec.values, 'set');
-  },
-};
+/** setprop and addpropvalue: parse the value spec, then write through writeProperty. */
+function propertyWriter(name: string, usageText: string, summary: string, parse: (args: Token[]) => ValueSpec, mode: 'set' | 'add'): Verb {
+  const verb: Verb = {
+    name, usage: usageText, summary,
+    run(args, s) {
+      const spec = parse(args);
+      if (!spec.ok) return fail(s, `${name}: ${spec.error} Usage: ${verb.usage}`, 2);
+      const e = needEditable(s, name);
+      if (!e) return 1;
+      return writeProperty(s, name, e, spec.ref, spec.type, spec.values, mode);
+    },
+  };
+  return verb;
+}
 
-const addpropvalue: Verb = {
-  name: 'addpropvalue',
-  usage: 'addpropvalue pg/name [type:] value',
-  summary: 'append a value to a property',
-  run(args, s) {
-    const spec = parseAddpropvalue(args);
-    if (!spec.ok) return fail(s, `addpropvalue: ${spec.error} Usage: ${addpropvalue.usage}`, 2);
-    const e = needEditable(s, 'addpropvalue');
-    if (!e) return 1;
-    return writeProperty(s, 'addpropvalue', e, spec.ref, spec.type, spec.values, 'add');
-  },
-};
+const setprop = propertyWriter('setprop', 'setprop pg/name = [type:] value | setprop pg/name = [type:] (value ...)',
+  'set a property value (or list of values)', parseSetprop, 'set');
+const addpropvalue = propertyWriter('addpropvalue', 'addpropvalue pg/name [type:] value', 'append a value to a property', parseAddpropvalue, 'add');
 
 const delpropvalue: Verb = {
   name: 'delpropvalue',
