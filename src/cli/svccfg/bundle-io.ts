@@ -1,6 +1,5 @@
 // Manifest files -> repository input: read, parse, resolve XIncludes (core/manifest/includes.ts
-// with a file-system loader) and lower. Also the safe output writer used by export/archive/
-// extract `> FILE` (temporary file, fsync, rename: never a half-written file).
+// with a file-system loader) and lower. Loaded only by the verbs that read bundle files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../core/manifest/bundle.js';
@@ -13,7 +12,7 @@ export type Loaded =
   | { ok: false; errors: string[] };
 
 const show = (d: Diagnostic) => formatDiagnostic(d);
-const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+export const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 /** href relative to the including file (a file:// URL is taken as a path). */
 const fsLoader: IncludeLoader = (href, fromFile) => {
@@ -52,23 +51,4 @@ export function loadAndLower(file: string): Loaded {
  */
 export function toLoweredBundle(l: LowerResult): LowerResult {
   return l;
-}
-
-/** Writes `text` to `file` atomically (same directory temp file, fsync, rename). */
-export function writeFileAtomic(file: string, text: string): { ok: true } | { ok: false; error: string } {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}`);
-  try {
-    const fd = fs.openSync(tmp, 'w', 0o644);
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    return { ok: true };
-  } catch (e) {
-    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    return { ok: false, error: `cannot write ${file}: ${errno(e)}` };
-  }
 }

@@ -1,19 +1,22 @@
 // The svccfg verbs that read or write bundle files (smf-spec §7.3, §8, §9): import, apply,
 // validate, inventory, export, archive, extract. They run inside the pure session (errors via
-// fail(), so `-f script` locations apply) and reach the repository through ctx.repo().
+// fail(), so `-f script` locations apply) and reach the repository through ctx.repo(). The
+// manifest layer (XML parser, lowering, raising, writer) is loaded by these verbs only, so the
+// editing verbs start without it.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceBundle } from '../../core/manifest/bundle.js';
-import { writeBundle } from '../../core/manifest/write.js';
 import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '../../core/svccfg/session.js';
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
-import { loadAndLower, writeFileAtomic } from './bundle-io.js';
+import { writeFileAtomic } from './output.js';
 import { editprop } from './editprop.js';
-import { archiveBundle, exportBundle, extractBundle } from './export.js';
 
 export interface IoContext { root: string; repo: () => Repository }
+
+const loadAndLower = async (file: string) => (await import('./bundle-io.js')).loadAndLower(file);
+const exporter = () => import('./export.js');
 
 /** Splits `... > FILE` (or `>FILE`) off the end of a command's words. */
 export function splitRedirect(words: string[]): { args: string[]; out?: string } | undefined {
@@ -31,7 +34,8 @@ function emit(s: Session, verb: string, text: string, out: string | undefined): 
   return r.ok ? 0 : fail(s, `${verb}: ${r.error}`);
 }
 
-function writeOut(s: Session, verb: string, bundle: ServiceBundle, out: string | undefined): number {
+async function writeOut(s: Session, verb: string, bundle: ServiceBundle, out: string | undefined): Promise<number> {
+  const { writeBundle } = await import('../../core/manifest/write.js');
   const w = writeBundle(bundle);
   if (!w.ok) return fail(s, `${verb}: ${w.error}`);
   return emit(s, verb, w.text, out);
@@ -50,7 +54,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const f = w && takeFlags(w, 'V');
       if (!f || !f.ok || f.rest.length !== 1) return usage(s, importVerb);
       const file = f.rest[0]!;
-      const l = loadAndLower(file);
+      const l = await loadAndLower(file);
       if (!l.ok) return reportLoadErrors(s, l.errors);
       for (const m of l.warnings) warn(s, m);
       if (l.lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
@@ -76,7 +80,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const f = w && takeFlags(w, 'n');
       if (!f || !f.ok || f.rest.length !== 1) return usage(s, apply);
       const file = f.rest[0]!;
-      const l = loadAndLower(file);
+      const l = await loadAndLower(file);
       if (!l.ok) return reportLoadErrors(s, l.errors);
       for (const m of l.warnings) warn(s, m);
       if (l.lowered.bundleType !== 'profile') return fail(s, `apply: ${file} is a ${l.lowered.bundleType}, not a profile; import it with "svccfg import ${file}".`);
@@ -104,12 +108,12 @@ export function ioVerbs(ctx: IoContext): Verb[] {
 
   const validate: Verb = {
     name: 'validate', usage: 'validate [file | fmri]', summary: 'check a bundle file, or an entity against its template',
-    run(args, s) {
+    async run(args, s) {
       const w = wordsOf(args);
       if (!w || w.length > 1) return usage(s, validate);
       const arg = w[0];
       if (arg !== undefined && (fs.existsSync(arg) || arg.endsWith('.xml'))) {
-        const l = loadAndLower(arg);
+        const l = await loadAndLower(arg);
         if (!l.ok) return reportLoadErrors(s, l.errors);
         for (const m of l.warnings) warn(s, m);
         return 0;
@@ -124,10 +128,10 @@ export function ioVerbs(ctx: IoContext): Verb[] {
 
   const inventory: Verb = {
     name: 'inventory', usage: 'inventory file', summary: 'list the services and instances a bundle delivers',
-    run(args, s) {
+    async run(args, s) {
       const w = wordsOf(args);
       if (!w || w.length !== 1) return usage(s, inventory);
-      const l = loadAndLower(w[0]!);
+      const l = await loadAndLower(w[0]!);
       if (!l.ok) return reportLoadErrors(s, l.errors);
       const lines = l.lowered.services.flatMap((sv) => [`svc:/${sv.name}`, ...sv.instances.map((i) => `svc:/${sv.name}:${i.name}`)]);
       s.io.out(lines.map((x) => x + '\n').join(''));
@@ -137,7 +141,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
 
   const exportVerb: Verb = {
     name: 'export', usage: 'export [-a] {service | fmri} [> file]', summary: 'print a service as a manifest (-a: with read-protected values)',
-    run(args, s) {
+    async run(args, s) {
       const w = wordsOf(args);
       const red = w && splitRedirect(w);
       const f = red && takeFlags(red.args, 'a');
@@ -149,7 +153,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
         if (r.how !== 'exact') return fail(s, `export: '${operand}' is an abbreviation of the instance ${entityFmri(r.entity)}; export needs a service: svccfg export ${r.entity.service}`);
         warn(s, `export: ${entityFmri(r.entity)} is an instance; exporting its service svc:/${r.entity.service}.`);
       }
-      const b = exportBundle(ctx.repo(), r.entity.service, f.flags.has('a'));
+      const b = (await exporter()).exportBundle(ctx.repo(), r.entity.service, f.flags.has('a'));
       if (!b.ok) return fail(s, `export: ${b.error}`);
       for (const m of b.notes) warn(s, `export: ${m}`);
       return writeOut(s, 'export', b.bundle, red.out);
@@ -158,12 +162,12 @@ export function ioVerbs(ctx: IoContext): Verb[] {
 
   const archive: Verb = {
     name: 'archive', usage: 'archive [-a] [> file]', summary: 'print every service as one archive bundle',
-    run(args, s) {
+    async run(args, s) {
       const w = wordsOf(args);
       const red = w && splitRedirect(w);
       const f = red && takeFlags(red.args, 'a');
       if (!red || !f || !f.ok || f.rest.length) return usage(s, archive);
-      const b = archiveBundle(ctx.repo(), f.flags.has('a'));
+      const b = (await exporter()).archiveBundle(ctx.repo(), f.flags.has('a'));
       if (!b.ok) return fail(s, `archive: ${b.error}`);
       for (const m of b.notes) warn(s, `archive: ${m}`);
       return writeOut(s, 'archive', b.bundle, red.out);
@@ -172,11 +176,11 @@ export function ioVerbs(ctx: IoContext): Verb[] {
 
   const extract: Verb = {
     name: 'extract', usage: 'extract [> file]', summary: 'print a profile with the enabled state of every instance',
-    run(args, s) {
+    async run(args, s) {
       const w = wordsOf(args);
       const red = w && splitRedirect(w);
       if (!red || red.args.length) return usage(s, extract);
-      return writeOut(s, 'extract', extractBundle(ctx.repo()), red.out);
+      return writeOut(s, 'extract', (await exporter()).extractBundle(ctx.repo()), red.out);
     },
   };
 

@@ -1,0 +1,25 @@
+// Output of export/archive/extract `> FILE`: a temporary file in the same directory, fsync,
+// rename, so a reader never sees a half-written file.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/** Writes `text` to `file` atomically (same directory temp file, fsync, rename). */
+export function writeFileAtomic(file: string, text: string): { ok: true } | { ok: false; error: string } {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}`);
+  try {
+    const fd = fs.openSync(tmp, 'w', 0o644);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    return { ok: true };
+  } catch (e) {
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    return { ok: false, error: `cannot write ${file}: ${errno(e)}` };
+  }
+}
