@@ -65,3 +65,16 @@ test('template check of lowered data: required pg/prop and types, delegate patte
   assert.match(wrong[0]!, /"config\/pool" has type count, but its template .* requires astring/);
   assert.deepEqual(checkServices(svc([{ name: 'config', type: 'application', flags: 0, properties: [{ name: 'pool', type: 'astring', values: ['tank'] }] }])), []);
 });
+
+test('a catalog that lists all entities at once is asked once, never per service', () => {
+  let calls = 0;
+  const cat = {
+    listServices: () => { throw new Error('not per service'); },
+    listInstances: () => { throw new Error('not per service'); },
+    allEntities: () => { calls++; return ['svc:/site/a', 'svc:/site/a:default', 'svc:/site/b', 'svc:/site/b:one', 'svc:/site/b:two']; },
+  };
+  const r = resolveEntity('b:two', cat);
+  assert.deepEqual(r, { ok: true, entity: { service: 'site/b', instance: 'two' }, how: 'partial' });
+  assert.equal(calls, 1);
+  assert.equal(resolveEntity('svc:/site/a', cat).ok, true);
+});

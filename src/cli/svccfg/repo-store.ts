@@ -23,8 +23,18 @@ export class RepositoryConfigStore implements ConfigStore {
 
   listServices(): string[] { return this.repo.listServices(); }
   listInstances(service: string): string[] | undefined {
-    if (!this.repo.listServices().includes(service)) return undefined;
+    if (this.repo.entityKind(`svc:/${service}`) !== 'service') return undefined;
     return this.repo.listInstances(service).map((f) => entityOfCanonical(f).instance!);
+  }
+  allEntities(): string[] {
+    const { services, instances } = this.repo.listEntities();
+    const byService = new Map<string, string[]>();
+    for (const i of instances) {
+      const svc = i.slice(0, i.lastIndexOf(':'));
+      const list = byService.get(svc);
+      if (list) list.push(i); else byService.set(svc, [i]);
+    }
+    return services.flatMap((s) => [s, ...(byService.get(s) ?? [])]);
   }
   exists(e: Entity): boolean { return this.repo.entityKind(entityFmri(e)) !== undefined; }
   pgs(e: Entity): PropertyGroup[] | undefined {

@@ -9,6 +9,19 @@ export type Resolved = { ok: true; entity: Entity; how: 'exact' | 'glob' | 'part
 export interface EntityCatalog {
   listServices(): string[];
   listInstances(service: string): string[] | undefined;
+  /** Every entity as canonical FMRIs, each service followed by its instances: one call
+   *  instead of one per service (a repository of thousands of services). */
+  allEntities?(): string[];
+}
+
+function candidatesOf(cat: EntityCatalog): string[] {
+  if (cat.allEntities) return cat.allEntities();
+  const out: string[] = [];
+  for (const service of cat.listServices()) {
+    out.push(`svc:/${service}`);
+    for (const instance of cat.listInstances(service) ?? []) out.push(`svc:/${service}:${instance}`);
+  }
+  return out;
 }
 
 /** svc:/S or svc:/S:I (canonical, as candidates are) to an Entity. */
@@ -19,12 +32,7 @@ export function entityOfCanonical(fmri: string): Entity {
 }
 
 export function resolveEntity(operand: string, cat: EntityCatalog): Resolved {
-  const candidates: string[] = [];
-  for (const service of cat.listServices()) {
-    candidates.push(`svc:/${service}`);
-    for (const instance of cat.listInstances(service) ?? []) candidates.push(`svc:/${service}:${instance}`);
-  }
-  const r = resolveOperand(operand, candidates, { serviceAsSelf: true });
+  const r = resolveOperand(operand, candidatesOf(cat), { serviceAsSelf: true });
   if (r.pg !== undefined) return { ok: false, error: `"${operand}" names a property group or property; give a service or instance FMRI.` };
   if (r.matches.length === 1) return { ok: true, entity: entityOfCanonical(r.matches[0]!), how: r.kind };
   if (r.matches.length === 0) return { ok: false, error: noMatchError(operand, 'instances or services') };
