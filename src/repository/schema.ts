@@ -14,7 +14,7 @@
 //   meta(key, value)                             boot_id, ...
 import type Database from 'better-sqlite3';
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: initial schema
   `
   CREATE TABLE services (

@@ -143,3 +143,26 @@ test('one snaplevel of a snapshot, uncomposed (svccfg selectsnap)', () => {
   assert.equal(repo.getPg(I, 'config', { view: snapshotLevelView('running', 'instance') }).ok, false);
   assert.equal(repo.listPgs(I, { view: snapshotLevelView('nope', 'instance') }).ok, false);
 });
+
+test('migration 3 opens a version-2 file with snapshots unchanged (each owns its pgs)', async () => {
+  const { MIGRATIONS } = await import('../../src/repository/schema.js');
+  repo.close();
+  const file = path.join(dir, 'v2.db');
+  const v2 = new (repo.db.constructor as new (f: string) => typeof repo.db)(file);
+  v2.exec(MIGRATIONS[0]!); v2.exec(MIGRATIONS[1]!);
+  v2.exec(`INSERT INTO services VALUES (1, 'site/old'); INSERT INTO instances VALUES (1, 1, 'default');
+    INSERT INTO snapshots(id, instance_id, name, taken_at) VALUES (1, 1, 'running', 5), (2, 1, 'initial', 4);
+    INSERT INTO pgs(id, snapshot_id, level, seq, name, type) VALUES (1, 1, 'service', 1, 'cfg', 'application'), (2, 2, 'service', 1, 'cfg', 'application');
+    INSERT INTO props VALUES (1, 1, 1, 'v', 'astring'), (2, 2, 1, 'v', 'astring');
+    INSERT INTO vals VALUES (1, 0, 'now'), (2, 0, 'then');
+    PRAGMA user_version = 2;`);
+  v2.close();
+  repo = Repository.openOrThrow(file);
+  assert.equal(repo.db.pragma('user_version', { simple: true }), 3);
+  assert.deepEqual(val('svc:/site/old:default', 'cfg', 'v', 'running'), ['now']);
+  assert.deepEqual(val('svc:/site/old:default', 'cfg', 'v', 'initial'), ['then']);
+  must(repo.copySnapshot('svc:/site/old:default', 'running', 'start'));
+  must(repo.deleteSnapshot('svc:/site/old:default', 'running'));
+  assert.deepEqual(val('svc:/site/old:default', 'cfg', 'v', 'start'), ['now']);
+  healthy();
+});
