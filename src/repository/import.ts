@@ -6,15 +6,16 @@
 // `<dependent>` injection (creating the target if absent, conflict if another declarer owns the
 // pg); then refresh (retake `running` of) the imported instances and dependent targets, which
 // are returned for the restarter to be notified.
-import { PG_FLAG_NONPERSISTENT, type Property, type PropertyGroup, type ServiceData } from '../core/model.js';
+import type { Property, PropertyGroup, ServiceData } from '../core/model.js';
 import { injectedDependencyPg, manifestPropName, type DeclaredDependent, type LoweredBundle } from '../core/manifest/lowered.js';
 import { canonicalize } from './encode.js';
 import { entityFmri, isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
 import { PgBatch } from './bulk.js';
+import { runningIsCurrent, samePgs, withoutManifestFiles } from './reimport.js';
 import { copySnapshot, newSnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
-import type { ImportOptions, ImportReport, RepoResult } from './types.js';
+import type { ImportOptions, ImportReport, PgView, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
 
 const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
@@ -89,6 +90,15 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   // instances created by this import: their initial, last-import and running share one copy
   const created = new Set<number>();
   const initialOf = new Map<number, number>(); // new instance of a new service -> its initial snapshot id
+  // existing instances whose running snapshot equalled their configuration, and the owners this
+  // import wrote to: an instance in the first set and untouched keeps running as it is
+  const runningCurrent = new Set<number>();
+  const written = new Set<string>(); // `service:ID` / `instance:ID`
+  const lastImports = new Map<number, ReturnType<typeof readSnapshotLevels>>();
+  const lastImport = (instId: number) => {
+    if (!lastImports.has(instId)) lastImports.set(instId, readSnapshotLevels(store, instId, 'last-import'));
+    return lastImports.get(instId);
+  };
   // pgs of new services and their new instances (and their initial snapshots), written set-based
   const batch = new PgBatch(store);
 
@@ -99,10 +109,20 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
     const existing = svc.created ? [] : store.instancesOf(svc.id);
-    // `previous` := the configuration before this import touches either level
+    // `previous` := the configuration before this import touches either level (shared with
+    // `running` when that is still the current configuration)
+    // (current pgs are loaded once here and handed to the upgrade below)
+    const svcCurrent = svc.created ? [] : store.loadPgs(svcOwner);
+    const instCurrent = new Map<number, PgView[]>();
     for (const inst of s.instances) {
       const e = existing.find((x) => x.name === inst.name);
-      if (e) takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);
+      if (!e) continue;
+      const cur = store.loadPgs({ kind: 'instance', id: e.id });
+      instCurrent.set(e.id, cur);
+      if (runningIsCurrent(store, e.id, { instance: cur, service: svcCurrent })) {
+        copySnapshot(store, e.id, 'running', 'previous', now);
+        runningCurrent.add(e.id);
+      } else takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);
     }
     // manifestfiles accumulates one property per manifest delivering the service: merged, never upgraded
     const delivered = s.pgs.filter((pg) => pg.name !== 'manifestfiles');
@@ -120,15 +140,15 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       let svcBaseline = undefined;
       for (const i of s.instances.map((x) => existing.find((e) => e.name === x.name))) {
         if (!i) continue;
-        const lv = readSnapshotLevels(store, i.id, 'last-import');
+        const lv = lastImport(i.id);
         if (lv) { svcBaseline = withoutManifestFiles(lv.service); break; }
       }
-      upgradeLevel(store, {
-        owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline,
+      if (upgradeLevel(store, {
+        owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline, current: svcCurrent,
         isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
-      });
-      deletePgs(store, deleted, svcFmri, svcOwner);
-      for (const [name, values] of manifestFiles) recordManifest(store, svc.id, name, values);
+      })) written.add(`service:${svc.id}`);
+      if (deletePgs(store, deleted, svcFmri, svcOwner)) written.add(`service:${svc.id}`);
+      for (const [name, values] of manifestFiles) if (recordManifest(store, svc.id, name, values)) written.add(`service:${svc.id}`);
     }
 
     for (const inst of s.instances) {
@@ -154,13 +174,13 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
         }
       } else {
-        const baseline = readSnapshotLevels(store, instId, 'last-import');
+        const baseline = lastImport(instId);
         const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(withoutManifestFiles(baseline.service), s.pgs);
-        upgradeLevel(store, {
-          owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance,
+        if (upgradeLevel(store, {
+          owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance, current: instCurrent.get(instId),
           isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
-        });
-        deletePgs(store, deleted, fmri, { kind: 'instance', id: instId });
+        })) written.add(`instance:${instId}`);
+        if (deletePgs(store, deleted, fmri, { kind: 'instance', id: instId })) written.add(`instance:${instId}`);
         // an identical manifest leaves last-import as it is (only its time moves): no rewrite
         if (unchangedManifest) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
         else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
@@ -180,8 +200,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   for (const [fmri, t] of refresh) {
     const unchanged = created.has(t.instId) && !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`);
     const initial = unchanged ? initialOf.get(t.instId) : undefined;
+    const untouched = !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`)
+      && !written.has(`instance:${t.instId}`) && !written.has(`service:${t.svcId}`);
     if (initial !== undefined) newSnapshot(store, t.instId, 'running', now, initial, true);
     else if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
+    else if (runningCurrent.has(t.instId) && untouched) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'running'").run(now, t.instId);
     else takeSnapshot(store, t, 'running', now);
     report.notify.push(fmri);
   }
@@ -202,38 +225,31 @@ function manifestFilesPg(files: ReadonlyMap<string, readonly string[]>): Propert
   return [{ name: 'manifestfiles', type: 'framework', flags: 0, properties: [...files].map(([name, values]) => ({ name, type: 'astring', values: [...values] })) }];
 }
 
-const withoutManifestFiles = <G extends { name: string }>(pgs: readonly G[]): G[] => pgs.filter((pg) => pg.name !== 'manifestfiles');
-
-/** Same pgs in the same order with the same properties and values (what last-import holds). */
-function samePgs(a: readonly PropertyGroup[], b: readonly PropertyGroup[]): boolean {
-  const persistent = (l: readonly PropertyGroup[]) => l.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) === 0);
-  const x = persistent(a); const y = persistent(b);
-  return x.length === y.length && x.every((pg, i) => {
-    const q = y[i]!;
-    return pg.name === q.name && pg.type === q.type && pg.flags === q.flags && pg.properties.length === q.properties.length
-      && pg.properties.every((p, j) => {
-        const r = q.properties[j]!;
-        return p.name === r.name && p.type === r.type && p.values.length === r.values.length && p.values.every((v, k) => v === r.values[k]);
-      });
-  });
-}
-
 function canon(fmri: string): string {
   const e = parseEntity(fmri);
   return e ? entityFmri(e) : fmri;
 }
 
-function deletePgs(store: Store, deleted: ReadonlySet<string>, fmri: string, owner: Owner): void {
-  if (!deleted.size) return;
-  for (const row of store.pgRows(owner)) if (deleted.has(`${fmri}/${row.name}`)) store.deletePg(row.id);
+/** Removes the owner's pgs named by delete="true"; returns whether any was there. */
+function deletePgs(store: Store, deleted: ReadonlySet<string>, fmri: string, owner: Owner): boolean {
+  if (!deleted.size) return false;
+  let any = false;
+  for (const row of store.pgRows(owner)) if (deleted.has(`${fmri}/${row.name}`)) { store.deletePg(row.id); any = true; }
+  return any;
 }
 
-function recordManifest(store: Store, svcId: number, name: string, values: readonly string[]): void {
+/** Sets manifestfiles/NAME; returns whether that changed anything. */
+function recordManifest(store: Store, svcId: number, name: string, values: readonly string[]): boolean {
   const owner: Owner = { kind: 'service', id: svcId };
   const row = store.pgRow(owner, 'manifestfiles');
+  if (row) {
+    const cur = store.loadPg(owner, 'manifestfiles')!.properties.find((p) => p.name === name);
+    if (cur && cur.type === 'astring' && cur.values.length === values.length && cur.values.every((v, i) => v === values[i])) return false;
+  }
   const id = row ? row.id : store.insertPg(owner, 'manifestfiles', 'framework', 0);
   store.setProp(id, name, 'astring', values);
   store.bump(id);
+  return true;
 }
 
 /** Creates (if absent) the target entity of a <dependent>; instance targets get no general/enabled. */

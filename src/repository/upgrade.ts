@@ -20,6 +20,8 @@ export interface LevelUpgrade {
   isOverride: (pg: string, prop: string) => boolean;
   protect: ReadonlySet<string>;
   warnings: string[];
+  /** the owner's current pgs when the caller has just loaded them */
+  current?: readonly PgView[];
 }
 
 const same = (a: Property | undefined, b: Property | undefined) =>
@@ -27,8 +29,10 @@ const same = (a: Property | undefined, b: Property | undefined) =>
 
 const show = (p: Property) => p.values.map((v) => JSON.stringify(v)).join(' ');
 
-export function upgradeLevel(store: Store, u: LevelUpgrade): void {
-  const current = new Map(store.loadPgs(u.owner).map((pg) => [pg.name, pg]));
+/** Returns whether anything was written. */
+export function upgradeLevel(store: Store, u: LevelUpgrade): boolean {
+  let wrote = false;
+  const current = new Map((u.current ?? store.loadPgs(u.owner)).map((pg) => [pg.name, pg]));
   const base = u.baseline ? new Map(u.baseline.map((pg) => [pg.name, pg])) : undefined;
   for (const np of u.manifest) {
     if ((np.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
@@ -37,6 +41,7 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): void {
     if (!cur) {
       if (bpg) { u.warnings.push(`${u.fmri}: property group "${np.name}" was deleted by the administrator; not re-created`); continue; }
       store.writePg(u.owner, np);
+      wrote = true;
       continue;
     }
     if ((cur.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
@@ -68,7 +73,7 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): void {
         if (cp && same(cp, bp)) { store.deleteProp(row.id, bp.name); changed = true; }
       }
     }
-    if (changed) store.bump(row.id);
+    if (changed) { store.bump(row.id); wrote = true; }
   }
   // pgs dropped from the manifest: removed if the admin left them exactly as imported
   if (base) {
@@ -78,8 +83,9 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): void {
       if (!cur || (cur.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
       const unchanged = cur.type === bpg.type && cur.properties.length === bpg.properties.length
         && cur.properties.every((p) => same(p, bpg.properties.find((b) => b.name === p.name)));
-      if (unchanged) store.deletePg(store.pgRow(u.owner, bpg.name)!.id);
+      if (unchanged) { store.deletePg(store.pgRow(u.owner, bpg.name)!.id); wrote = true; }
       else u.warnings.push(`${u.fmri}: property group "${bpg.name}" is no longer in the manifest but was customised; kept`);
     }
   }
+  return wrote;
 }

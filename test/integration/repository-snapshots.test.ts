@@ -166,3 +166,27 @@ test('migration 3 opens a version-2 file with snapshots unchanged (each owns its
   assert.deepEqual(val('svc:/site/old:default', 'cfg', 'v', 'start'), ['now']);
   healthy();
 });
+
+test('re-import: previous shares running when that is current; running kept only if nothing was written', () => {
+  const snapRow = (name: string) => repo.db.prepare(`SELECT id, levels_of AS l, taken_at AS t FROM snapshots WHERE name = ?`).get(name) as { id: number; l: number | null; t: number };
+  must(repo.importBundle(bundle(poolImport('tank')), { manifestPath: '/m/pool.xml', now: 100 }));
+  must(repo.refresh(I)); // running gets its own copy
+  const running = snapRow('running');
+  // 1. unchanged manifest, running == current: no copies at all
+  must(repo.importBundle(bundle(poolImport('tank')), { manifestPath: '/m/pool.xml', now: 200 }));
+  assert.equal(snapRow('running').id, running.id, 'running kept');
+  assert.equal(snapRow('running').t, 200, 'its time moves');
+  assert.equal(snapRow('previous').l, running.id, 'previous shares running');
+  // 2. an admin change not yet refreshed: previous is a copy of the current configuration
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['admin']));
+  must(repo.importBundle(bundle(poolImport('tank')), { manifestPath: '/m/pool.xml', now: 300 }));
+  assert.equal(snapRow('previous').l, null);
+  assert.deepEqual(val(I, 'config', 'pool', 'previous'), ['admin']);
+  assert.deepEqual(val(I, 'config', 'pool', 'running'), ['admin'], 'customised value kept and running retaken');
+  // 3. a manifest change reaches running
+  must(repo.importBundle(bundle(poolImport('tank', { extra: [prop('new', 'count', '7')] })), { manifestPath: '/m/pool.xml', now: 400 }));
+  assert.deepEqual(val(I, 'config', 'new', 'running'), ['7']);
+  assert.deepEqual(val(I, 'config', 'pool', 'previous'), ['admin']);
+  assert.equal(repo.getProperty(I, 'config', 'new', { view: snapshotView('previous') }).ok, false);
+  healthy();
+});
