@@ -38,7 +38,7 @@ export function wireProduction(opts: WireOptions = {}) {
       import('./repo-adapter.js'),
     ]);
     const repo = Repository.openOrThrow(repositoryPath(root));
-    const adapters = proc.createProcessAdapters({ contracts: opts.contracts ?? 'auto' });
+    const adapters = proc.createProcessAdapters({ contracts: opts.contracts ?? 'auto', stateRoot: root });
     if (adapters.fallbackReason) log(`contracts: process groups (${adapters.fallbackReason})`);
     else log(`contracts: ${adapters.contracts.mechanism}`);
     const logs = new proc.InstanceLogFiles({ dir: logDir(root) });
@@ -66,7 +66,7 @@ export function wireProduction(opts: WireOptions = {}) {
           // Like manifest-import, but never over an existing service: administrators' changes stay.
           const present = new Set(repo.listServices());
           if (l.lowered.services.every((sv) => present.has(sv.name))) continue;
-          const r = repo.importBundle(io.toLoweredBundle(l.lowered), { manifestPath: file });
+          const r = repo.importBundle(l.lowered, { manifestPath: file });
           if (!r.ok) problems.push(`${file}: ${r.message}`);
           else log(`imported ${file}`);
         }

@@ -44,11 +44,3 @@ export function loadAndLower(file: string): Loaded {
   // the parsed tree is not returned: an import of thousands of services lets it go before writing
   return { ok: true, lowered, warnings };
 }
-
-/**
- * @deprecated the repository takes the manifest layer's LowerResult as it is (one shared type,
- * core/manifest/lowered.ts); kept only until src/daemon/wiring.ts stops calling it.
- */
-export function toLoweredBundle(l: LowerResult): LowerResult {
-  return l;
-}
