@@ -1,6 +1,8 @@
 // Prepares a method run from an engine runMethod command: token expansion against the running
 // snapshot (smf-spec §4.3), the method context (§4.5) and environment (§4.6). A preparation failure
-// is a value (the engine turns it into maintenance, method_failed), never a throw.
+// is a value (the engine turns it into maintenance, method_failed), never a throw. Rejected
+// environment entries are reported in the instance log (§4.6). A stop that waits for the contract
+// to empty hands that wait to the runner (waitForEmpty), which SIGKILLs and drains at the deadline.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import {
 } from '../core/method/index.js';
 import type { EngineCommand } from '../core/engine/types.js';
 import type { MethodRunRequest } from '../ports/process.js';
+import { appendLogLine } from '../adapters/process/log.js';
 
 type RunMethod = Extract<EngineCommand, { kind: 'runMethod' }>;
 
@@ -24,6 +27,8 @@ export interface PrepareInput {
   logPath: string;
   /** <root>/etc/default/init lines, if any */
   globalEnvironment: readonly string[];
+  /** writes a line to the instance log (default: appended to logPath) */
+  log?: (text: string) => void;
 }
 
 export function readGlobalEnvironment(root: string): string[] {
@@ -47,11 +52,18 @@ export function prepareMethod(input: PrepareInput): Prepared {
     fmri: cmd.fmri, method: cmd.method, zonename: os.hostname(),
     globalEnvironment: input.globalEnvironment, methodEnvironment: context.environment,
   });
+  if (env.warnings.length) {
+    const log = input.log ?? ((text: string) => appendLogLine(input.logPath, text));
+    for (const w of env.warnings) {
+      try { log(w); } catch { /* the log is best effort; the method still runs */ }
+    }
+  }
   return {
     ok: true,
     req: {
       fmri: cmd.fmri, method: cmd.method, exec: expanded.value, model: cmd.model, context,
       env: env.env, timeoutMs: cmd.timeoutMs, logPath: input.logPath,
+      ...(cmd.waitForEmpty ? { waitForEmpty: true } : {}),
     },
   };
 }
