@@ -35,15 +35,24 @@ function methodSpec(pgs: readonly PropertyGroup[], name: string): MethodSpec | u
   return { exec, timeoutSeconds };
 }
 
+/** startd/ignore_error (one astring, smf-spec §5.1): exactly core, signal, core,signal or signal,core; anything else ignores nothing. */
+export function ignoreErrors(value: string | undefined): { core: boolean; signal: boolean } {
+  switch (value) {
+    case 'core': return { core: true, signal: false };
+    case 'signal': return { core: false, signal: true };
+    case 'core,signal': case 'signal,core': return { core: true, signal: true };
+    default: return { core: false, signal: false };
+  }
+}
+
 function startdConfig(pgs: readonly PropertyGroup[]): StartdConfig {
   const duration = strOf(pgs, 'startd', 'duration');
-  const ignore = findProp(findPg(pgs, 'startd'), 'ignore_error')?.values ?? [];
-  const ignoreWords = ignore.flatMap((v) => v.split(',')).map((s) => s.trim());
+  const ignore = ignoreErrors(strOf(pgs, 'startd', 'ignore_error'));
   const restartOn = strOf(pgs, 'start', 'restart_on');
   const cfg: StartdConfig = {
     ...DEFAULT_STARTD,
     duration: duration === 'transient' ? 'transient' : duration === 'child' || duration === 'wait' ? 'child' : 'contract',
-    ignoreError: { core: ignoreWords.includes('core'), signal: ignoreWords.includes('signal') },
+    ignoreError: ignore,
     timeoutRetry: boolOf(pgs, 'startd', 'timeout_retry') ?? true,
     restartOn: restartOn === 'any_fault' || restartOn === 'external_fault' ? restartOn : 'all',
   };
