@@ -1,7 +1,7 @@
 // DaemonRepository over the SQLite Repository (src/repository): the daemon reads as root (nothing
 // withheld), composes the effective view (running snapshot + NONPERSISTENT pgs) for configuration
 // and the current composed view for enabled flags and authorizations.
-import type { PropertyGroup } from '../core/model.js';
+import { PG_FLAG_NONPERSISTENT, type PropertyGroup } from '../core/model.js';
 import { MASTER_RESTARTER } from '../core/engine/types.js';
 import type { Repository } from '../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type RestarterStateUpdate } from '../repository/types.js';
@@ -54,30 +54,28 @@ export class RepositoryAdapter implements DaemonRepository {
     return done(this.repo.refresh(fmri));
   }
 
+  /** illumos libscf_snapshots_poststart: `start` := `running` (shared levels, no copy); a missing `running` is taken first. */
   takeStartSnapshots(fmri: string): RepoOutcome {
-    const have = this.repo.listSnapshots(fmri);
-    if (have.ok && !have.value.some((snap) => snap.name === 'running')) {
-      const r = this.repo.takeSnapshot(fmri, 'running');
-      if (!r.ok) return done(r);
-    }
-    return done(this.repo.takeSnapshot(fmri, 'start'));
+    const r = this.repo.copySnapshot(fmri, 'running', 'start');
+    if (r.ok || r.code !== 'not-found') return done(r);
+    const taken = this.repo.takeSnapshot(fmri, 'running');
+    if (!taken.ok) return done(taken);
+    return done(this.repo.copySnapshot(fmri, 'running', 'start'));
   }
 
+  /** Reads and clears restarter_actions in one transaction: an action svcadm writes meanwhile is never lost. */
   takeRestarterActions(fmri: string): Record<string, string[]> {
-    const r = this.repo.getPg(fmri, 'restarter_actions', { viewer: ROOT_VIEWER });
-    if (!r.ok) return {};
-    const out: Record<string, string[]> = {};
-    for (const p of r.value.properties) out[p.name] = p.values;
-    this.repo.deletePg(fmri, 'restarter_actions');
-    return out;
+    const r = this.repo.takeActions(fmri);
+    return r.ok ? r.value : {};
   }
 
   setMilestone(target: string, persistent: boolean): RepoOutcome {
     const ensure = (pg: string, flags: number) => {
       const have = this.repo.getPg(MASTER_RESTARTER, pg, { viewer: ROOT_VIEWER });
-      if (!have.ok) this.repo.addPg(MASTER_RESTARTER, pg, 'application', flags);
+      // options and options_ovr are framework pgs (smf-spec §6.1, §6.5)
+      if (!have.ok) this.repo.addPg(MASTER_RESTARTER, pg, 'framework', flags);
     };
-    ensure('options_ovr', 1);
+    ensure('options_ovr', PG_FLAG_NONPERSISTENT);
     const r = this.repo.setProperty(MASTER_RESTARTER, 'options_ovr', 'milestone', 'astring', [target]);
     if (!r.ok) return done(r);
     if (!persistent) return { ok: true };
