@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findPg, findProp } from '../core/model.js';
-import type { AdminAction as EngineAdmin, EngineEvent, RestoredInstance } from '../core/engine/types.js';
+import type { AdminAction as EngineAdmin, RestoredInstance } from '../core/engine/types.js';
 import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
@@ -80,7 +80,6 @@ export class Daemon implements ControlHandler {
     const fmris = repo.listInstances();
     const configs = [];
     const restored: RestoredInstance[] = [];
-    const missed: EngineEvent[] = [];
     for (const fmri of fmris) {
       const view = repo.readInstance(fmri);
       if (!view) continue;
@@ -89,22 +88,11 @@ export class Daemon implements ControlHandler {
       this.known.add(fmri);
       if (!boot.newBoot) {
         const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
-        if (!r) continue;
-        const model = configs.at(-1)!.startd.duration;
-        if (r.died && model !== 'transient') {
-          // The engine only reacts to process events of a live contract: restore it as alive and
-          // deliver the event that was missed while no daemon was running (smf-spec §2.11, §2.7).
-          r.restored.contractAlive = true;
-          missed.push(model === 'contract'
-            ? { kind: 'contractEvent', fmri, contractEvent: 'empty' }
-            : { kind: 'childExited', fmri });
-        }
-        restored.push(r.restored);
+        if (r) restored.push(r.restored);
       }
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
     this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
-    for (const ev of missed) this.graph.post(ev);
     if (boot.newBoot) {
       const milestone = repo.bootMilestone();
       if (milestone && milestone !== 'all') this.graph.post({ kind: 'milestone', target: milestone });

@@ -31,7 +31,10 @@ export function restoreInstance(fmri: string, pgs: PropertyGroup[], contracts: C
   else if (contractId !== undefined) log(`${fmri}: contract ${contractId} is gone`);
   const r: RestoredInstance = { fmri, state: state as InstanceState, nextState: (INSTANCE_STATES.has(next) ? next : 'none') as NextState, contractAlive: alive };
   if (aux) r.aux = aux as ReasonCode;
-  return { restored: r, died: !alive && contractId !== undefined && (state === 'online' || state === 'degraded') };
+  const died = !alive && contractId !== undefined && (state === 'online' || state === 'degraded');
+  // the engine stops it with ct_ev_exit, the event missed while no daemon ran (smf-spec §2.11)
+  if (died) r.contractLost = true;
+  return { restored: r, died };
 }
 
 /**

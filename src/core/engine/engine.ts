@@ -255,10 +255,22 @@ export class Engine {
         return;
       case 'disabled': if (v.enabled === true) this.send(v, { type: 'ENABLE' }); return;
       case 'online': case 'degraded':
-        if (v.enabled === false) this.walks.startDisable(v);
+        if (v.enabled === false) return this.walks.startDisable(v);
+        if (r.contractLost && !r.contractAlive) this.missedExit(v);
         return;
       default: return;
     }
+  }
+
+  /** smf-spec §2.11: the processes of a running instance exited while no restarter watched; deliver
+   *  the event that was missed (contract empty / child exit), which stops it with ct_ev_exit. */
+  private missedExit(v: Vertex): void {
+    const model = v.config.startd.duration;
+    if (model === 'transient') return;
+    v.contractAlive = true;
+    if (model === 'contract') contractEvent(this.restarter, v, 'empty');
+    else childExited(this.restarter, v, undefined, undefined);
+    this.dirty.add(v.fmri);
   }
 
   private removeVertex(v: Vertex): void {

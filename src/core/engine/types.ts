@@ -111,6 +111,9 @@ export interface RestoredInstance {
   aux?: ReasonCode;
   /** primary contract (or wait child) still alive */
   contractAlive: boolean;
+  /** a primary contract (or wait child) was recorded but is gone: its processes exited while no
+   *  restarter watched. A running instance is then stopped with ct_ev_exit, as the event it missed. */
+  contractLost?: boolean;
 }
 
 export type EngineEvent =
