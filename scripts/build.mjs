@@ -23,3 +23,16 @@ await build({
   banner: { js: "import { createRequire as __tsmfCreateRequire } from 'node:module'; const require = __tsmfCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// zfs-mount-generator runs at every boot and daemon-reload, over every dataset: its systemd path
+// gets a dedicated one-file CommonJS bundle (no ESM loader, no chunks, no source map to look up),
+// which bin/zfs-mount-generator loads; --tsmf still goes through dist/zfs-mount-generator.js.
+await build({
+  entryPoints: [path.join(root, 'src', 'zfs', 'systemd-main.ts')],
+  outfile: path.join(root, 'dist', 'zfs-mount-generator.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
