@@ -11,6 +11,8 @@ import { isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, filterForViewer, ok, readPgs, resolve, snapshotId, type Resolved } from './read.js';
 import { configureConnection, SCHEMA_VERSION } from './schema.js';
 import { Store } from './store.js';
+import { instanceSummaries, type InstanceSummary } from './summaries.js';
+import { effectivePgsOfType } from './typed-pgs.js';
 import {
   ANONYMOUS_VIEWER, VIEW_DIRECT, type PgView, type PropertyView, type ReadOptions, type RepoResult, type View,
 } from './types.js';
@@ -109,6 +111,13 @@ export class RepositoryBase {
   }
 
   // ---- reads ------------------------------------------------------------------------------
+
+  /** State columns of every instance in two queries (svcs listings), in listInstances() order. */
+  instanceSummaries(): InstanceSummary[] { return instanceSummaries(this.store); }
+  /** Effective pgs of one type (e.g. "dependency") of every instance, in three queries (see typed-pgs.ts). */
+  effectivePgsOfType(type: string, nameGlobs: readonly string[] = []): Map<string, PgView[]> {
+    return effectivePgsOfType(this.store, type, nameGlobs);
+  }
 
   listPgs(fmri: string, opts: ReadOptions = {}): RepoResult<PgView[]> {
     const r = this.read(fmri, opts.view ?? VIEW_DIRECT);

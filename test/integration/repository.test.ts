@@ -434,3 +434,61 @@ test('every SMF property type (§6.2) is stored and read back canonical, through
     assert.equal(r.ok ? 'ok' : r.code, 'invalid', `${t} "${bad}" must be refused`);
   }
 });
+
+test('instanceSummaries: one row per instance in listInstances order, equal to the composed current reads', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  must(repo.addService('svc:/site/b'));
+  must(repo.addInstance('svc:/site/b:one'));
+  must(repo.addInstance('svc:/site/b:two'));
+  // service-level general fills in for an instance without its own general/enabled
+  must(repo.addPg('svc:/site/b', 'general', 'framework'));
+  must(repo.setProperty('svc:/site/b', 'general', 'enabled', 'boolean', ['true']));
+  must(repo.setProperty('svc:/site/b', 'general', 'restarter', 'fmri', ['svc:/site/r:default']));
+  must(repo.setEnabled('svc:/site/b:two', false));
+  must(repo.setEnabled('svc:/site/b:two', true, { temporary: true }));
+  must(repo.writeRestarterState('svc:/site/b:one', { state: 'online', next_state: 'none', state_timestamp: '1700000000.5', contract: 42, start_method_waitstatus: 256, auxiliary_state: 'none', logfile: '/l' }));
+  const s = repo.instanceSummaries();
+  assert.deepEqual(s.map((x) => x.fmri), repo.listInstances());
+  const one = s.find((x) => x.fmri === 'svc:/site/b:one')!;
+  assert.deepEqual(one, {
+    fmri: 'svc:/site/b:one', service: 'site/b', instance: 'one', state: 'online', nextState: 'none',
+    stateTimestamp: '1700000000.500000000', contract: '42', auxiliaryState: 'none', logfile: '/l', startMethodWaitstatus: '256',
+    enabled: true, restarter: 'svc:/site/r:default',
+  });
+  const two = s.find((x) => x.fmri === 'svc:/site/b:two')!;
+  assert.equal(two.enabled, false, 'instance value obscures the service value');
+  assert.equal(two.enabledOverride, true);
+  assert.equal(two.state, undefined);
+  for (const x of s) {
+    const first = (pgName: string, p: string) => { const r = repo.getProperty(x.fmri, pgName, p, { view: VIEW_COMPOSED, viewer: ROOT_VIEWER }); return r.ok ? r.value.values[0] : undefined; };
+    assert.equal(x.state, first('restarter', 'state'), x.fmri);
+    assert.equal(x.enabled, first('general', 'enabled') === undefined ? undefined : first('general', 'enabled') === 'true', x.fmri);
+    assert.equal(x.restarter, first('general', 'restarter'), x.fmri);
+  }
+});
+
+test('effectivePgsOfType: running snapshot composed, current without one, name globs', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const effective = (f: string, type: string) => must(repo.listPgs(f, { view: VIEW_EFFECTIVE, viewer: ROOT_VIEWER })).filter((p) => p.type === type);
+  const deps = repo.effectivePgsOfType('dependency');
+  assert.ok((deps.get(I) ?? []).length > 0, 'the fixture has dependency pgs');
+  assert.deepEqual(deps.get(I), effective(I, 'dependency'));
+  // a change to the current configuration is not seen until refresh
+  must(repo.addPg(I, 'later', 'dependency'));
+  must(repo.setProperty(I, 'later', 'grouping', 'astring', ['require_all']));
+  assert.deepEqual(repo.effectivePgsOfType('dependency').get(I), deps.get(I));
+  must(repo.refresh(I));
+  assert.deepEqual(repo.effectivePgsOfType('dependency').get(I), effective(I, 'dependency'));
+  assert.ok(repo.effectivePgsOfType('dependency').get(I)!.some((p) => p.name === 'later'));
+  // an instance without any snapshot: current composed (service level shows through)
+  must(repo.addService('svc:/site/c'));
+  must(repo.addInstance('svc:/site/c:default'));
+  must(repo.addPg('svc:/site/c', 'svcdep', 'dependency'));
+  must(repo.setProperty('svc:/site/c', 'svcdep', 'entities', 'fmri', ['svc:/site/pool-import']));
+  assert.deepEqual(repo.effectivePgsOfType('dependency').get('svc:/site/c:default'), effective('svc:/site/c:default', 'dependency'));
+  assert.equal(repo.effectivePgsOfType('dependency').get('svc:/site/c:default')![0]!.name, 'svcdep');
+  // globs select by name
+  must(repo.addPg('svc:/site/c', 'tm_man_x1', 'template'));
+  must(repo.addPg('svc:/site/c', 'tm_other', 'template'));
+  assert.deepEqual(repo.effectivePgsOfType('template', ['tm_man_*']).get('svc:/site/c:default')!.map((p) => p.name), ['tm_man_x1']);
+});
