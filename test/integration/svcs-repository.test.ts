@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { bulkRows } from '../../src/cli/svcs/bulk.js';
-import { readRow } from '../../src/cli/svcs/source.js';
+import { allDependencies, readRow } from '../../src/cli/svcs/source.js';
 import { Repository } from '../../src/repository/repository.js';
 import { daemonUnavailable, makeRoot, runCli } from '../helpers/daemon.js';
 
@@ -115,9 +115,12 @@ test('bulk fast path agrees with per-instance reads', { skip }, () => {
   const repo = Repository.openOrThrow(`${root}/etc/svc/repository.db`, { readonly: true });
   try {
     const fmris = repo.listInstances();
-    const bulk = bulkRows(repo, fmris);
-    assert.ok(bulk);
-    for (const f of fmris) assert.deepEqual(bulk.get(f), readRow(repo, f, { dependencies: false }), f);
+    const bulk = bulkRows(repo);
+    assert.deepEqual(bulk.map((r) => r.fmri), fmris, 'repository order');
+    for (const r of bulk) assert.deepEqual(r, readRow(repo, r.fmri, { dependencies: false }), r.fmri);
+    const deps = allDependencies(repo);
+    assert.ok(deps.size > 0);
+    for (const f of fmris) assert.deepEqual(deps.get(f) ?? [], readRow(repo, f, { dependencies: true }).dependencies, f);
   } finally {
     repo.close();
   }

@@ -3,12 +3,15 @@
 // the mode needs them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { noMatchError, resolveOperand } from '../../core/fmri.js';
+import { noMatchError, partialHint, resolveOperand } from '../../core/fmri.js';
 import type { InstanceRow } from '../../core/listing/row.js';
 import type { Repository } from '../../repository/repository.js';
 import { logDir, repositoryPath } from '../common/root.js';
 import { bulkRows } from './bulk.js';
-import { addDetail, readRow } from './source.js';
+import { addAllTemplates, addDetail, allDependencies, readRow } from './source.js';
+
+/** From this many rows on, template data is read for all instances at once rather than per row. */
+const BULK_TEMPLATES_FROM = 32;
 
 export class SvcsContext {
   private rows = new Map<string, InstanceRow>();
@@ -43,23 +46,40 @@ export class SvcsContext {
     return this.serviceList;
   }
 
-  /** Reads the state columns of every instance at once (plain listings, and -x before details). */
-  preload(force = false): void {
+  /**
+   * Reads the state columns of every instance at once (plain listings; -x, -D with `force`), and
+   * with `dependencies` the dependency groups of every instance too (one bulk read each).
+   */
+  preload(force = false, dependencies = false): void {
     if ((this.detail && !force) || !this.repo || this.rows.size) return;
-    const bulk = bulkRows(this.repo, this.instances());
-    if (bulk) {
-      this.rows = bulk;
-      this.partial = new Set(bulk.keys());
+    const rows = bulkRows(this.repo);
+    this.instanceList = rows.map((r) => r.fmri);
+    for (const r of rows) this.rows.set(r.fmri, r);
+    this.partial = new Set(this.instanceList);
+    if (dependencies) {
+      for (const [fmri, groups] of allDependencies(this.repo)) this.rows.get(fmri)?.dependencies.push(...groups);
+      this.dependenciesLoaded = true;
     }
   }
 
   private partial = new Set<string>();
+  private dependenciesLoaded = false;
 
   /** The row with its dependency groups and template data (reads them if the bulk path skipped them). */
   detailed(fmri: string): InstanceRow {
     const r = this.row(fmri);
-    if (this.partial.delete(fmri) && this.repo) addDetail(this.repo, r);
+    if (this.partial.delete(fmri) && this.repo) addDetail(this.repo, r, { dependencies: !this.dependenciesLoaded });
     return r;
+  }
+
+  /** detailed() for many rows: one bulk read of template data when dependencies are preloaded. */
+  detailedAll(fmris: readonly string[]): void {
+    if (!this.repo || !this.dependenciesLoaded || fmris.length < BULK_TEMPLATES_FROM) {
+      for (const f of fmris) this.detailed(f);
+      return;
+    }
+    const rows = fmris.filter((f) => this.partial.delete(f)).map((f) => this.row(f));
+    addAllTemplates(this.repo, rows);
   }
 
   row(fmri: string): InstanceRow {
@@ -72,12 +92,18 @@ export class SvcsContext {
   }
   allRows(): InstanceRow[] { return this.instances().map((f) => this.row(f)); }
 
+  private noMatch(op: string, candidates: readonly string[]): void {
+    this.error(noMatchError(op));
+    const hint = partialHint(op, candidates);
+    if (hint) process.stderr.write(`svcs: ${hint}\n`);
+  }
+
   /** Resolves operands to instance FMRIs (duplicates removed, operand order kept); reports no-matches. */
   resolve(operands: readonly string[]): string[] {
     const out = new Set<string>();
     for (const op of operands) {
       const r = resolveOperand(op, this.instances());
-      if (r.matches.length === 0) { this.error(noMatchError(op)); continue; }
+      if (r.matches.length === 0) { this.noMatch(op, this.instances()); continue; }
       for (const m of r.matches) out.add(m);
     }
     return [...out];
@@ -89,7 +115,7 @@ export class SvcsContext {
     const candidates = [...this.services(), ...this.instances()];
     for (const op of operands) {
       const r = resolveOperand(op, candidates, { serviceAsSelf: true });
-      if (r.matches.length === 0) { this.error(noMatchError(op)); continue; }
+      if (r.matches.length === 0) { this.noMatch(op, candidates); continue; }
       for (const m of r.matches) out.add(m);
     }
     return [...out];

@@ -62,7 +62,8 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   if (!keys.ok) { ctx.error(keys.error); return; }
 
   let fmris: string[];
-  if (!o.dependencies && !o.dependents && (o.all || o.operands.length === 0)) ctx.preload();
+  if (o.dependents) ctx.preload(true, true); // every instance's groups are looked at
+  else if (!o.dependencies && (o.all || o.operands.length === 0)) ctx.preload();
   if (o.dependencies) fmris = dependencyTargets(ctx, ctx.resolve(o.operands));
   else if (o.dependents) fmris = dependentsOf(ctx, ctx.resolveEntities(o.operands));
   else if (o.operands.length) {
@@ -154,15 +155,13 @@ export async function explain(ctx: SvcsContext, o: SvcsOptions): Promise<void> {
   const { connectDaemon } = await import('../common/client.js');
   const c = await connectDaemon(ctx.root, { client: 'svcs', timeoutMs: 2000 });
   if (c.ok) c.client.close();
-  // States of every instance in one read; dependency groups only where the analysis looks at them
-  // (offline instances, and disabled ones that are being enabled), so a system with thousands of
-  // healthy or disabled instances stays fast.
-  ctx.preload(true);
-  const needsDeps = (r: InstanceRow) => r.state === 'offline' || (r.state === 'disabled' && effectiveEnabled(r));
-  const rows = ctx.instances().map((f) => (needsDeps(ctx.row(f)) ? ctx.detailed(f) : ctx.row(f)));
+  // States and dependency groups of every instance in two bulk reads; template data (docs, common
+  // name) only for the instances printed.
+  ctx.preload(true, true);
+  const rows = ctx.instances().map((f) => ctx.row(f));
   const a = analyse({ rows, fileState, masterRunning: c.ok });
   const fmris = o.operands.length ? ctx.resolve(o.operands) : a.rootCauses();
-  for (const f of fmris) ctx.detailed(f);
+  ctx.detailedAll(fmris);
   if (o.json) { out(JSON.stringify(fmris.map((f) => explainJson(f, a)), null, 2) + '\n'); return; }
   const base = ctx.repo ? msgBase(ctx.repo) : undefined;
   const logTail = o.log ? (f: string) => {

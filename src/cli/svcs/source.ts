@@ -62,14 +62,24 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
   return row;
 }
 
-/** Adds dependency groups (running snapshot) and template data to a row read without them. */
-export function addDetail(repo: Repository, row: InstanceRow): void {
+/** Adds dependency groups (running snapshot; unless already there) and template data to a row read without them. */
+export function addDetail(repo: Repository, row: InstanceRow, opts: { dependencies?: boolean } = {}): void {
   const all = repo.listPgs(row.fmri, EFFECTIVE);
   if (!all.ok) return;
+  if (opts.dependencies !== false) {
+    for (const p of all.value) if (p.type === 'dependency' && p.properties.length > 0) row.dependencies.push(dependencyOf(p));
+  }
+  applyTemplates(row, all.value);
+}
+
+const TEMPLATE_NAMES = ['tm_common_name', 'tm_man_*', 'tm_doc_*'];
+
+/** Common name and See: references (tm_man_*, tm_doc_*) from template pgs. */
+function applyTemplates(row: InstanceRow, pgs: readonly PgView[]): void {
   const docs: string[] = [];
-  for (const p of all.value) {
-    if (p.type === 'dependency' && p.properties.length > 0) row.dependencies.push(dependencyOf(p));
-    else if (p.name === 'tm_common_name') row.commonName = (first(p, 'C') ?? p.properties[0]?.values[0])?.trim();
+  for (const p of pgs) {
+    if (p.type === 'dependency') continue;
+    if (p.name === 'tm_common_name') row.commonName = (first(p, 'C') ?? p.properties[0]?.values[0])?.trim();
     else if (p.name.startsWith('tm_man_')) {
       const title = first(p, 'title'), section = first(p, 'section'), manpath = first(p, 'manpath');
       if (title && section) docs.push(manpath && manpath !== ':default' ? `man -M ${manpath} -s ${section} ${title}` : `${title}(${section})`);
@@ -79,6 +89,22 @@ export function addDetail(repo: Repository, row: InstanceRow): void {
     }
   }
   row.docs = docs;
+}
+
+/** Template data (common name, docs) of every given row in one bulk read. */
+export function addAllTemplates(repo: Repository, rows: Iterable<InstanceRow>): void {
+  const pgs = repo.effectivePgsOfType('template', TEMPLATE_NAMES);
+  for (const r of rows) applyTemplates(r, pgs.get(r.fmri) ?? []);
+}
+
+/** Dependency groups of every instance (effective view) in one bulk read: fmri -> groups. */
+export function allDependencies(repo: Repository): Map<string, DependencyGroup[]> {
+  const out = new Map<string, DependencyGroup[]>();
+  for (const [fmri, pgs] of repo.effectivePgsOfType('dependency')) {
+    const groups = pgs.filter((p) => p.properties.length > 0).map(dependencyOf);
+    if (groups.length) out.set(fmri, groups);
+  }
+  return out;
 }
 
 function dependencyOf(p: PgView): DependencyGroup {
