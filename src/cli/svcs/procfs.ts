@@ -34,6 +34,9 @@ function readEntry(pid: number): ProcEntry | undefined {
 
 export class ProcessTable {
   private entries: ProcEntry[] | undefined;
+  /** cgroup directory name (without a `~suffix`) -> processes in it or below it */
+  private byCgroup: Map<string, ProcEntry[]> | undefined;
+  private byPgid: Map<number, ProcEntry[]> | undefined;
 
   private all(): ProcEntry[] {
     if (!this.entries) {
@@ -47,19 +50,36 @@ export class ProcessTable {
     return this.entries;
   }
 
+  /** One pass over the table builds both indexes, so a listing of N instances costs O(N + processes). */
+  private index(): void {
+    if (this.byCgroup) return;
+    this.byCgroup = new Map();
+    this.byPgid = new Map();
+    const add = <K>(m: Map<K, ProcEntry[]>, k: K, e: ProcEntry) => {
+      const l = m.get(k);
+      if (!l) m.set(k, [e]);
+      else if (l[l.length - 1] !== e) l.push(e);
+    };
+    for (const e of this.all()) {
+      for (const c of e.cgroup.split('/')) {
+        if (!c) continue;
+        const tilde = c.indexOf('~'); // instance names never contain '~' (cgroupNameForFmri encodes it)
+        add(this.byCgroup, tilde < 0 ? c : c.slice(0, tilde), e);
+      }
+      add(this.byPgid, e.pgid, e);
+    }
+  }
+
   private cgroupMembers(fmri: string): ProcEntry[] {
-    const name = cgroupNameForFmri(fmri);
-    return this.all().filter((e) => {
-      const leaf = e.cgroup.split('/').filter(Boolean);
-      return leaf.some((c) => c === name || c.startsWith(`${name}~`));
-    });
+    this.index();
+    return this.byCgroup!.get(cgroupNameForFmri(fmri)) ?? [];
   }
 
   /** Processes of the instance's primary contract: its cgroup, else the recorded process group. */
   members(fmri: string, contracts: readonly number[]): ProcessInfo[] {
     let found = this.cgroupMembers(fmri);
-    if (found.length === 0 && contracts.length) found = this.all().filter((e) => contracts.includes(e.pgid));
-    return found.sort((a, b) => a.pid - b.pid).map((e) => ({
+    if (found.length === 0 && contracts.length) found = contracts.flatMap((c) => this.byPgid!.get(c) ?? []);
+    return [...found].sort((a, b) => a.pid - b.pid).map((e) => ({
       pid: e.pid, comm: e.comm, startMs: bootTimeMs() + (e.startTicks * 1000) / TICKS, args: readArgs(e.pid),
     }));
   }
