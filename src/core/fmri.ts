@@ -250,16 +250,51 @@ function isInstanceLike(c: string): boolean {
   return c.indexOf(':', 4) >= 0;
 }
 
-/** libscf partial match of `op` against one FMRI: first occurrence only, both ends anchored. */
+/**
+ * libscf partial match (scf_cmp_pattern, lowlevel.c) of `op` against one FMRI: strstr() finds
+ * the first occurrence only; it must start the FMRI or follow a '/' or ':' (or the operand starts
+ * with ':'), and end the FMRI or precede a ':' (or the operand ends with ':'); a match ending
+ * within the first 4 chars ("svc:") is ignored. The search never continues past the first
+ * occurrence, so `c` does not match svc:/site/c:default (its first hit is the "c" of "svc:"),
+ * nor `pool` svc:/site/mount-main-pool:pool. Kept on purpose: scripts written for SMF select
+ * the same instances here (partialHint() explains the miss to the user).
+ */
 export function partialMatches(op: string, fmri: string): boolean {
   if (op.length === 0) return false;
   const at = fmri.indexOf(op);
-  if (at < 0) return false;
-  if (at + op.length <= 4) return false; // lies within "svc:"
+  return at >= 0 && anchoredAt(op, fmri, at);
+}
+
+function anchoredAt(op: string, fmri: string, at: number): boolean {
   const startOk = at === 0 || fmri[at - 1] === '/' || fmri[at - 1] === ':' || op[0] === ':';
   const end = at + op.length;
   const endOk = end === fmri.length || fmri[end] === ':' || op[op.length - 1] === ':';
-  return startOk && endOk;
+  return startOk && endOk && end > 4;
+}
+
+/**
+ * For a partial operand that matched nothing: the candidates it would match if every occurrence
+ * counted (not only the first, see partialMatches), so the CLI can say why and what to type.
+ */
+export function partialNearMisses(op: string, candidates: readonly string[], limit = 3): string[] {
+  if (op.length === 0 || hasGlobChars(op)) return [];
+  const out: string[] = [];
+  for (const c of candidates) {
+    if (!isInstanceLike(c) || partialMatches(op, c)) continue;
+    for (let at = c.indexOf(op, c.indexOf(op) + 1); at >= 0; at = c.indexOf(op, at + 1)) {
+      if (anchoredAt(op, c, at)) { out.push(c); break; }
+    }
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Second line for a no-match error when partialNearMisses() found something (undefined otherwise). */
+export function partialHint(op: string, candidates: readonly string[]): string | undefined {
+  const near = partialNearMisses(op, candidates);
+  if (!near.length) return undefined;
+  return `'${op}' only counts where it first occurs in an FMRI (as in SMF), so it does not select ${near.join(', ')}; ` +
+    `name ${near.length > 1 ? 'them' : 'it'} by service or full FMRI instead`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  canonicalFmri, checkName, noMatchError, parseFmri, partialMultipleError, resolveOperand, serviceCategory, serviceLeaf,
+  canonicalFmri, checkName, noMatchError, parseFmri, partialHint, partialMatches, partialMultipleError, partialNearMisses, resolveOperand, serviceCategory, serviceLeaf,
 } from '../../src/core/fmri.js';
 import { fnmatch } from '../../src/core/glob.js';
 
@@ -128,4 +128,30 @@ test('error texts', () => {
   assert.equal(noMatchError('foo', 'entities'), "Pattern 'foo' doesn't match any entities");
   assert.equal(partialMultipleError('pool', ['svc:/a:pool', 'svc:/b:pool']),
     "Partial FMRI 'pool' matches multiple instances:\n\tsvc:/a:pool\n\tsvc:/b:pool");
+});
+
+// libscf scf_cmp_pattern (lowlevel.c): strstr() once, anchoring checked at that hit only, a hit
+// ending within "svc:" ignored -- the search never moves on to a later occurrence.
+test('resolveOperand: a first hit inside "svc:" ends the search (libscf scf_cmp_pattern)', () => {
+  const c = ['svc:/site/c:default', 'svc:/site/v:default', 'svc:/site/s:default', 'svc:/site/abc:c'];
+  assert.deepEqual(resolveOperand('c', c).matches, [], 'first "c" is the one of "svc:"');
+  assert.deepEqual(resolveOperand('v', c).matches, []);
+  assert.deepEqual(resolveOperand('s', c).matches, [], 'first "s" starts "svc:" and is not followed by ":"');
+  assert.deepEqual(resolveOperand('svc', c).matches, [], 'anchored, but ends within "svc:"');
+  assert.deepEqual(resolveOperand('c:default', c).matches, ['svc:/site/c:default'], 'first occurrence is after "/"');
+  assert.deepEqual(resolveOperand(':c', c).matches, ['svc:/site/abc:c']);
+  assert.deepEqual(resolveOperand('site/c', c).matches, ['svc:/site/c:default'], 'exact service');
+  assert.equal(partialMatches('c', 'svc:/site/c:default'), false);
+  assert.equal(partialMatches('site', 'svc:/site/c:default'), false, 'ends before "/", not ":"');
+});
+
+test('partialNearMisses / partialHint: what a continued search would have found', () => {
+  const c = ['svc:/site/c:default', 'svc:/site/mount-main-pool:pool', 'svc:/site/x:default'];
+  assert.deepEqual(partialNearMisses('c', c), ['svc:/site/c:default']);
+  assert.deepEqual(partialNearMisses('pool', c), ['svc:/site/mount-main-pool:pool']);
+  assert.deepEqual(partialNearMisses('nothing', c), []);
+  assert.deepEqual(partialNearMisses('x', c), [], 'x matches normally: not a near miss');
+  assert.deepEqual(partialNearMisses('*c', c), [], 'globs are not partial operands');
+  assert.equal(partialHint('nothing', c), undefined);
+  assert.match(partialHint('c', c)!, /only counts where it first occurs .* svc:\/site\/c:default/);
 });

@@ -2,7 +2,7 @@
 // otherwise each operand is resolved (§1.4) and a *partial* operand matching several instances is
 // an error (`Partial FMRI 'X' matches multiple instances:` + one tab-indented line per match), the
 // operand being skipped. Also the repository lookups behind `enable -r`.
-import { noMatchError, partialMultipleError, resolveOperand } from '../../core/fmri.js';
+import { noMatchError, partialHint, partialMultipleError, resolveOperand } from '../../core/fmri.js';
 import type { Repository } from '../../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE } from '../../repository/types.js';
 import { readRow } from '../svcs/source.js';
@@ -29,7 +29,12 @@ export function selectTargets(repo: Repository, cmd: SvcadmCommand): Selection {
   }
   for (const op of cmd.operands) {
     const r = resolveOperand(op, instances);
-    if (r.matches.length === 0) { errors.push(noMatchError(op)); continue; }
+    if (r.matches.length === 0) {
+      errors.push(noMatchError(op));
+      const hint = partialHint(op, instances);
+      if (hint) errors.push(hint);
+      continue;
+    }
     if (r.kind === 'partial' && r.matches.length > 1) { errors.push(partialMultipleError(op, r.matches)); continue; }
     for (const m of r.matches) out.add(m);
   }
