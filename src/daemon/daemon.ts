@@ -23,6 +23,7 @@ import type { Clock, DaemonRepository, EngineLike, ProcessPorts } from './ports.
 import { RestarterHost } from './restarter-host.js';
 import { pendingActions, restoreInstance } from './restore.js';
 import { StateWriter } from './state-writer.js';
+import { repositoryTransaction, StartSnapshotBatch } from './write-batch.js';
 
 export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
 export const FEATURES = ['refresh', 'admin', 'status', 'shutdown'];
@@ -51,6 +52,7 @@ export class Daemon implements ControlHandler {
   readonly graph: GraphHost;
   readonly host: RestarterHost;
   readonly states: StateWriter;
+  readonly startSnapshots: StartSnapshotBatch;
   private readonly creds: CredentialResolver;
   private server: ControlServer | undefined;
   private known = new Set<string>();
@@ -60,11 +62,15 @@ export class Daemon implements ControlHandler {
 
   constructor(private readonly d: DaemonDeps) {
     this.graph = new GraphHost(d.engine, d.clock, d.log);
-    this.states = new StateWriter((b) => d.repo.writeRestarterStates(b), d.clock, (e) => d.log(`repository write failed: ${(e as Error).message}`));
+    const tx = repositoryTransaction(d.repo);
+    this.startSnapshots = new StartSnapshotBatch((f) => d.repo.takeStartSnapshots(f), tx, d.clock, d.log);
+    // State commits and queued start snapshots share one write transaction (one WAL sync).
+    this.states = new StateWriter((b) => tx(() => { this.startSnapshots.takeAll(); d.repo.writeRestarterStates(b); }), d.clock,
+      (e) => d.log(`repository write failed: ${(e as Error).message}`));
     this.globalEnv = readGlobalEnvironment(d.root);
     this.host = new RestarterHost({
       repo: d.repo, procs: d.procs, states: this.states, clock: d.clock, log: d.log,
-      post: (ev) => this.graph.post(ev), globalEnvironment: () => this.globalEnv,
+      post: (ev) => this.graph.post(ev), globalEnvironment: () => this.globalEnv, startSnapshots: this.startSnapshots,
     });
     this.graph.setExecutor(this.host);
     this.creds = new CredentialResolver(d.root, d.log);
@@ -103,7 +109,13 @@ export class Daemon implements ControlHandler {
       socketPath: this.d.socketPath, daemonName: DAEMON_NAME, bootId: boot.bootId, features: FEATURES, handler: this, log: this.d.log,
     });
     await this.server.listen();
+    this.flushWrites();
+  }
+
+  /** Pending state commits and start snapshots, written now. */
+  private flushWrites(): void {
     this.states.flush();
+    this.startSnapshots.flush();
   }
 
   /** restarter_actions written while no daemon ran (svcadm as root without a daemon). */
@@ -127,6 +139,8 @@ export class Daemon implements ControlHandler {
   }
 
   async handle(req: Request, caller: Caller): Promise<HandlerResult> {
+    // Snapshots of starts already done go in before anything of this request (refresh retakes running).
+    this.startSnapshots.flush();
     let result: HandlerResult;
     switch (req.type) {
       case 'refresh': result = { kind: 'refresh', results: this.reload(req.fmris, true) }; break;
@@ -138,7 +152,7 @@ export class Daemon implements ControlHandler {
         break;
     }
     await this.graph.idle();
-    this.states.flush();
+    this.flushWrites();
     return result;
   }
 
@@ -286,6 +300,7 @@ export class Daemon implements ControlHandler {
 
   /** Re-reads the whole repository and the global environment (SIGHUP). */
   reloadAll(): void {
+    this.startSnapshots.flush();
     this.globalEnv = readGlobalEnvironment(this.d.root);
     this.reload([], false);
   }
@@ -304,7 +319,7 @@ export class Daemon implements ControlHandler {
           await this.graph.idle();
         }
       }
-      this.states.flush();
+      this.flushWrites();
       this.host.cancelAllTimers();
       this.unsubscribeContracts?.();
       this.d.procs.contracts.close();

@@ -8,6 +8,7 @@ import type { CommandExecutor } from './graph-host.js';
 import { prepareMethod } from './method-request.js';
 import type { Clock, DaemonRepository, ProcessPorts } from './ports.js';
 import { timeValue, type StateWriter } from './state-writer.js';
+import type { StartSnapshotBatch } from './write-batch.js';
 
 type RunMethod = Extract<EngineCommand, { kind: 'runMethod' }>;
 
@@ -19,6 +20,8 @@ export interface RestarterHostOptions {
   post: (ev: EngineEvent) => void;
   log: (msg: string) => void;
   globalEnvironment: () => readonly string[];
+  /** queue for the `start` snapshots (taken in batches); without it each is taken at once */
+  startSnapshots?: StartSnapshotBatch;
 }
 
 /** How often a stop waits for the contract to become empty (also woken by contract events). */
@@ -159,6 +162,7 @@ export class RestarterHost implements CommandExecutor {
 
   /** illumos libscf_snapshots_poststart: the `start` snapshot records the configuration that started. */
   private startSucceeded(fmri: string): void {
+    if (this.o.startSnapshots) { this.o.startSnapshots.add(fmri); return; }
     const r = this.o.repo.takeStartSnapshots(fmri);
     if (!r.ok) this.o.log(`${fmri}: cannot take the start snapshot: ${r.message}`);
   }
