@@ -21,8 +21,13 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /** A path to DIR/NAME where NAME is a byte string: plain string when ASCII, else a Buffer. */
 export function bytePath(dir: string, name: string): string | Buffer {
-  if (ASCII.test(name)) return dir + '/' + name;
-  return Buffer.concat([Buffer.from(dir + '/', 'utf8'), Buffer.from(name, 'latin1')]);
+  return prefixedPath(dir + '/', name);
+}
+
+/** PREFIX + NAME where PREFIX is a path ('' or ending in '/') and NAME a byte string. */
+export function prefixedPath(prefix: string, name: string): string | Buffer {
+  if (ASCII.test(name)) return prefix + name;
+  return Buffer.concat([Buffer.from(prefix, 'utf8'), Buffer.from(name, 'latin1')]);
 }
 
 export function cacheDir(env: NodeJS.ProcessEnv): string {

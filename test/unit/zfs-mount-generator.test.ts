@@ -48,6 +48,13 @@ test('cache lines: newline handling, NUL, strtok fields, upstream processing ord
   assert.deepEqual(splitCacheFile('p', 'ab\0cd\n').map((l) => l.text), ['ab']);
   assert.deepEqual(tokenize('\ta\t\tb\t'), ['a', 'b']);
   assert.deepEqual(tokenize('\t\t'), []);
+  // The split() fast path (no empty field) and the strtok loop agree, limit included.
+  assert.deepEqual(tokenize('a\tb c\t-'), ['a', 'b c', '-']);
+  assert.deepEqual(tokenize('a\tb\tc\td', 3), ['a', 'b', 'c']);
+  assert.deepEqual(tokenize('a\tb\t\tc\td', 3), ['a', 'b', 'c']);
+  assert.deepEqual(tokenize('abc'), ['abc']);
+  assert.deepEqual(tokenize(''), []);
+  assert.deepEqual(tokenize('a\tb\r'), ['a', 'b\r']);
   assert.equal(looksCanmountOn('x\t/m\ton\t'), true);
   assert.equal(looksCanmountOn('x\t/m\t\tonx'), true, 'prefix test after tab runs, as upstream');
   assert.equal(looksCanmountOn('x\t/m\tnoauto'), false);

@@ -58,8 +58,10 @@ export function looksCanmountOn(line: string): boolean {
 
 /** strtok_r(line, "\t") until exhausted (at most `max` tokens are returned). */
 export function tokenize(line: string, max = 64): string[] {
-  const out: string[] = [];
   const n = line.length;
+  // Usual line: no empty field, so strtok's tokens are split()'s fields (one builtin call).
+  if (n > 0 && line.charCodeAt(0) !== 9 && line.charCodeAt(n - 1) !== 9 && !line.includes('\t\t')) return line.split('\t', max);
+  const out: string[] = [];
   let i = 0;
   while (out.length < max) {
     while (i < n && line.charCodeAt(i) === 9) i++;
