@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { caseTest, importSpec, ok, type CaseContext } from './harness.js';
+import { waitFor } from '../../helpers/daemon.js';
 import { BEHAVIOUR } from './fixtures.js';
 
 const POOL = 'svc:/site/pool-import:default';
@@ -133,16 +134,24 @@ caseTest('A2: pool import with block files and injected dependents', async (c) =
   for (const f of [POOL, SMB, ZONES]) await c.h.waitState(f, 'offline');
 });
 
-caseTest('A2.1 variant: a dependent already online is not stopped when pool-import is imported later', async (c, t) => {
-  const method = c.ws.script('pool-import', 'exit 0');
+caseTest('A2.1 variant: a dependent already online is not stopped by the import that adds the dependency; it restarts once pool-import comes online (smf-spec §3.5.1)', async (c) => {
+  // pool-import's start method waits for a probe file: it stays offline* while we look at smb/server
+  const probe = c.ws.file('run/pool-may-import');
+  const method = c.ws.script('pool-import', `if [ "$1" = start ]; then until [ -f '${probe}' ]; do sleep 0.2; done; fi\nexit 0`);
   await importSpec(c, { name: 'network/smb/server', model: 'contract', start: c.ws.method('smb', BEHAVIOUR.daemon, { count: true }) });
   await c.h.waitState(SMB, 'online');
   await ok(c, 'svccfg', ['import', poolManifest(c, method, c.ws.file('etc/zfs/noimport-pool'), c.ws.file('etc/zfs/.autolock.pool'))]);
-  await c.h.waitState(POOL, 'online');
-  await c.h.waitState(SMB, 'online');
+  await c.h.waitState(POOL, 'offline', { next: 'online' });
+  // the import refreshed smb/server with its new require_all dependency: it keeps running (cases.md A2.1)
   assert.deepEqual(col(await ok(c, 'svcs', ['-d', 'network/smb/server'])), [POOL]);
-  const starts = c.ws.starts('smb');
-  await t.test('A2.1 variant: smb/server is not restarted (starts = 1)', {
-    todo: 'svc.startd restarts the running restart_on=restart dependent when pool-import first comes online (smf-spec §3.5.1 vs cases.md A2.1; daemon decision)',
-  }, () => assert.equal(starts, 1));
+  assert.deepEqual(await c.h.state(SMB), { state: 'online', next: 'none' });
+  assert.equal(c.ws.starts('smb'), 1);
+  // pool-import not-running -> online: the running restart_on=restart dependent is restarted (§3.5.1)
+  fs.writeFileSync(probe, '');
+  await c.h.waitState(POOL, 'online');
+  await waitFor('smb/server to be restarted once', () => (c.ws.starts('smb') === 2 ? true : undefined));
+  await c.h.waitState(SMB, 'online');
+  assert.equal(c.ws.starts('smb'), 2);
+  const log = (await ok(c, 'svcprop', ['-p', 'restarter/logfile', SMB])).trim();
+  assert.match(fs.readFileSync(log, 'utf8'), /Stopping because dependency activity requires stop\./);
 });
