@@ -29,6 +29,8 @@ const EMPTY_POLL_MS = 50;
 
 export class RestarterHost implements CommandExecutor {
   private readonly timers = new Map<string, { cancel(): void }>();
+  /** waitForEmpty waiters by fmri, fed by one contract-event subscription (created on first use) */
+  private emptyWaiters: Map<string, Set<() => void>> | undefined;
   private readonly lastEffective = new Map<string, import('../core/model.js').PropertyGroup[]>();
   /** method runs in progress, by fmri (for shutdown: wait for quiescence) */
   readonly running = new Map<string, number>();
@@ -194,10 +196,35 @@ export class RestarterHost implements CommandExecutor {
         timer = this.o.clock.setTimeout(check, Math.min(EMPTY_POLL_MS, deadline - this.o.clock.now()));
       };
       let timer: { cancel(): void } | undefined;
-      const off = contracts.onEvent((ev) => { if (ev.fmri === cmd.fmri && ev.kind === 'empty') { timer?.cancel(); check(); } });
+      const off = this.onEmpty(cmd.fmri, () => { timer?.cancel(); check(); });
       const unsubscribe = () => { off(); timer?.cancel(); };
       check();
     });
+  }
+
+  /**
+   * Calls fn on each 'empty' contract event of fmri until the returned function is called. One
+   * subscription to the contract manager serves every waiter (a stop of 5,000 instances used to
+   * add 5,000 listeners, each called for every event).
+   */
+  private onEmpty(fmri: string, fn: () => void): () => void {
+    if (!this.emptyWaiters) {
+      const waiters = new Map<string, Set<() => void>>();
+      this.emptyWaiters = waiters;
+      this.o.procs.contracts.onEvent((ev) => {
+        if (ev.kind !== 'empty') return;
+        const set = waiters.get(ev.fmri);
+        if (set) for (const w of [...set]) w();
+      });
+    }
+    const waiters = this.emptyWaiters;
+    let set = waiters.get(fmri);
+    if (!set) waiters.set(fmri, set = new Set());
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && waiters.get(fmri) === set) waiters.delete(fmri);
+    };
   }
 
   cancelAllTimers(): void {
