@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findPg, findProp } from '../core/model.js';
-import type { AdminAction as EngineAdmin, RestoredInstance } from '../core/engine/types.js';
+import { MASTER_RESTARTER, type AdminAction as EngineAdmin, type InstanceConfig, type RestoredInstance } from '../core/engine/types.js';
 import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
@@ -98,6 +98,7 @@ export class Daemon implements ControlHandler {
       }
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
+    this.prepareContracts(configs);
     this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
     if (boot.newBoot) {
       const milestone = repo.bootMilestone();
@@ -116,6 +117,15 @@ export class Daemon implements ControlHandler {
   private flushWrites(): void {
     this.states.flush();
     this.startSnapshots.flush();
+  }
+
+  /** Lets the contract backend create the groups of instances likely to start soon ahead of time. */
+  private prepareContracts(configs: readonly InstanceConfig[]): void {
+    const contracts = this.d.procs.contracts as { prepare?: (fmris: readonly string[]) => void };
+    if (typeof contracts.prepare !== 'function') return;
+    const fmris = configs.filter((c) => c.enabled && c.startd.duration !== 'transient' && (!c.restarter || c.restarter === MASTER_RESTARTER)
+      && c.methods.start !== undefined && !c.methods.start.exec.startsWith(':')).map((c) => c.fmri);
+    if (fmris.length) contracts.prepare(fmris);
   }
 
   /** restarter_actions written while no daemon ran (svcadm as root without a daemon). */
@@ -187,7 +197,10 @@ export class Daemon implements ControlHandler {
       if (this.known.has(fmri)) existing.push(cfg); else fresh.push(cfg);
       this.known.add(fmri);
     }
-    if (fresh.length) this.graph.post({ kind: 'configure', instances: fresh });
+    if (fresh.length) {
+      this.prepareContracts(fresh);
+      this.graph.post({ kind: 'configure', instances: fresh });
+    }
     if (asRefresh) for (const config of existing) this.graph.post({ kind: 'refresh', config });
     else if (existing.length) this.graph.post({ kind: 'configure', instances: existing });
     return results;

@@ -47,6 +47,9 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   private readonly polled = new Set<Group>();
   private pollTimer: NodeJS.Timeout | null = null;
   private seq = 0;
+  /** primary group directories created ahead by prepare() and not yet used */
+  private readonly prepared = new Set<string>();
+  private closed = false;
 
   constructor(opts: CgroupContractsOptions) {
     super();
@@ -202,6 +205,9 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       this.unwatch(g);
       if (readPopulated(g.dir) === false) tryRmdir(g.dir);
     }
+    this.closed = true;
+    for (const dir of this.prepared) if (readPopulated(dir) === false) tryRmdir(dir);
+    this.prepared.clear();
     this.primaries.clear();
     this.abandoned.clear();
     this.methodGroups.clear();
@@ -238,11 +244,38 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       }
       dir = path.join(this.parentDir, `${name}~${k}`);
     }
+    this.prepared.delete(dir);
     return this.newGroup(dir, cgroupId(dir), false);
   }
 
+  /**
+   * Whether an existing primary-named directory belongs to someone. A primary's directory name
+   * derives from its own FMRI ('~' is escaped there and reserved for our suffixes), and
+   * createGroup(…, false) only runs for an FMRI without a tracked primary, so only abandoned groups
+   * can own it (O(1): this used to scan every tracked group, quadratic over a 5,000-instance start).
+   */
   private isTrackedDir(dir: string): boolean {
-    return [...this.primaries.values(), ...this.methodGroups.values()].some((g) => g.dir === dir) || this.abandoned.has(dir);
+    return this.abandoned.has(dir);
+  }
+
+  /**
+   * Creates the primary groups of instances about to start, in the background (libuv thread pool):
+   * a cgroup mkdir costs ~1 ms and waits on cgroup_mutex while other groups' members migrate, so
+   * doing it on the event loop serialised every start behind it. beginMethod finds the directory
+   * made (EEXIST + empty + untracked = reuse, as for any empty leftover) or makes it itself when
+   * the instance starts first. Unused ones are removed by close() and sweep().
+   */
+  prepare(fmris: readonly string[]): void {
+    for (const fmri of fmris) {
+      if (this.primaries.has(fmri)) continue;
+      const dir = path.join(this.parentDir, cgroupNameForFmri(fmri));
+      if (this.prepared.has(dir)) continue;
+      this.prepared.add(dir);
+      fs.mkdir(dir, (e) => {
+        if (e) this.prepared.delete(dir);
+        else if (this.closed) tryRmdir(dir);
+      });
+    }
   }
 
   private onChange(fmri: string, g: Group): void {
