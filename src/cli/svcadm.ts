@@ -48,9 +48,9 @@ export async function run(argv: string[]): Promise<number> {
     const stateOf = sel.stateOf;
 
     if (cmd.sub === 'enable' && cmd.recursive) {
-      const { closureLookup } = await import('./svcadm/targets.js');
-      const { enableClosure } = await import('./svcadm/recursive.js');
-      const c = enableClosure(targets, closureLookup(repo));
+      const { storedGraphOf } = await import('./svcadm/targets.js');
+      const { enableRecursive } = await import('./svcadm/recursive.js');
+      const c = enableRecursive(targets, storedGraphOf(repo));
       for (const m of c.messages) process.stdout.write(m + '\n');
       for (const w of c.warnings) err(w);
       targets = c.enable;

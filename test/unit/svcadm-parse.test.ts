@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actionProperty, verboseLine } from '../../src/cli/svcadm/apply.js';
 import { parseSvcadmArgs, resolveMilestone, type SvcadmCommand } from '../../src/cli/svcadm/options.js';
-import { enableClosure, type ClosureLookup } from '../../src/cli/svcadm/recursive.js';
-import type { DependencyGroup } from '../../src/core/listing/row.js';
+import { enableRecursive } from '../../src/cli/svcadm/recursive.js';
+import { storedGraph, type StoredGraph } from '../../src/core/listing/stored-graph.js';
+import type { PropertyGroup } from '../../src/core/model.js';
 
 const parse = (...a: string[]) => parseSvcadmArgs(a);
 const cmd = (...a: string[]): SvcadmCommand => {
@@ -62,19 +63,22 @@ test('restarter_actions written per request and -v texts', () => {
   assert.equal(verboseLine(cmd('refresh', 'x'), 'svc:/a:default', 'online'), 'Action refresh set for svc:/a:default.');
 });
 
-function lookup(deps: Record<string, DependencyGroup[]>, restarters: Record<string, string> = {}): ClosureLookup {
-  const all = Object.keys(deps);
-  return {
-    instancesOf: (s) => all.filter((f) => f.startsWith(`${s}:`)),
-    exists: (f) => all.includes(f),
-    dependencies: (f) => deps[f] ?? [],
-    restarter: (f) => restarters[f],
-  };
+/** The engine graph over stored state: every instance disabled, groups as dependency pgs (in this order). */
+function graph(deps: Record<string, PropertyGroup[]>, restarters: Record<string, string> = {}): StoredGraph {
+  return storedGraph(Object.entries(deps).map(([fmri, dependencyPgs]) => ({
+    fmri, state: 'disabled', nextState: 'none', enabled: false, persistentEnabled: false, restarter: restarters[fmri], dependencyPgs,
+  })), () => false);
 }
-const g = (grouping: string, ...entities: string[]): DependencyGroup => ({ name: grouping, grouping, restartOn: 'none', type: 'service', entities });
+let n = 0;
+const g = (grouping: string, ...entities: string[]): PropertyGroup => ({
+  name: `dep${n++}`, type: 'dependency', flags: 0, properties: [
+    { name: 'grouping', type: 'astring', values: [grouping] }, { name: 'restart_on', type: 'astring', values: ['none'] },
+    { name: 'type', type: 'astring', values: [entities[0]?.startsWith('file:') ? 'path' : 'service'] },
+    { name: 'entities', type: 'fmri', values: entities }],
+});
 
 test('enable -r closure: G7 layout', () => {
-  const r = enableClosure(['svc:/site/d:default'], lookup({
+  const r = enableRecursive(['svc:/site/d:default'], graph({
     'svc:/site/d:default': [g('require_all', 'svc:/site/a:default')],
     'svc:/site/a:default': [g('require_any', 'svc:/site/b:default', 'svc:/site/c:default'), g('optional_all', 'svc:/site/o:default')],
     'svc:/site/b:default': [], 'svc:/site/c:default': [], 'svc:/site/o:default': [],
@@ -84,15 +88,40 @@ test('enable -r closure: G7 layout', () => {
   assert.deepEqual(r.warnings, []);
 });
 
-test('enable -r closure: services, restarters, multiple instances, exclude_all/path not followed, cycles', () => {
-  const r = enableClosure(['svc:/a:default'], lookup({
-    'svc:/a:default': [g('require_all', 'svc:/b', 'svc:/m'), g('exclude_all', 'svc:/x:default'),
-      { name: 'p', grouping: 'require_all', restartOn: 'none', type: 'path', entities: ['file:///etc/x'] },
+test('enable -r closure (the engine one): services, restarters, multiple instances, exclude_all/path not followed, cycles', () => {
+  const r = enableRecursive(['svc:/a:default'], graph({
+    'svc:/a:default': [g('require_all', 'svc:/b', 'svc:/m'), g('exclude_all', 'svc:/x:default'), g('require_all', 'file:///etc/x'),
       g('require_any', 'svc:/c:default')],
     'svc:/b:default': [g('require_all', 'svc:/a:default')],
     'svc:/m:one': [], 'svc:/m:two': [], 'svc:/x:default': [],
     'svc:/c:default': [], 'svc:/r:default': [],
   }, { 'svc:/c:default': 'svc:/r:default' }));
   assert.deepEqual(r.enable, ['svc:/a:default', 'svc:/b:default', 'svc:/c:default', 'svc:/r:default']);
-  assert.deepEqual(r.warnings, ['svc:/a:default: Dependency cycle detected.', 'svc:/a:default depends on svc:/m, which has multiple instances.']);
+  // b closes the cycle a -> b -> a (inserted after a): the engine refuses b's edges, as the daemon does
+  assert.deepEqual(r.warnings, ['svc:/b:default: Dependency cycle detected.', 'svc:/a:default depends on svc:/m, which has multiple instances.']);
+  assert.deepEqual(r.messages, []);
+});
+
+test('enable -r over several operands: one closure, each report once', () => {
+  const gr = graph({
+    'svc:/p:default': [g('require_all', 'svc:/q:default')], 'svc:/o:default': [g('require_all', 'svc:/q:default')],
+    'svc:/q:default': [g('require_any', 'svc:/s:one', 'svc:/s:two')], 'svc:/s:one': [], 'svc:/s:two': [],
+  });
+  const r = enableRecursive(['svc:/p:default', 'svc:/o:default'], gr);
+  assert.deepEqual(r.enable, ['svc:/p:default', 'svc:/q:default', 'svc:/o:default']);
+  assert.deepEqual(r.messages, ['svc:/q:default requires one of:', '  svc:/s:one', '  svc:/s:two']);
+});
+
+test('potential satisfiability from stored states (svcadm enable -s exit 4) is the engine one', () => {
+  const gr = storedGraph([
+    { fmri: 'svc:/m:default', state: 'maintenance', dependencyPgs: [], enabled: true },
+    { fmri: 'svc:/a:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/m:default')], enabled: true },
+    { fmri: 'svc:/b:default', state: 'offline', dependencyPgs: [g('require_any', 'svc:/m:default', 'svc:/u:default')], enabled: true },
+    { fmri: 'svc:/u:default', state: 'disabled', dependencyPgs: [], enabled: true },
+    { fmri: 'svc:/c:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/ghost:default')], enabled: true },
+  ], () => false);
+  assert.equal(gr.potentialSatisfiable('svc:/a:default'), false, 'requires an instance in maintenance');
+  assert.equal(gr.potentialSatisfiable('svc:/b:default'), true, 'u is being enabled: may still come up');
+  assert.equal(gr.potentialSatisfiable('svc:/c:default'), false, 'absent dependency');
+  assert.equal(gr.potentialSatisfiable('svc:/nope:default'), false);
 });

@@ -1,13 +1,13 @@
 // Which instances an svcadm command acts on: `-S state` selects every instance in that state;
 // otherwise each operand is resolved (§1.4) and a *partial* operand matching several instances is
 // an error (`Partial FMRI 'X' matches multiple instances:` + one tab-indented line per match), the
-// operand being skipped. Also the repository lookups behind `enable -r`.
+// operand being skipped. Also the engine graph over stored state behind `enable -r` and `-s`.
 import { noMatchError, partialHint, partialMultipleError, resolveOperand } from '../../core/fmri.js';
 import type { Repository } from '../../repository/repository.js';
-import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE } from '../../repository/types.js';
-import { readRow } from '../svcs/source.js';
+import { storedGraph, type StoredGraph } from '../../core/listing/stored-graph.js';
+import { ROOT_VIEWER, VIEW_COMPOSED } from '../../repository/types.js';
+import { fileState } from '../svcs/files.js';
 import type { SvcadmCommand } from './options.js';
-import type { ClosureLookup } from './recursive.js';
 
 export interface Selection { fmris: string[]; errors: string[]; stateOf(fmri: string): string | undefined }
 
@@ -24,7 +24,11 @@ export function selectTargets(repo: Repository, cmd: SvcadmCommand): Selection {
   const errors: string[] = [];
   const out = new Set<string>();
   if (cmd.selectState !== undefined) {
-    for (const f of instances) if (stateOf(f) === cmd.selectState) out.add(f);
+    // every instance's state in one bulk read
+    for (const s of repo.instanceSummaries()) {
+      states.set(s.fmri, s.state ?? 'uninitialized');
+      if (states.get(s.fmri) === cmd.selectState) out.add(s.fmri);
+    }
     return { fmris: [...out], errors, stateOf };
   }
   for (const op of cmd.operands) {
@@ -41,15 +45,12 @@ export function selectTargets(repo: Repository, cmd: SvcadmCommand): Selection {
   return { fmris: [...out], errors, stateOf };
 }
 
-export function closureLookup(repo: Repository): ClosureLookup {
-  const instances = repo.listInstances();
-  return {
-    instancesOf: (s) => instances.filter((i) => i.startsWith(`${s}:`)),
-    exists: (f) => instances.includes(f),
-    dependencies: (f) => readRow(repo, f, { dependencies: true }).dependencies,
-    restarter: (f) => {
-      const r = repo.getProperty(f, 'general', 'restarter', { view: VIEW_EFFECTIVE, viewer: ROOT_VIEWER });
-      return r.ok ? r.value.values[0] : undefined;
-    },
-  };
+/** The engine's dependency graph over the stored states and effective dependency pgs (bulk reads). */
+export function storedGraphOf(repo: Repository): StoredGraph {
+  const deps = repo.effectivePgsOfType('dependency');
+  return storedGraph(repo.instanceSummaries().map((s) => ({
+    fmri: s.fmri, state: s.state, nextState: s.nextState, auxState: s.auxiliaryState,
+    enabled: s.enabledOverride ?? s.enabled, persistentEnabled: s.enabled, restarter: s.restarter,
+    dependencyPgs: deps.get(s.fmri) ?? [],
+  })), (p) => fileState(p) === 'present');
 }

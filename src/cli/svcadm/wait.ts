@@ -1,16 +1,16 @@
 // svcadm -s (smf-spec §2.9): after the request, wait until every instance is online/degraded
 // (enable) or disabled (disable), by polling the restarter pg in the repository. Early exits:
 // maintenance or enabled flipped by someone else -> 3; enable whose dependencies can never be
-// satisfied ("potential" analysis of core/listing) -> 4 (3 wins over 4). It never hangs silently:
+// satisfied (the engine's potentialSatisfiable over the stored states, core/listing/stored-graph.ts)
+// -> 4 (3 wins over 4). It never hangs silently:
 // a start method that keeps running (e.g. timeout 0) is waited for, with progress on a terminal;
 // a daemon that goes away ends the wait with a clear message (enable: 1; disable: 4, "restarter
 // unavailable").
-import { analyse } from '../../core/listing/explain-analysis.js';
 import { effectiveEnabled, type InstanceRow } from '../../core/listing/row.js';
 import { isRunningState } from '../../core/listing/states.js';
 import type { Repository } from '../../repository/repository.js';
-import { fileState } from '../svcs/files.js';
 import { readRow } from '../svcs/source.js';
+import { storedGraphOf } from './targets.js';
 
 export interface WaitOptions {
   root: string;
@@ -44,11 +44,8 @@ export async function waitForStates(repo: Repository, fmris: string[], o: WaitOp
   let lastProbe = Date.now();
   let lastProgress = Date.now();
   for (;;) {
-    let analysis: ReturnType<typeof analyse> | undefined;
-    const canComeUp = (f: string) => {
-      analysis ??= analyse({ rows: repo.listInstances().map((i) => readRow(repo, i, { dependencies: true })), fileState, masterRunning: true });
-      return analysis.canComeUp(f);
-    };
+    let graph: ReturnType<typeof storedGraphOf> | undefined;
+    const canComeUp = (f: string) => (graph ??= storedGraphOf(repo)).potentialSatisfiable(f);
     for (const f of [...pending]) {
       const row = readRow(repo, f, { dependencies: false });
       const v = verdict(row, o.enable, () => canComeUp(f));
