@@ -2,15 +2,21 @@
 // Reason (why it is in its state), its root causes (the instances an administrator has to act on),
 // and for root causes the set of impacted (not running) dependents.
 //
+// Dependency evaluation is the restarter engine's (core/engine/evaluate.ts) over the engine graph
+// built from the stored rows (stored-graph.ts): group values, "may still come up" and potential
+// satisfiability are computed by the code the daemon starts instances with. What stays here is
+// svcs's presentation: reasons, root causes, impact and Path traces from *stored* states (the
+// engine's own explain() works on live ones).
+//
 // Invariants: the analysis only reads the snapshot it is given (a pure function of rows, file
-// states and whether the master restarter answers); dependency cycles are cut (an instance that is
-// being evaluated counts as "may still come up"); an instance with a self-contained reason
+// states and whether the master restarter answers); an instance with a self-contained reason
 // (maintenance, disabled, start method running, missing dependency, ...) is its own root cause,
 // one that merely waits for others inherits their root causes.
 import { parseEntity, type Entity } from './entity.js';
 import type { FileState } from './long.js';
-import { type DependencyGroup, effectiveEnabled, type InstanceRow, MASTER_RESTARTER, restarterOf } from './row.js';
+import { effectiveEnabled, type InstanceRow, MASTER_RESTARTER, restarterOf } from './row.js';
 import { inTransition, isRunningState } from './states.js';
+import { storedGraph, type StoredInstance } from './stored-graph.js';
 
 export type Reason =
   | { kind: 'running' }
@@ -60,69 +66,12 @@ export function analyse(input: ExplainInput): Analysis {
   const expand = (e: Entity): string[] =>
     e.kind === 'instance' ? (byFmri.has(e.fmri) ? [e.fmri] : []) : e.kind === 'service' ? byService.get(e.service) ?? [] : [];
 
-  // Three-valued satisfiability (smf-spec §3.2/§3.3) for "could it still come up".
-  const canComeUpMemo = new Map<string, boolean>();
-  const value = (fmri: string): number => {
-    const r = byFmri.get(fmri);
-    if (!r) return -1;
-    switch (r.state) {
-      case 'online': case 'degraded': return 1;
-      case 'maintenance': return -1;
-      case 'uninitialized': case undefined: return 0;
-      case 'disabled': return effectiveEnabled(r) && canComeUp(fmri) ? 0 : -1;
-      default: return canComeUp(fmri) ? 0 : -1;
-    }
-  };
-  const entityValue = (text: string): number => {
-    const e = parseEntity(text);
-    if (e.kind === 'invalid') return -1;
-    if (e.kind === 'file') return input.fileState(e.path) === 'present' ? 1 : -1;
-    const insts = expand(e);
-    if (!insts.length) return -1;
-    return Math.max(...insts.map(value));
-  };
-  const groupValue = (g: DependencyGroup): number => {
-    const vals = g.entities.map(entityValue);
-    switch (g.grouping) {
-      case 'require_all': return vals.length === 0 ? 1 : Math.min(...vals);
-      case 'require_any': return vals.length === 0 ? 1 : Math.max(...vals);
-      case 'optional_all': return optionalValue(g);
-      case 'exclude_all': return excludeValue(g);
-      default: return -1;
-    }
-  };
-  function optionalValue(g: DependencyGroup): number {
-    let result = 1;
-    for (const text of g.entities) {
-      const e = parseEntity(text);
-      if (e.kind === 'file') { if (input.fileState(e.path) !== 'present') return -1; continue; }
-      for (const f of expand(e)) if (value(f) === 0) result = 0;
-    }
-    return result;
-  }
-  function excludeValue(g: DependencyGroup): number {
-    let result = 1;
-    for (const text of g.entities) {
-      const e = parseEntity(text);
-      if (e.kind === 'file') { if (input.fileState(e.path) === 'present') return -1; continue; }
-      for (const f of expand(e)) {
-        const r = byFmri.get(f)!;
-        if (isRunningState(r.state)) { if (effectiveEnabled(r)) return -1; result = 0; }
-        else if (r.state === 'offline' || r.state === 'uninitialized') result = 0;
-      }
-    }
-    return result;
-  }
-  function canComeUp(fmri: string): boolean {
-    const memo = canComeUpMemo.get(fmri);
-    if (memo !== undefined) return memo;
-    canComeUpMemo.set(fmri, true); // cycle cut
-    const r = byFmri.get(fmri)!;
-    const restarter = restarterOf(r);
-    const ok = (restarter === MASTER_RESTARTER || value(restarter) !== -1) && r.dependencies.every((g) => groupValue(g) !== -1);
-    canComeUpMemo.set(fmri, ok);
-    return ok;
-  }
+  // Three-valued satisfiability (smf-spec §3.2/§3.3): the engine's evaluator over the stored graph.
+  const graph = storedGraph(input.rows.map(storedInstance), (p) => input.fileState(p) === 'present');
+  const groupValue = (fmri: string, index: number): number => graph.groupValue(fmri, index);
+  /** require_* value of one instance (1 running, 0 may still come up, -1 never without admin action) */
+  const value = (fmri: string): number => graph.instanceValue(fmri);
+  const canComeUp = (fmri: string): boolean => graph.potentialSatisfiable(fmri);
 
   const reasons = new Map<string, Reason>();
   const reason = (fmri: string): Reason => {
@@ -151,8 +100,8 @@ export function analyse(input: ExplainInput): Analysis {
   function dependencyReason(r: InstanceRow): Reason {
     const blocking: string[] = [];
     let excludedBy: string | undefined;
-    for (const g of r.dependencies) {
-      if (groupValue(g) === 1) continue;
+    for (const [index, g] of r.dependencies.entries()) {
+      if (groupValue(r.fmri, index) === 1) continue;
       for (const text of g.entities) {
         const e = parseEntity(text);
         if (e.kind === 'invalid') return { kind: 'absent', entity: text };
@@ -249,4 +198,19 @@ export function analyse(input: ExplainInput): Analysis {
 
   return { row: (f) => byFmri.get(f), reason, causes: (f) => causes(f), impacted, path, rootCauses,
     canComeUp: (f) => byFmri.has(f) && canComeUp(f) };
+}
+
+/** A listing row as the engine graph sees it (dependency groups back as dependency pgs). */
+function storedInstance(r: InstanceRow): StoredInstance {
+  const prop = (name: string, v: string | undefined) => (v === undefined ? [] : [{ name, type: 'astring' as const, values: [v] }]);
+  return {
+    fmri: r.fmri, state: r.state, nextState: r.nextState, auxState: r.auxState,
+    enabled: r.enabledOverride ?? r.enabledPersistent, persistentEnabled: r.enabledPersistent, restarter: r.restarter,
+    dependencyPgs: r.dependencies.map((g) => ({
+      name: g.name, type: 'dependency', flags: 0, properties: [
+        ...prop('grouping', g.grouping), ...prop('restart_on', g.restartOn), ...prop('type', g.type),
+        { name: 'entities', type: 'fmri' as const, values: g.entities },
+      ],
+    })),
+  };
 }
