@@ -29,12 +29,13 @@ export function splitCacheFile(file: string, content: string): CacheLine[] {
   const out: CacheLine[] = [];
   let start = 0;
   let lineNo = 0;
+  const hasNul = content.includes('\0');
   while (start < content.length) {
     let end = content.indexOf('\n', start);
     const next = end < 0 ? content.length : end + 1;
     if (end < 0) end = content.length;
     let text = content.slice(start, end);
-    const nul = text.indexOf('\0');
+    const nul = hasNul ? text.indexOf('\0') : -1;
     if (nul >= 0) text = text.slice(0, nul);
     out.push({ file, lineNo: ++lineNo, text });
     start = next;
