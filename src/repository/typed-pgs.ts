@@ -1,8 +1,8 @@
 // Bulk read of the property groups of one type (e.g. "dependency") of every instance in the
 // effective view (smf-spec §6.4: the running snapshot, composed instance level over service
 // level; the current configuration composed when an instance has no running snapshot): three
-// queries for the whole repository instead of a full listPgs() per instance (svcs -x, -d, -D
-// and svcadm enable -r over thousands of instances).
+// queries for the whole repository (seven when some instance has no running snapshot) instead of
+// a full listPgs() per instance (svcs -x, -D and svcadm enable -r, -s over thousands of instances).
 //
 // Invariants: read-only; the result equals listPgs(fmri, { view: VIEW_EFFECTIVE }) filtered to
 // the type, except that (1) a pg whose two levels have different types is judged by each level's
@@ -13,35 +13,38 @@ import { decodeValue } from './encode.js';
 import type { Store } from './store.js';
 import type { PgView } from './types.js';
 
-type Row = [owner: number, level: string, gid: number, gname: string, gtype: string, flags: number, generation: number,
-  pname: string | null, ptype: string | null, value: unknown];
-
-const COLUMNS = `p.level, p.id, p.name, p.type, p.flags, p.generation, pr.name, pr.type, v.value
-  FROM pgs p LEFT JOIN props pr ON pr.pg_id = p.id LEFT JOIN vals v ON v.prop_id = pr.id`;
-
-/** Groups rows (ordered by owner, level, pg seq, prop seq, value seq) into owner -> level -> pgs. */
 type Levels = Map<number, { instance: PgView[]; service: PgView[] }>;
 
-function group(rows: Row[]): Levels {
+/**
+ * Pgs of `type` of every owner in `column` (snapshot_id, instance_id or service_id) matching
+ * `where`, grouped owner -> level -> pgs in seq order: one query for the pgs, one for their
+ * properties and values (the per-row pg columns would otherwise be repeated for every value).
+ */
+function load(store: Store, column: string, where: string, params: readonly unknown[]): Levels {
   const out: Levels = new Map();
-  let gid = -1;
-  let pg: PgView | undefined;
+  const byId = new Map<number, PgView>();
+  const pgs = store.stmt(`SELECT p.id, p.${column}, p.level, p.name, p.type, p.flags, p.generation FROM pgs p
+    WHERE ${where} ORDER BY p.${column}, p.level, p.seq`).raw(true).all(...params) as [number, number, string, string, string, number, number][];
+  for (const [id, owner, level, name, type, flags, generation] of pgs) {
+    const pg: PgView = { name, type, flags, generation, properties: [] };
+    byId.set(id, pg);
+    let o = out.get(owner);
+    if (!o) out.set(owner, (o = { instance: [], service: [] }));
+    (level === 'service' ? o.service : o.instance).push(pg);
+  }
+  if (!byId.size) return out;
+  const vals = store.stmt(`SELECT pr.pg_id, pr.id, pr.name, pr.type, v.value
+    FROM pgs p JOIN props pr ON pr.pg_id = p.id LEFT JOIN vals v ON v.prop_id = pr.id
+    WHERE ${where} ORDER BY pr.pg_id, pr.seq, v.seq`).raw(true).all(...params) as [number, number, string, string, unknown][];
+  let pid = -1;
   let prop: PgView['properties'][number] | undefined;
-  for (const [owner, level, id, gname, gtype, flags, generation, pname, ptype, value] of rows) {
-    if (id !== gid) {
-      gid = id;
-      prop = undefined;
-      pg = { name: gname, type: gtype, flags, generation, properties: [] };
-      let o = out.get(owner);
-      if (!o) out.set(owner, (o = { instance: [], service: [] }));
-      (level === 'service' ? o.service : o.instance).push(pg);
+  for (const [pgId, propId, name, type, value] of vals) {
+    if (propId !== pid) {
+      pid = propId;
+      prop = { name, type: type as PgView['properties'][number]['type'], values: [] };
+      byId.get(pgId)!.properties.push(prop);
     }
-    if (pname === null) continue;
-    if (!prop || prop.name !== pname) {
-      prop = { name: pname, type: ptype as PgView['properties'][number]['type'], values: [] };
-      pg!.properties.push(prop);
-    }
-    if (value !== null && value !== undefined) prop.values.push(decodeValue(ptype!, value));
+    if (value !== null && value !== undefined) prop!.values.push(decodeValue(type, value));
   }
   return out;
 }
@@ -57,14 +60,12 @@ export function effectivePgsOfType(store: Store, type: string, nameGlobs: readon
     SELECT i.id, i.service_id, 'svc:/' || s.name || ':' || i.name,
       (SELECT coalesce(sn.levels_of, sn.id) FROM snapshots sn WHERE sn.instance_id = i.id AND sn.name = 'running')
     FROM instances i JOIN services s ON s.id = i.service_id`).raw(true).all() as [number, number, string, number | null][];
-  const snap = group(store.stmt(`SELECT p.snapshot_id, ${COLUMNS}
-    WHERE p.snapshot_id IN (SELECT coalesce(levels_of, id) FROM snapshots WHERE name = 'running') AND p.type = ?${names}
-    ORDER BY p.snapshot_id, p.level, p.seq, pr.seq, v.seq`).raw(true).all(...params) as Row[]);
+  const snap = load(store, 'snapshot_id',
+    `p.snapshot_id IN (SELECT coalesce(levels_of, id) FROM snapshots WHERE name = 'running') AND p.type = ?${names}`, params);
   const needCurrent = instances.some((r) => r[3] === null);
-  const inst: Levels = needCurrent ? group(store.stmt(`SELECT p.instance_id, ${COLUMNS}
-    WHERE p.instance_id IS NOT NULL AND p.type = ?${names} ORDER BY p.instance_id, p.seq, pr.seq, v.seq`).raw(true).all(...params) as Row[]) : new Map();
-  const svc: Levels = needCurrent ? group(store.stmt(`SELECT p.service_id, ${COLUMNS}
-    WHERE p.service_id IS NOT NULL AND p.type = ?${names} ORDER BY p.service_id, p.seq, pr.seq, v.seq`).raw(true).all(...params) as Row[]) : new Map();
+  const empty: Levels = new Map();
+  const inst = needCurrent ? load(store, 'instance_id', `p.instance_id IS NOT NULL AND p.type = ?${names}`, params) : empty;
+  const svc = needCurrent ? load(store, 'service_id', `p.service_id IS NOT NULL AND p.type = ?${names}`, params) : empty;
   const out = new Map<string, PgView[]>();
   for (const [instId, svcId, fmri, snapId] of instances) {
     const l = snapId !== null ? snap.get(snapId) : undefined;
