@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof ctx === 'string') { process.stderr.write(`svcs: ${ctx}\n`); return 1; }
   try {
     const modes = await import('./svcs/modes.js');
-    if (o.explain) await modes.explain(ctx, o);
+    if (o.explain) await (await import('./svcs/explain-mode.js')).explain(ctx, o);
     else if (o.long) modes.long(ctx, o);
     else if (o.log) modes.logs(ctx, o);
     else modes.listing(ctx, o);

@@ -1,24 +1,22 @@
 // The svcs output modes on top of SvcsContext: the column listing (default, -a, -d, -D, -R, -p),
-// -l, -L and -x, each also as --json.
+// -l and -L, each also as --json (-x: explain-mode.ts, loaded only for -x).
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   columnsByName, DEFAULT_COLUMNS, parseColumns, renderHeader, renderRow, VERBOSE_COLUMNS, wantsStar, type Column,
 } from '../../core/listing/columns.js';
 import { parseEntity } from '../../core/listing/entity.js';
-import { analyse } from '../../core/listing/explain-analysis.js';
-import { renderExplainBlock } from '../../core/listing/explain-render.js';
-import { explainJson, instanceJson } from '../../core/listing/json.js';
+import { instanceJson } from '../../core/listing/json.js';
 import { entityStateText, renderLong, type LongContext } from '../../core/listing/long.js';
 import { renderProcessLine } from '../../core/listing/processes.js';
-import { effectiveEnabled, type InstanceRow, restarterOf, shownByDefault } from '../../core/listing/row.js';
+import { type InstanceRow, restarterOf, shownByDefault } from '../../core/listing/row.js';
 import { defaultSortKeys, parseSortKeys, sortRows } from '../../core/listing/sort.js';
 import { systemLocal } from '../../core/listing/time-format.js';
 import type { SvcsContext } from './context.js';
 import { fileState } from './files.js';
 import type { SvcsOptions } from './options.js';
 import { ProcessTable } from './procfs.js';
-import { addCommonName, msgBase } from './source.js';
+import { addCommonName } from './source.js';
 
 const out = (s: string) => process.stdout.write(s);
 
@@ -133,7 +131,8 @@ export function long(ctx: SvcsContext, o: SvcsOptions): void {
   out(rows.map((r) => renderLong(r, longContext(ctx, r, o, procs)).join('\n') + '\n').join('\n'));
 }
 
-function readLog(ctx: SvcsContext, row: InstanceRow): string | undefined {
+/** The instance's log file text (path as recorded, else under the root), undefined if unreadable. */
+export function readLog(ctx: SvcsContext, row: InstanceRow): string | undefined {
   const p = ctx.logPath(row);
   for (const candidate of [p, path.join(ctx.root, p)]) {
     try { return fs.readFileSync(candidate, 'utf8'); } catch { /* next */ }
@@ -149,25 +148,4 @@ export function logs(ctx: SvcsContext, o: SvcsOptions): void {
     if (text === undefined) ctx.error(`${f}: cannot read log file ${ctx.logPath(row)}`);
     else out(text);
   }
-}
-
-export async function explain(ctx: SvcsContext, o: SvcsOptions): Promise<void> {
-  const { connectDaemon } = await import('../common/client.js');
-  const c = await connectDaemon(ctx.root, { client: 'svcs', timeoutMs: 2000 });
-  if (c.ok) c.client.close();
-  // States and dependency groups of every instance in two bulk reads; template data (docs, common
-  // name) only for the instances printed.
-  ctx.preload(true, true);
-  const rows = ctx.instances().map((f) => ctx.row(f));
-  const a = analyse({ rows, fileState, masterRunning: c.ok });
-  const fmris = o.operands.length ? ctx.resolve(o.operands) : a.rootCauses();
-  ctx.detailedAll(fmris);
-  if (o.json) { out(JSON.stringify(fmris.map((f) => explainJson(f, a)), null, 2) + '\n'); return; }
-  const base = ctx.repo ? msgBase(ctx.repo) : undefined;
-  const logTail = o.log ? (f: string) => {
-    const text = readLog(ctx, ctx.row(f));
-    return text === undefined ? undefined : text.replace(/\n$/, '').split('\n').slice(-5);
-  } : undefined;
-  const blocks = fmris.map((f) => renderExplainBlock(f, a, { verbose: o.verbose, toLocal: systemLocal, msgBase: base, logTail }).join('\n') + '\n');
-  out(blocks.join('\n'));
 }
