@@ -156,3 +156,27 @@ test('-x with msg/base configured adds the SMF-8000 See: line; -xL appends the l
     fs.rmSync(r2, { recursive: true, force: true });
   }
 });
+
+test('a partial operand that only matches at a later occurrence: no match (as libscf), and a hint naming the instance', { skip }, async () => {
+  const r2 = makeRoot('tsmf-svcs-partial-');
+  try {
+    const repo = Repository.openOrThrow(`${r2}/etc/svc/repository.db`);
+    repo.addService('svc:/site/c');
+    repo.addInstance('svc:/site/c:default');
+    repo.setEnabled('svc:/site/c:default', true);
+    repo.close();
+    const miss = await runCli(r2, 'svcs', ['-H', '-o', 'fmri', 'c']);
+    assert.equal(miss.code, 1);
+    assert.equal(miss.stdout, '');
+    const [first, hint, ...rest] = miss.stderr.split('\n');
+    assert.equal(first, "svcs: Pattern 'c' doesn't match any instances");
+    assert.match(hint!, /^svcs: 'c' only counts where it first occurs in an FMRI \(as in SMF\), so it does not select svc:\/site\/c:default;/);
+    assert.deepEqual(rest, ['']);
+    for (const op of ['c:default', 'site/c']) assert.equal((await runCli(r2, 'svcs', ['-H', '-o', 'fmri', op])).stdout, 'svc:/site/c:default\n', op);
+    const adm = await runCli(r2, 'svcadm', ['disable', 'c']);
+    assert.equal(adm.code, 1);
+    assert.match(adm.stderr, /^svcadm: Pattern 'c' doesn't match any instances\nsvcadm: 'c' only counts where it first occurs/);
+  } finally {
+    fs.rmSync(r2, { recursive: true, force: true });
+  }
+});
