@@ -77,6 +77,9 @@ export function runGenerator(o: GeneratorRun): number {
  * (openat): names then resolve from there (a shorter path walk per file: ~5% less kernel time at
  * 10,000 datasets). FN gets the prefix to put before names: '' inside DIR, or 'DIR/' when the
  * working directory cannot be changed (worker threads). The old one is restored afterwards.
+ * FN runs synchronously, so no other JavaScript sees the change; but file operations already
+ * queued on libuv's thread pool with relative paths would resolve from DIR meanwhile: call this
+ * from the generator's own process (the commands), not from a busy daemon.
  */
 export function insideDir<T>(dir: string, fn: (base: string) => T): T {
   let back: string | null = null;
