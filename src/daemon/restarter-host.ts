@@ -147,6 +147,8 @@ export class RestarterHost implements CommandExecutor {
     }
     void handle.outcome.then(async (o) => {
       if (cmd.method === 'start' && o.waitStatus !== undefined) this.o.states.update(cmd.fmri, { start_method_waitstatus: o.waitStatus });
+      // spawned through the helper: the pid is known only now
+      if (cmd.method === 'start' && handle.pid === null && o.pid !== undefined) this.o.states.update(cmd.fmri, { start_pid: o.pid });
       if (o.spawnError && o.message) this.o.procs.logs.append(cmd.fmri, o.message);
       let outcome = toEngineOutcome(o);
       if (cmd.method === 'start' && succeeded(o)) this.startSucceeded(cmd.fmri);

@@ -10,6 +10,7 @@ import { CgroupContracts } from './cgroup-contracts.js';
 import { detectCgroup2Root } from './cgroup-path.js';
 import { PgroupContracts } from './pgroup-contracts.js';
 import { ProcessMethodRunner } from './method-runner.js';
+import { SpawnHelper } from './spawn-helper.js';
 
 export { CgroupContracts } from './cgroup-contracts.js';
 export { killGroup } from './cgroup-path.js';
@@ -32,6 +33,8 @@ export interface ProcessAdapterOptions {
   users?: UserDatabase;
   /** poll interval of the process-group fallback */
   pgroupPollMs?: number;
+  /** spawn cgroup methods through the spawn helper (default: yes unless env TSMF_SPAWN_HELPER=0) */
+  spawnHelper?: boolean;
 }
 
 export interface ProcessAdapters {
@@ -58,7 +61,10 @@ export function createProcessAdapters(opts: ProcessAdapterOptions = {}): Process
     if (!contracts && mode === 'cgroup') throw new Error(`cgroup contracts requested but ${fallbackReason}`);
   }
   contracts ??= new PgroupContracts({ pollMs: opts.pgroupPollMs });
-  const runner = new ProcessMethodRunner({ contracts, users: opts.users });
+  // cgroup methods join their group themselves, so they can be forked by the small spawn helper
+  // (TSMF_SPAWN_HELPER=0 or spawnHelper: false forks the daemon itself).
+  const useHelper = contracts instanceof CgroupContracts && (opts.spawnHelper ?? process.env.TSMF_SPAWN_HELPER !== '0');
+  const runner = new ProcessMethodRunner({ contracts, users: opts.users, helper: useHelper ? new SpawnHelper() : null });
   return { runner, contracts: contracts as ContractManager & ContractBackend, ...(fallbackReason ? { fallbackReason } : {}) };
 }
 

@@ -19,6 +19,7 @@ import { isPlainCommand } from '../../core/method/shell-quote.js';
 import type { ContractBackend, MethodGroup } from './backend.js';
 import { shQuote } from './cgroup-path.js';
 import { appendLogLine } from './log.js';
+import { HelperChild, type SpawnHelper } from './spawn-helper.js';
 import { SystemUserDatabase } from './users.js';
 
 export interface ProcessMethodRunnerOptions {
@@ -32,6 +33,8 @@ export interface ProcessMethodRunnerOptions {
   directExec?: boolean;
   /** bytes of output kept in stderrTail (default 2048) */
   tailBytes?: number;
+  /** spawn shell-prelude methods (cgroup contracts) through this helper instead of forking the daemon */
+  helper?: SpawnHelper | null;
 }
 
 const started = (outcome: Promise<MethodOutcome>, pid: number | null = null, contractId: number | null = null): MethodHandle => ({ pid, contractId, outcome });
@@ -101,10 +104,15 @@ export class ProcessMethodRunner implements MethodRunner {
       return fail('config', `cannot open log file ${req.logPath}: ${(e as Error).message}`);
     }
     const { file, args, spawnCreds } = this.commandLine(cls.value.command, group, ctx.value);
+    // A wait-model start needs its pid at once (it is the service): forked here.
+    const helper = group.shellPrelude !== '' && !(req.model === 'child' && req.method === 'start') ? this.opts.helper : null;
     const options: SpawnOptions = { stdio: ['ignore', logFd, logFd], env: req.env, cwd: wd, detached: true, ...spawnCreds };
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof spawn> | HelperChild;
     try {
-      child = spawn(file, args, options);
+      if (helper) {
+        // The process joins its group itself (shell prelude): the pid is only needed for reports.
+        child = helper.spawn({ file, args, env: req.env, cwd: wd, logPath: req.logPath, ...spawnCreds });
+      } else child = spawn(file, args, options);
     } catch (e) {
       // synchronous refusals: NUL bytes in argv/env, invalid uid/gid...
       group.finish();
@@ -114,6 +122,7 @@ export class ProcessMethodRunner implements MethodRunner {
       fs.closeSync(logFd);
     }
     if (child.pid !== undefined) group.attached(child.pid);
+    else if (child instanceof HelperChild) child.once('spawn', () => group.attached(child.pid!));
     const outcome = new Promise<MethodOutcome>((resolve) => {
       let timedOut = false;
       let timer: NodeJS.Timeout | null = null;
