@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // svcs benchmark: builds a repository of N instances (default 5,000: ../shared/bench/gen.mjs,
 // `svccfg import`, then restarter states written through the repository API: a mix of online,
-// offline, disabled and maintenance, so -x has root causes and impact to compute), then times
+// offline, disabled and maintenance, so -x has root causes and impact to compute; contract ids above
+// pid_max, so -p finds no members by process group), then times
 // fresh `svcs` processes (-a, the default listing, -x, -p, -l of one instance), median of --runs,
 // interleaved with a bare `node -e 0` start as the anchor. svcs and svccfg are bundled from src/
 // into node_modules/.cache first, so the figures are those of the working tree.
@@ -48,7 +49,7 @@ const STATES_SCRIPT = `
   const now = Math.floor(Date.now() / 1000);
   const batch = repo.listInstances().map((fmri, i) => ({ fmri, state: {
     state: mix[i % mix.length], next_state: 'none', state_timestamp: String(now - i * 60),
-    ...(mix[i % mix.length] === 'online' ? { contract: String(100000 + i) } : {}),
+    ...(mix[i % mix.length] === 'online' ? { contract: String(10_000_000 + i) } : {}),
     ...(mix[i % mix.length] === 'maintenance' ? { auxiliary_state: 'method_failed' } : {}) } }));
   const r = repo.writeRestarterStates(batch);
   if (!r.ok) throw new Error(r.message);
