@@ -229,6 +229,14 @@ test('two daemons on different roots run the same FMRI in separate contracts', {
     }
     if (handles[0]!.stderr.includes('contracts: cgroup2')) assert.equal(cgroups.length, 2, `both service processes are in instance cgroups: ${cgroups.join(', ')}`);
     if (cgroups.length === 2) assert.notEqual(cgroups[0], cgroups[1], 'each root has its own cgroup');
+    // svcs -p on each root lists that root's service process and never the other root's
+    for (let i = 0; i < 2; i++) {
+      const r = await handles[i]!.run('svcs', ['-p', '-H', fmri]);
+      assert.equal(r.code, 0, r.stderr);
+      const listed = r.stdout.split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[1])).filter((n) => n > 0);
+      assert.ok(listed.includes(pids[i]!), `svcs -p on root ${i} lists its own process ${pids[i]}: ${r.stdout}`);
+      assert.ok(!listed.includes(pids[1 - i]!), `svcs -p on root ${i} does not list the other root's process ${pids[1 - i]}: ${r.stdout}`);
+    }
     // disabling the first must not touch the second's processes
     const r = await handles[0]!.run('svcadm', ['disable', fmri]);
     assert.equal(r.code, 0, r.stderr);

@@ -34,9 +34,11 @@ function readEntry(pid: number): ProcEntry | undefined {
 
 export class ProcessTable {
   private entries: ProcEntry[] | undefined;
-  /** cgroup directory name (without a `~suffix`) -> processes in it or below it */
-  private byCgroup: Map<string, ProcEntry[]> | undefined;
+  /** cgroup path (relative to the cgroup2 root, e.g. "/tsmf/x-1a2b/site%2Fweb:default") and every ancestor
+   *  path -> processes in it or below it */
+  private byCgroupPath: Map<string, ProcEntry[]> | undefined;
   private byPgid: Map<number, ProcEntry[]> | undefined;
+  private cgroupDirs: Map<number, string> | undefined;
 
   private all(): ProcEntry[] {
     if (!this.entries) {
@@ -52,33 +54,42 @@ export class ProcessTable {
 
   /** One pass over the table builds both indexes, so a listing of N instances costs O(N + processes). */
   private index(): void {
-    if (this.byCgroup) return;
-    this.byCgroup = new Map();
+    if (this.byCgroupPath) return;
+    this.byCgroupPath = new Map();
     this.byPgid = new Map();
     const add = <K>(m: Map<K, ProcEntry[]>, k: K, e: ProcEntry) => {
       const l = m.get(k);
       if (!l) m.set(k, [e]);
-      else if (l[l.length - 1] !== e) l.push(e);
+      else l.push(e);
     };
     for (const e of this.all()) {
-      for (const c of e.cgroup.split('/')) {
-        if (!c) continue;
-        const tilde = c.indexOf('~'); // instance names never contain '~' (cgroupNameForFmri encodes it)
-        add(this.byCgroup, tilde < 0 ? c : c.slice(0, tilde), e);
+      for (let i = e.cgroup.indexOf('/', 1); ; i = e.cgroup.indexOf('/', i + 1)) {
+        add(this.byCgroupPath, i < 0 ? e.cgroup : e.cgroup.slice(0, i), e);
+        if (i < 0) break;
       }
       add(this.byPgid, e.pgid, e);
     }
   }
 
-  private cgroupMembers(fmri: string): ProcEntry[] {
-    this.index();
-    return this.byCgroup!.get(cgroupNameForFmri(fmri)) ?? [];
+  /** The instance's cgroup directory: the one named after the FMRI whose inode is the contract id. Matching by
+   *  inode keeps instances of the same FMRI under other state roots (other daemons) apart. */
+  private cgroupDir(fmri: string, contractId: number): string | undefined {
+    if (!this.cgroupDirs) this.cgroupDirs = scanCgroupDirs();
+    const dir = this.cgroupDirs.get(contractId);
+    return dir && path.basename(dir) === cgroupNameForFmri(fmri) ? dir : undefined;
   }
 
-  /** Processes of the instance's primary contract: its cgroup, else the recorded process group. */
+  /** Processes of the instance's primary contract: its cgroup (and groups below it), else the recorded process
+   *  group. Method groups (`NAME~m`) are siblings, not members: what a transient start left behind is not shown. */
   members(fmri: string, contracts: readonly number[]): ProcessInfo[] {
-    let found = this.cgroupMembers(fmri);
-    if (found.length === 0 && contracts.length) found = contracts.flatMap((c) => this.byPgid!.get(c) ?? []);
+    this.index();
+    const root = detectCgroup2Root();
+    let found: ProcEntry[] = [];
+    for (const c of contracts) {
+      const dir = root ? this.cgroupDir(fmri, c) : undefined;
+      found = dir ? this.byCgroupPath!.get('/' + path.relative(root!, dir)) ?? [] : this.byPgid!.get(c) ?? [];
+      if (found.length) break;
+    }
     return [...found].sort((a, b) => a.pid - b.pid).map((e) => ({
       pid: e.pid, comm: e.comm, startMs: bootTimeMs() + (e.startTicks * 1000) / TICKS, args: readArgs(e.pid),
     }));
@@ -87,11 +98,8 @@ export class ProcessTable {
   /** `cgroup v2 DIR` or `process group N` for svcs -l ([ext] contract_kind line). */
   contractKind(fmri: string, contracts: readonly number[]): string | undefined {
     if (!contracts.length) return undefined;
-    const dir = findCgroupDir(fmri, contracts[0]!);
-    if (dir) return `cgroup v2 ${dir}`;
-    const member = this.cgroupMembers(fmri)[0];
-    if (member) return `cgroup v2 ${path.join(detectCgroup2Root() ?? '', member.cgroup)}`;
-    return `process group ${contracts[0]}`;
+    const dir = detectCgroup2Root() ? this.cgroupDir(fmri, contracts[0]!) : undefined;
+    return dir ? `cgroup v2 ${dir}` : `process group ${contracts[0]}`;
   }
 }
 
@@ -103,24 +111,22 @@ function readArgs(pid: number): string | undefined {
   }
 }
 
-/** The instance's cgroup directory (one level below any parent group) whose inode is the contract id. */
-function findCgroupDir(fmri: string, contractId: number): string | undefined {
+/** inode -> directory of every cgroup down to depth 4 below the cgroup2 root (tsmf/<root>/<instance> and custom
+ *  parents), read once per svcs run. */
+function scanCgroupDirs(): Map<number, string> {
+  const out = new Map<number, string>();
   const root = detectCgroup2Root();
-  if (!root) return undefined;
-  const name = cgroupNameForFmri(fmri);
-  let parents: string[];
-  try {
-    parents = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(root, d.name));
-  } catch {
-    return undefined;
-  }
-  for (const parent of parents) {
-    let entries: string[];
-    try { entries = fs.readdirSync(parent); } catch { continue; }
-    for (const e of entries) {
-      if (e !== name && !e.startsWith(`${name}~`)) continue;
-      try { if (fs.statSync(path.join(parent, e)).ino === contractId) return path.join(parent, e); } catch { /* raced */ }
+  if (!root) return out;
+  const walk = (dir: string, depth: number) => {
+    let ents: fs.Dirent[];
+    try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const d of ents) {
+      if (!d.isDirectory()) continue;
+      const p = path.join(dir, d.name);
+      try { out.set(fs.statSync(p).ino, p); } catch { continue; /* raced with rmdir */ }
+      if (depth < 4) walk(p, depth + 1);
     }
-  }
-  return undefined;
+  };
+  walk(root, 1);
+  return out;
 }
