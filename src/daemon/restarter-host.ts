@@ -32,10 +32,17 @@ export class RestarterHost implements CommandExecutor {
   /** waitForEmpty waiters by fmri, fed by one contract-event subscription (created on first use) */
   private emptyWaiters: Map<string, Set<() => void>> | undefined;
   private readonly lastEffective = new Map<string, import('../core/model.js').PropertyGroup[]>();
+  /** repository data version each lastEffective entry was read at (see configurationFor) */
+  private readonly readAt = new Map<string, number>();
+  private readonly dataVersion: () => number | undefined;
   /** method runs in progress, by fmri (for shutdown: wait for quiescence) */
   readonly running = new Map<string, number>();
 
-  constructor(private readonly o: RestarterHostOptions) {}
+  constructor(private readonly o: RestarterHostOptions) {
+    // PRAGMA data_version of the SQLite repository behind RepositoryAdapter, when there is one.
+    const inner = (o.repo as { repo?: { dataVersion?: () => number } }).repo;
+    this.dataVersion = inner && typeof inner.dataVersion === 'function' ? () => inner.dataVersion!() : () => undefined;
+  }
 
   execute(cmd: EngineCommand): void {
     switch (cmd.kind) {
@@ -87,6 +94,7 @@ export class RestarterHost implements CommandExecutor {
       }
       case 'removed':
         this.lastEffective.delete(cmd.fmri);
+        this.readAt.delete(cmd.fmri);
         for (const [key, t] of this.timers) if (key.startsWith(cmd.fmri + '\0')) { t.cancel(); this.timers.delete(key); }
         return;
       default: {
@@ -103,14 +111,32 @@ export class RestarterHost implements CommandExecutor {
   /** Records the configuration an instance was configured with (see runMethod). */
   remember(fmri: string, effective: import('../core/model.js').PropertyGroup[]): void {
     this.lastEffective.set(fmri, effective);
+    this.readAt.delete(fmri); // read at an unknown version: the next method re-reads
+  }
+
+  /**
+   * The effective configuration a method runs with. Re-read from the repository unless nothing was
+   * committed by another connection since it was last read (PRAGMA data_version; the daemon's own
+   * writes - restarter states, snapshots of starts, refreshes it re-reads itself - do not change
+   * running-snapshot properties): at 5,000 instances the per-method full read was 2-3 s of CPU.
+   * A deleted instance is stopped with the configuration it last had.
+   */
+  private configurationFor(fmri: string): import('../core/model.js').PropertyGroup[] {
+    const v = this.dataVersion();
+    const cached = this.lastEffective.get(fmri);
+    if (cached && v !== undefined && this.readAt.get(fmri) === v) return cached;
+    const view = this.o.repo.readInstance(fmri);
+    if (!view) return cached ?? [];
+    // v was taken before the read: a commit landing during it makes the next method read again
+    this.lastEffective.set(fmri, view.effective);
+    if (v === undefined) this.readAt.delete(fmri); else this.readAt.set(fmri, v);
+    return view.effective;
   }
 
   private runMethod(cmd: RunMethod): void {
     // A deleted instance is stopped with the configuration it last had.
-    const view = this.o.repo.readInstance(cmd.fmri);
-    if (view) this.lastEffective.set(cmd.fmri, view.effective);
     const prepared = prepareMethod({
-      cmd, pgs: view?.effective ?? this.lastEffective.get(cmd.fmri) ?? [], otherEntity: (f) => this.o.repo.readEffective(f),
+      cmd, pgs: this.configurationFor(cmd.fmri), otherEntity: (f) => this.o.repo.readEffective(f),
       logPath: this.o.procs.logs.pathFor(cmd.fmri), globalEnvironment: this.o.globalEnvironment(),
     });
     if (!prepared.ok) {
