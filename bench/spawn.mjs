@@ -44,8 +44,12 @@ const pg = createProcessAdapters({ contracts: 'pgroup' });
 cases.push(['runner, process group, transient (direct exec)', runnerCase(pg, 'transient', false)]);
 cases.push(['runner, process group, contract start', runnerCase(pg, 'contract', false)]);
 const parent = `tsmf-bench-${process.pid}`;
-const cg = process.getuid?.() === 0 && detectCgroup2Root() ? createProcessAdapters({ contracts: 'cgroup', cgroupParent: parent }) : null;
+const cgOk = process.getuid?.() === 0 && detectCgroup2Root();
+const cg = cgOk ? createProcessAdapters({ contracts: 'cgroup', cgroupParent: parent }) : null;
+// the same through a fork of this process instead of the spawn helper (TSMF_SPAWN_HELPER=0)
+const cgFork = cgOk ? createProcessAdapters({ contracts: 'cgroup', cgroupParent: `${parent}-fork`, spawnHelper: false }) : null;
 if (cg) {
+  cases.push(['runner, cgroup, contract start, forked by the daemon', runnerCase(cgFork, 'contract', false)]);
   cases.push(['runner, cgroup, contract start (same instance)', runnerCase(cg, 'contract', false)]);
   cases.push(['runner, cgroup, contract start (new instance: mkdir)', runnerCase(cg, 'contract', true)]);
   cases.push(['runner, cgroup, transient (reused method group)', runnerCase(cg, 'transient', false)]);
@@ -72,6 +76,8 @@ if (cg) {
   for (let i = 0; i < N + 20; i++) cg.contracts.abandon(`svc:/bench/s${i}:default`);
   cg.contracts.abandon('svc:/bench/contract:default');
   cg.contracts.close();
+  cgFork.contracts.abandon('svc:/bench/contract:default');
+  cgFork.contracts.close();
 }
 fs.rmSync(tmp, { recursive: true, force: true });
 
