@@ -9,6 +9,7 @@
 //   the outcome of any method that ran inside that contract has been resolved.
 // - Signals are Linux signal numbers or names ('SIGTERM', 'TERM', 15 are all accepted).
 import type { MethodContextSpec } from '../core/method/context.js';
+import type { MethodOutcome as EngineMethodOutcome } from '../core/engine/types.js';
 
 export type MethodName = 'start' | 'stop' | 'refresh';
 /** startd/duration: contract (default), transient, child (= wait). */
@@ -34,15 +35,9 @@ export interface MethodRunRequest {
   waitForEmpty?: boolean;
 }
 
-export interface MethodOutcome {
-  exitCode?: number;
-  /** Name of the signal that killed the method process, e.g. 'SIGKILL'. */
-  signal?: string;
-  timedOut: boolean;
-  coreDumped?: boolean;
-  /** 'config': bad method context (user, group, cwd, :kill on transient, bad :kill signal) => maintenance;
-   *  'missing': the program to run does not exist (wait model => maintenance "Missing start method"). */
-  spawnError?: 'config' | 'missing';
+/** What a method run ended with: the engine's view of an outcome (exit code, signal, timeout, core, spawn error,
+ *  empty contract, contract id) plus what the runner alone knows. */
+export interface MethodOutcome extends EngineMethodOutcome {
   durationMs: number;
   /** Last ~2 KiB the method wrote to the log (stdout and stderr interleaved), for svcs -x / the log line. */
   stderrTail: string;
@@ -50,9 +45,6 @@ export interface MethodOutcome {
   pid?: number;
   /** Raw wait(2)-style status (exit << 8 | signal | 0x80 core) for restarter/start_method_waitstatus. */
   waitStatus?: number;
-  /** Start method in the primary contract (contract/child model): the contract was already empty when the
-   *  method exited. No 'empty' contract event is emitted for that state. */
-  contractEmpty?: boolean;
   /** Human-readable reason for spawnError (names the property/file and what to do). */
   message?: string;
 }
