@@ -90,11 +90,12 @@ export class Daemon implements ControlHandler {
     const fmris = repo.listInstances();
     const configs = [];
     const restored: RestoredInstance[] = [];
+    const version = this.host.repositoryVersion(); // before the reads (see remember)
     for (const fmri of fmris) {
       const view = repo.readInstance(fmri);
       if (!view) continue;
       configs.push(instanceConfig(view));
-      this.host.remember(fmri, view.effective);
+      this.host.remember(fmri, view.effective, version);
       this.known.add(fmri);
       if (!boot.newBoot) {
         const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
@@ -190,6 +191,7 @@ export class Daemon implements ControlHandler {
     }
     const fresh = [];
     const existing = [];
+    const version = this.host.repositoryVersion(); // before the reads (see remember)
     for (const fmri of wanted) {
       const view = this.d.repo.readInstance(fmri);
       if (!view) {
@@ -197,7 +199,7 @@ export class Daemon implements ControlHandler {
         continue;
       }
       const cfg = instanceConfig(view);
-      this.host.remember(fmri, view.effective);
+      this.host.remember(fmri, view.effective, version);
       if (this.known.has(fmri)) existing.push(cfg); else fresh.push(cfg);
       this.known.add(fmri);
     }

@@ -5,6 +5,7 @@
 import type { EngineCommand, EngineEvent, MethodOutcome as EngineOutcome } from '../core/engine/types.js';
 import type { MethodOutcome } from '../ports/process.js';
 import type { CommandExecutor } from './graph-host.js';
+import { compactPgs } from './compact-config.js';
 import { prepareMethod } from './method-request.js';
 import type { Clock, DaemonRepository, ProcessPorts } from './ports.js';
 import { timeValue, type StateWriter } from './state-writer.js';
@@ -108,10 +109,19 @@ export class RestarterHost implements CommandExecutor {
     this.o.post({ kind: 'methodCompleted', fmri: cmd.fmri, method: cmd.method, transitionId: cmd.transitionId, outcome });
   }
 
-  /** Records the configuration an instance was configured with (see runMethod). */
-  remember(fmri: string, effective: import('../core/model.js').PropertyGroup[]): void {
-    this.lastEffective.set(fmri, effective);
-    this.readAt.delete(fmri); // read at an unknown version: the next method re-reads
+  /**
+   * Records the configuration an instance was configured with (see runMethod). `version` is
+   * repositoryVersion() taken before that read: the instance's first method then reuses it
+   * instead of reading again; without it the next method re-reads.
+   */
+  remember(fmri: string, effective: import('../core/model.js').PropertyGroup[], version?: number): void {
+    this.lastEffective.set(fmri, compactPgs(effective));
+    if (version === undefined) this.readAt.delete(fmri); else this.readAt.set(fmri, version);
+  }
+
+  /** PRAGMA data_version of the repository (undefined without SQLite): take it before a read for remember(). */
+  repositoryVersion(): number | undefined {
+    return this.dataVersion();
   }
 
   /**
@@ -128,9 +138,10 @@ export class RestarterHost implements CommandExecutor {
     const view = this.o.repo.readInstance(fmri);
     if (!view) return cached ?? [];
     // v was taken before the read: a commit landing during it makes the next method read again
-    this.lastEffective.set(fmri, view.effective);
+    const kept = compactPgs(view.effective);
+    this.lastEffective.set(fmri, kept);
     if (v === undefined) this.readAt.delete(fmri); else this.readAt.set(fmri, v);
-    return view.effective;
+    return kept;
   }
 
   private runMethod(cmd: RunMethod): void {
