@@ -24,7 +24,8 @@ for (const name of wanted) {
   const suite = SUITES[name];
   if (!suite) { console.error(`bench: unknown benchmark "${name}" (known: ${Object.keys(SUITES).join(', ')})`); process.exit(2); }
   for (const [cmd, args] of suite()) {
-    if (!fs.existsSync(args.at(-1)) && !args.some((a) => fs.existsSync(a))) continue;
+    const script = args.find((a) => a.endsWith('.mjs'));
+    if (script && !fs.existsSync(script)) { console.error(`bench: ${name}: ${script} is missing`); failed++; continue; }
     process.stdout.write(`\n== ${name} ==\n`);
     const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT });
     if (r.status !== 0) { failed++; console.error(`bench: ${name} exited with ${r.status}`); }
