@@ -5,21 +5,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { controlSocketPath } from './common/root.js';
+import { controlSocketPath, takeRootOption } from './common/root.js';
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function parseArgs(argv: string[]): { root: string; rest: string[] } {
-  let root = path.resolve('.tsmf');
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--root') root = path.resolve(argv[++i] ?? '.tsmf');
-    else if (a.startsWith('--root=')) root = path.resolve(a.slice('--root='.length));
-    else rest.push(a);
-  }
-  return { root, rest };
-}
 
 async function waitForFile(file: string, timeoutMs: number): Promise<boolean> {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
@@ -40,7 +28,8 @@ function importExamples(root: string, manifest: string): Promise<number> {
 }
 
 export async function runUp(argv: string[]): Promise<number> {
-  const { root, rest } = parseArgs(argv);
+  // --root DIR as everywhere; without it ./.tsmf (never the user's default root: the quick start stays private)
+  const { root, rest } = takeRootOption(argv, { TSMF_ROOT: '.tsmf' });
   fs.mkdirSync(root, { recursive: true });
   const manifest = path.join(root, 'var', 'svc', 'manifest', 'site', 'tsmf-examples.xml');
   const firstUse = !fs.existsSync(manifest);
