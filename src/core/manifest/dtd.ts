@@ -301,6 +301,13 @@ export function matchContent(model: ContentModel, children: readonly string[]): 
   return r;
 }
 
+/** matchContent with the children given as their names joined by single spaces (XML names
+ *  hold no spaces): the memo key itself, so a hit builds nothing. */
+export function matchContentKey(model: ContentModel, key: string): ModelCheck {
+  const hit = memo.get(model)?.get(key);
+  return hit ?? matchContent(model, key === '' ? [] : key.split(' '));
+}
+
 function matchUncached(model: ContentModel, children: readonly string[]): ModelCheck {
   let cur: D = model;
   for (let i = 0; i < children.length; i++) {

@@ -3,9 +3,11 @@
 // Steps: secure read (xml.ts) -> structural validation against the DTD written as data
 // (dtd.ts: unknown elements/attributes, required attributes, enumerations, child order and
 // cardinality, stray text) -> typed tree. All structural errors are collected, not just the
-// first. Pure: the caller reads the file.
+// first. Pure: the caller reads the file. Valid documents take a fused fast path
+// (parse-fast.ts) that gives the same tree; everything else comes here.
 import type { Diagnostic, Loc, RawElement, ServiceBundle } from './bundle.js';
 import { DTD, matchContent, type ElementSpec } from './dtd.js';
+import { parseBundleFast } from './parse-fast.js';
 import { readXml, type XmlElement } from './xml.js';
 
 export type ParseResult =
@@ -115,8 +117,16 @@ function build(e: XmlElement, path: string, file: string): Record<string, unknow
   return node;
 }
 
-/** Parse and validate a service bundle. `file` is used in every diagnostic. */
+/** Parse and validate a service bundle. `file` is used in every diagnostic. A valid document
+ *  takes the fast path (parse-fast.ts); anything else this reference path, which reports. */
 export function parseBundle(text: string, file: string): ParseResult {
+  const fast = parseBundleFast(text, file);
+  if (fast) return { ok: true, bundle: fast, warnings: [] };
+  return parseBundleReference(text, file);
+}
+
+/** The reference path: saxes, the Validator (every error), then the typed tree. */
+export function parseBundleReference(text: string, file: string): ParseResult {
   const r = readXml(text, file);
   if (!r.ok) {
     return { ok: false, diagnostics: [{ severity: 'error', file, line: r.line, column: r.column, path: '', message: r.message }] };

@@ -9,6 +9,7 @@
 // Fidelity: attribute values are normalised by the XML rules (literal tab/newline -> space,
 // &#10; &#9; &#13; kept); text keeps every character (CRLF -> LF per XML 1.0).
 import { SaxesParser } from 'saxes';
+import { readXmlFast } from './xml-fast.js';
 
 export const SERVICE_BUNDLE_DTD = '/usr/share/lib/xml/dtd/service_bundle.dtd.1';
 
@@ -32,7 +33,7 @@ class Stop extends Error {
 }
 
 /** Parse a DOCTYPE body (text after `<!DOCTYPE`) -> system id or an error. */
-function checkDoctype(body: string): string | undefined {
+export function checkDoctype(body: string): string | undefined {
   if (/<!ENTITY/i.test(body)) {
     return 'entity declarations are not allowed: tsmf never expands entities (billion-laughs/XXE protection); remove the <!ENTITY ...> declarations';
   }
@@ -48,7 +49,14 @@ function checkDoctype(body: string): string | undefined {
   return undefined;
 }
 
+/** Reads a bundle's XML: the fast path (xml-fast.ts) when it is sure, else saxes (every error). */
 export function readXml(text: string, fileName: string): XmlReadResult {
+  const root = readXmlFast(text, checkDoctype);
+  return root ? { ok: true, root } : readXmlWithSaxes(text, fileName);
+}
+
+/** The reference reader: saxes with position tracking (exported for the fast path's tests). */
+export function readXmlWithSaxes(text: string, fileName: string): XmlReadResult {
   const parser = new SaxesParser({ position: true, fileName });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
