@@ -11,9 +11,9 @@ import { injectedDependencyPg, manifestPropName, type DeclaredDependent, type Lo
 import { canonicalize } from './encode.js';
 import { entityFmri, isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
-import { PgBatch } from './bulk.js';
+import { ImportRows } from './import-rows.js';
 import { runningIsCurrent, samePgs, withoutManifestFiles } from './reimport.js';
-import { copySnapshot, newSnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
+import { copySnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
 import type { ImportOptions, ImportReport, PgView, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
@@ -99,13 +99,15 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     if (!lastImports.has(instId)) lastImports.set(instId, readSnapshotLevels(store, instId, 'last-import'));
     return lastImports.get(instId);
   };
-  // pgs of new services and their new instances (and their initial snapshots), written set-based
-  const batch = new PgBatch(store);
+  // pgs and snapshots of new services and their new instances, written set-based; flushed
+  // before anything else writes pgs or snapshots (import-rows.ts)
+  const rows = new ImportRows(store);
 
   for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
     const s = deleted.size ? withoutDeleted(s0, deleted) : s0;
     const svc = ensureService(store, s.name);
+    if (!svc.created) rows.flush();
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
     const existing = svc.created ? [] : store.instancesOf(svc.id);
@@ -132,7 +134,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     // a new service gets its pgs as delivered, then manifestfiles (nothing to upgrade or delete)
     const newServicePgs = svc.created ? [...delivered, ...manifestFilesPg(manifestFiles)] : [];
     if (svc.created) {
-      batch.addAll(svcOwner, newServicePgs);
+      rows.addPgs(svcOwner, newServicePgs);
     } else {
       // Baseline of the service level: the last-import of an instance delivered by this same
       // bundle. Instances from other manifests of the same service are not used: their
@@ -162,11 +164,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         if (svc.created) {
           // initial := what is being written; of a new service, that is what the manifest
           // delivered (plus manifestfiles, which baselines leave out): last-import shares it
-          batch.addAll({ kind: 'instance', id: instId }, inst.pgs);
-          const snap = newSnapshot(store, instId, 'initial', now, null, true);
-          batch.addAll({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
-          batch.addAll({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
-          newSnapshot(store, instId, 'last-import', now, snap, true);
+          rows.addPgs({ kind: 'instance', id: instId }, inst.pgs);
+          const snap = rows.addSnapshot(instId, 'initial', now, null);
+          rows.addPgs({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
+          rows.addPgs({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
+          rows.addSnapshot(instId, 'last-import', now, snap);
           initialOf.set(instId, snap);
         } else {
           store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
@@ -189,7 +191,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     }
   }
 
-  batch.flush();
+  rows.flush();
   const touched = new Set<string>(); // owners written by dependents: `service:ID` / `instance:ID`
   for (const d of bundle.dependents ?? []) {
     const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`), touched);
@@ -202,12 +204,14 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const initial = unchanged ? initialOf.get(t.instId) : undefined;
     const untouched = !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`)
       && !written.has(`instance:${t.instId}`) && !written.has(`service:${t.svcId}`);
-    if (initial !== undefined) newSnapshot(store, t.instId, 'running', now, initial, true);
-    else if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
+    if (initial !== undefined) { rows.addSnapshot(t.instId, 'running', now, initial); report.notify.push(fmri); continue; }
+    rows.flush();
+    if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
     else if (runningCurrent.has(t.instId) && untouched) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'running'").run(now, t.instId);
     else takeSnapshot(store, t, 'running', now);
     report.notify.push(fmri);
   }
+  rows.flush();
   return ok(report);
 }
 
