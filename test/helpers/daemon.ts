@@ -289,5 +289,6 @@ export async function startDaemon(opts: StartOptions = {}): Promise<DaemonHandle
 export async function disposeDaemon(h: DaemonHandle | undefined): Promise<void> {
   if (!h) return;
   await h.stop();
-  fs.rmSync(h.root, { recursive: true, force: true });
+  if (process.env.TSMF_TEST_KEEP_ROOT) process.stderr.write(`kept ${h.root}\n`);
+  else fs.rmSync(h.root, { recursive: true, force: true });
 }

@@ -46,14 +46,44 @@ test('a daemon and its double-forked, setsid\'d descendant are both in the contr
   assert.match(ad.contracts.kind(fmri), new RegExp(`^cgroup v2 /.*/${parent}/test%2Fdaemons:default$`));
   assert.equal(ad.contracts.contractId(fmri), fs.statSync(ad.contracts.kind(fmri).slice('cgroup v2 '.length)).ino);
   assert.equal(ad.contracts.isEmpty(fmri), false);
+  // killed from outside: each death is a 'signal' event (smf-spec 5.1/5.4), the last one also empties the contract
   process.kill(p1, 'SIGTERM');
   await waitFor(() => !alive(p1));
-  assert.equal(events.filter((e) => e.fmri === fmri).length, 0, 'no event while a member is left');
+  await waitFor(() => events.some((e) => e.fmri === fmri), 10000, 'signal event');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['signal'], 'no empty event while a member is left');
   process.kill(p2, 'SIGTERM');
-  await waitFor(() => events.some((e) => e.fmri === fmri), 10000, 'empty event');
-  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['empty']);
+  await waitFor(() => events.filter((e) => e.fmri === fmri).length === 3, 10000, 'signal and empty events');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['signal', 'signal', 'empty'], 'the signal comes before the emptiness it caused');
   assert.equal(ad.contracts.isEmpty(fmri), true);
   assert.match(fs.readFileSync(log(), 'utf8'), /daemon\.sh started/);
+});
+
+test('members exiting on their own are no events until the last one; a core-dumping signal is a core event', { skip: skip ?? false }, async () => {
+  const fmri = 'svc:/test/exits:default';
+  const stop = file('exits.stop');
+  const loop = `while [ ! -f ${stop} ]; do sleep 0.05; done`;
+  const o = await ad.runner.run(request({ fmri, exec: `/bin/sh -c "(${loop}) & (${loop}) & exit 0"`, logPath: log() }));
+  assert.equal(o.contractEmpty, false);
+  fs.writeFileSync(stop, '');
+  await waitFor(() => events.some((e) => e.fmri === fmri), 10000, 'empty event');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['empty']);
+
+  const fmri2 = 'svc:/test/cores:default';
+  const o2 = await ad.runner.run(request({ fmri: fmri2, exec: `${prog('daemon.sh')} ${file('core.pid')}`, logPath: log() }));
+  assert.equal(o2.contractEmpty, false);
+  process.kill(readPid(file('core.pid')), 'SIGSEGV'); // (a shell's background job ignores SIGQUIT)
+  await waitFor(() => events.filter((e) => e.fmri === fmri2).length === 2, 10000, 'core and empty events');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri2).map((e) => e.kind), ['core', 'empty']);
+});
+
+test('a member killed while a stop holds the contract is no event', { skip: skip ?? false }, async () => {
+  const fmri = 'svc:/test/held:default';
+  const o = await ad.runner.run(request({ fmri, exec: `${prog('daemon.sh')} ${file('held.pid')}`, logPath: log() }));
+  assert.equal(o.contractEmpty, false);
+  const stop = await ad.runner.run(request({ fmri, method: 'stop', exec: ':kill', logPath: log(), waitForEmpty: true }));
+  assert.equal(stop.exitCode, 0);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), []);
 });
 
 test('start exiting 0 with an already empty contract reports contractEmpty and emits no event', { skip: skip ?? false }, async () => {

@@ -2,10 +2,10 @@
 // (built by `npm ci` via binding.gyp). The kernel records pid/uid/gid at connect(); the peer cannot
 // forge them. If the addon is missing (build failed), `available` is false and the daemon falls back
 // to a socket only its own uid can open (see docs/authorizations.md).
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findBuiltArtifact } from '../package-root.js';
 import type net from 'node:net';
 
 export interface PeerCred { pid: number; uid: number; gid: number }
@@ -13,29 +13,14 @@ interface Addon { peercred(fd: number): PeerCred }
 
 let addon: Addon | null | undefined;
 
-function findPackageRoot(start: string): string | undefined {
-  let dir = start;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'binding.gyp')) && fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
 function load(): Addon | null {
   if (addon !== undefined) return addon;
   addon = null;
-  const root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-  if (!root) return addon;
-  for (const rel of ['build/Release/tsmf_peercred.node', 'build/Debug/tsmf_peercred.node']) {
-    const file = path.join(root, rel);
-    if (!fs.existsSync(file)) continue;
-    try {
-      addon = createRequire(import.meta.url)(file) as Addon;
-      break;
-    } catch { /* try the next */ }
-  }
+  const file = findBuiltArtifact(path.dirname(fileURLToPath(import.meta.url)), 'tsmf_peercred.node');
+  if (!file) return addon;
+  try {
+    addon = createRequire(import.meta.url)(file) as Addon;
+  } catch { /* not loadable: the fallback applies */ }
   return addon;
 }
 

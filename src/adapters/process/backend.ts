@@ -8,6 +8,8 @@ export interface MethodGroup {
   id(): number | null;
   /** Shell text run (as root) before `exec`, e.g. joining the cgroup; '' when nothing is needed. */
   readonly shellPrelude: string;
+  /** The cgroup v2 directory of the group (a process can be cloned straight into it); null for process groups. */
+  readonly cgroupDir: string | null;
   /** Called right after spawn with the method's pid. */
   attached(pid: number): void;
   /** Signals every process of this group (SIGKILL for a timeout). */

@@ -13,10 +13,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContractEvent } from '../../ports/process.js';
-import { signalNumber } from '../../core/method/signals.js';
+import { CORE_SIGNALS, signalNumber } from '../../core/method/signals.js';
 import type { ContractBackend, MethodGroup } from './backend.js';
 import { cgroupId, cgroupNameForFmri, killGroup, readPopulated, readProcs, safeReaddir, shQuote, tryRmdir } from './cgroup-path.js';
 import { ContractEvents } from './contract-events.js';
+import type { Death, NativeSpawner } from './native-spawner.js';
 
 export interface CgroupContractsOptions {
   /** cgroup2 mount point, e.g. /sys/fs/cgroup/unified */
@@ -31,6 +32,12 @@ interface Group {
   populated: boolean;
   busy: number;
   held: number;
+  /** methods begun in the group so far: an 'empty' found before the last of them is stale */
+  runs: number;
+  /** we signalled its members (stop, timeout) since the last quiet() */
+  killed: boolean;
+  /** syncs in flight after a stop/timeout: deaths reported meanwhile are the restarter's own doing */
+  quiet: number;
   watcher: fs.FSWatcher | null;
   /** set when watched by the poll fallback */
   poll?: () => void;
@@ -50,8 +57,12 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   /** primary group directories created ahead by prepare() and not yet used */
   private readonly prepared = new Set<string>();
   private closed = false;
+  /** primary group directory -> FMRI, to attribute a member's death reported by the spawner */
+  private readonly byDir = new Map<string, string>();
+  private spawner: NativeSpawner | null = null;
+  private unsubscribe: (() => void) | null = null;
 
-  constructor(opts: CgroupContractsOptions) {
+  constructor(private readonly opts: CgroupContractsOptions) {
     super();
     this.parentDir = path.join(opts.root, opts.parent ?? 'tsmf');
     fs.mkdirSync(this.parentDir, { recursive: true });
@@ -85,6 +96,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
 
   kill(fmri: string, signal: number | string): number {
     const g = this.primaries.get(fmri);
+    if (g) g.killed = true;
     return g ? killGroup(g.dir, signalNumber(signal) ?? 15) : 0;
   }
 
@@ -92,6 +104,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     const g = this.primaries.get(fmri);
     if (!g) return;
     this.primaries.delete(fmri);
+    if (this.byDir.get(g.dir) === fmri) this.byDir.delete(g.dir);
     this.release(g);
   }
 
@@ -151,15 +164,21 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       return { error: `cannot create cgroup for ${fmri} under ${this.parentDir}: ${(e as Error).message}` };
     }
     g.busy++;
+    g.runs++;
     const procs = path.join(g.dir, 'cgroup.procs');
     return {
       id: () => g.id,
       shellPrelude: `echo 0 > ${shQuote(procs)} || exit 96; `,
+      cgroupDir: g.dir,
       attached: () => undefined,
-      killAll: (sig) => { killGroup(g.dir, sig); },
+      killAll: (sig) => {
+        g.killed = true;
+        killGroup(g.dir, sig);
+      },
       isEmpty: () => readPopulated(g.dir) !== true,
       finish: () => {
         g.busy--;
+        this.quietAfterKill(g);
         const empty = readPopulated(g.dir) !== true;
         g.populated = !empty;
         if (empty) this.wake(g);
@@ -194,6 +213,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       if (released) return;
       released = true;
       g.held--;
+      this.quietAfterKill(g);
       g.populated = readPopulated(g.dir) === true;
     };
   }
@@ -209,6 +229,10 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     for (const dir of this.prepared) if (readPopulated(dir) === false) tryRmdir(dir);
     this.prepared.clear();
     this.primaries.clear();
+    this.byDir.clear();
+    this.unsubscribe?.();
+    this.spawner?.close();
+    this.spawner = null;
     this.abandoned.clear();
     this.methodGroups.clear();
     tryRmdir(this.parentDir); // fails (and stays) while any group is left in it
@@ -218,12 +242,13 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
 
   private track(fmri: string, g: Group): Group {
     this.primaries.set(fmri, g);
+    this.byDir.set(g.dir, fmri);
     this.watch(g, () => this.onChange(fmri, g));
     return g;
   }
 
   private newGroup(dir: string, id: number, populated: boolean): Group {
-    return { dir, id, populated, busy: 0, held: 0, watcher: null, waiters: new Set() };
+    return { dir, id, populated, busy: 0, held: 0, runs: 0, killed: false, quiet: 0, watcher: null, waiters: new Set() };
   }
 
   /** mkdir a group; a populated leftover of the same name (abandoned earlier) is never reused. */
@@ -278,6 +303,42 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     }
   }
 
+  /**
+   * Methods are cloned into their groups by this spawner, the child subreaper of their descendants:
+   * a member that dies by a signal or dumps core is reported (smf-spec 5.1 'signal'/'core'), and
+   * before an 'empty' is emitted the spawner is asked to report every death that preceded it, so a
+   * fatal signal to the last member arrives before the emptiness it caused. The spawner is closed
+   * with the contracts.
+   */
+  attachSpawner(spawner: NativeSpawner): void {
+    this.spawner = spawner;
+    this.unsubscribe = spawner.onDeath((d) => this.onDeath(d));
+  }
+
+  /**
+   * The deaths of members we signalled may be reported after the stop or the method that signalled
+   * them has ended (the spawner reaps asynchronously): until the spawner has reported everything up
+   * to now, deaths in the group are not events.
+   */
+  private quietAfterKill(g: Group): void {
+    if (!g.killed || !this.spawner) return;
+    g.killed = false;
+    g.quiet++;
+    void this.spawner.sync().then(() => { g.quiet--; });
+  }
+
+  private onDeath(d: Death): void {
+    const signal = d.status & 0x7f;
+    if (signal === 0 || signal === 0x7f) return; // exited normally (or stopped): not an event
+    const fmri = this.byDir.get(path.join(this.opts.root, d.cgroup));
+    const g = fmri === undefined ? undefined : this.primaries.get(fmri);
+    // while a method runs in the group or a stop holds it, deaths are the restarter's own doing
+    if (!g || g.busy > 0 || g.held > 0 || g.quiet > 0) return;
+    // "core" = a core-dumping signal (smf-spec 5.4), whether or not RLIMIT_CORE let a core be written
+    const core = (d.status & 0x80) !== 0 || CORE_SIGNALS.has(signal);
+    this.emit({ fmri: fmri!, kind: core ? 'core' : 'signal', contractId: g.id } satisfies ContractEvent);
+  }
+
   private onChange(fmri: string, g: Group): void {
     if (this.primaries.get(fmri) !== g) return;
     const populated = readPopulated(g.dir) === true;
@@ -285,7 +346,14 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     g.populated = populated;
     if (populated || !was) return;
     this.wake(g);
-    if (g.busy === 0 && g.held === 0) this.emit({ fmri, kind: 'empty', contractId: g.id } satisfies ContractEvent);
+    if (g.busy !== 0 || g.held !== 0) return;
+    const runs = g.runs;
+    const emitEmpty = () => {
+      if (this.primaries.get(fmri) !== g || g.populated || g.busy !== 0 || g.held !== 0 || g.runs !== runs) return;
+      this.emit({ fmri, kind: 'empty', contractId: g.id } satisfies ContractEvent);
+    };
+    if (this.spawner) void this.spawner.sync().then(emitEmpty);
+    else emitEmpty();
   }
 
   private wake(g: Group): void {

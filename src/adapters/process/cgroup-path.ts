@@ -58,21 +58,24 @@ export function shQuote(s: string): string {
 }
 
 /** SIGKILL via cgroup.kill (atomic); other signals to every member, twice to catch fresh forks. */
+/**
+ * Signals every member: each pid of cgroup.procs, re-read until no new pid shows up (forks during
+ * the pass are caught by the next one; for SIGKILL until the group is empty, at most 20 passes).
+ * cgroup.kill is not used: on Linux 6.18 (at least) a cgroup that was once killed through it
+ * SIGKILLs every later CLONE_INTO_CGROUP child at birth, which is how methods are started.
+ */
 export function killGroup(dir: string, sig: number): number {
-  const before = readProcs(dir);
-  if (sig === 9) {
-    try {
-      fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
-      return before.length;
-    } catch { /* no cgroup.kill (kernel < 5.14): signal each member */ }
-  }
   const sent = new Set<number>();
-  for (let pass = 0; pass < 2; pass++) {
-    for (const pid of pass === 0 ? before : readProcs(dir)) {
-      if (sent.has(pid)) continue;
+  for (let pass = 0; pass < 20; pass++) {
+    let fresh = 0;
+    const procs = readProcs(dir);
+    for (const pid of procs) {
+      if (sent.has(pid) && sig !== 9) continue;
+      if (!sent.has(pid)) fresh++;
       sent.add(pid);
       try { process.kill(pid, sig); } catch { /* exited meanwhile */ }
     }
+    if (procs.length === 0 || (fresh === 0 && (sig !== 9 || pass > 0))) break;
   }
   return sent.size;
 }

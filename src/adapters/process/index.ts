@@ -11,11 +11,13 @@ import { detectCgroup2Root } from './cgroup-path.js';
 import { PgroupContracts } from './pgroup-contracts.js';
 import { ProcessMethodRunner } from './method-runner.js';
 import { SpawnHelper } from './spawn-helper.js';
+import { NativeSpawner, locateNativeSpawner } from './native-spawner.js';
 
 export { CgroupContracts } from './cgroup-contracts.js';
 export { killGroup } from './cgroup-path.js';
 export { PgroupContracts, pgroupAlive } from './pgroup-contracts.js';
 export { ProcessMethodRunner } from './method-runner.js';
+export { NativeSpawner, locateNativeSpawner } from './native-spawner.js';
 export { InstanceLogFiles, appendLogLine } from './log.js';
 export { SystemUserDatabase, parsePasswd, parseGroup } from './users.js';
 export { detectCgroup2Root, cgroupNameForFmri } from './cgroup-path.js';
@@ -35,6 +37,8 @@ export interface ProcessAdapterOptions {
   pgroupPollMs?: number;
   /** spawn cgroup methods through the spawn helper (default: yes unless env TSMF_SPAWN_HELPER=0) */
   spawnHelper?: boolean;
+  /** clone cgroup methods through native/spawner.c when it is built (default: yes unless env TSMF_NATIVE_SPAWNER=0) */
+  nativeSpawner?: boolean;
 }
 
 export interface ProcessAdapters {
@@ -63,8 +67,14 @@ export function createProcessAdapters(opts: ProcessAdapterOptions = {}): Process
   contracts ??= new PgroupContracts({ pollMs: opts.pgroupPollMs });
   // cgroup methods join their group themselves, so they can be forked by the small spawn helper
   // (TSMF_SPAWN_HELPER=0 or spawnHelper: false forks the daemon itself).
-  const useHelper = contracts instanceof CgroupContracts && (opts.spawnHelper ?? process.env.TSMF_SPAWN_HELPER !== '0');
-  const runner = new ProcessMethodRunner({ contracts, users: opts.users, helper: useHelper ? new SpawnHelper() : null });
+  // The native spawner (when built) clones them straight into their groups and reports how every
+  // member died; without it, the node helper or the daemon itself forks a shell that joins the group.
+  const cgroups = contracts instanceof CgroupContracts ? contracts : null;
+  const nativeBinary = cgroups && opts.nativeSpawner !== false ? locateNativeSpawner() : undefined;
+  const native = nativeBinary ? new NativeSpawner(nativeBinary) : null;
+  if (native) cgroups!.attachSpawner(native);
+  const useHelper = !native && cgroups !== null && (opts.spawnHelper ?? process.env.TSMF_SPAWN_HELPER !== '0');
+  const runner = new ProcessMethodRunner({ contracts, users: opts.users, helper: useHelper ? new SpawnHelper() : null, native });
   return { runner, contracts: contracts as ContractManager & ContractBackend, ...(fallbackReason ? { fallbackReason } : {}) };
 }
 

@@ -20,6 +20,7 @@ import type { ContractBackend, MethodGroup } from './backend.js';
 import { shQuote } from './cgroup-path.js';
 import { appendLogLine } from './log.js';
 import { HelperChild, type SpawnHelper } from './spawn-helper.js';
+import { SpawnedChild, type NativeSpawner, type NativeSpawnRequest } from './native-spawner.js';
 import { SystemUserDatabase } from './users.js';
 
 export interface ProcessMethodRunnerOptions {
@@ -35,6 +36,8 @@ export interface ProcessMethodRunnerOptions {
   tailBytes?: number;
   /** spawn shell-prelude methods (cgroup contracts) through this helper instead of forking the daemon */
   helper?: SpawnHelper | null;
+  /** clone methods of cgroup contracts straight into their group through native/spawner.c (preferred) */
+  native?: NativeSpawner | null;
 }
 
 const started = (outcome: Promise<MethodOutcome>, pid: number | null = null, contractId: number | null = null): MethodHandle => ({ pid, contractId, outcome });
@@ -93,36 +96,50 @@ export class ProcessMethodRunner implements MethodRunner {
       release();
       return fail('config', group.error);
     }
-    let logFd: number;
+    const waitStart = req.model === 'child' && req.method === 'start';
+    // A wait-model start needs its pid at once (it is the service): forked here.
+    const native = this.opts.native && group.cgroupDir !== null && !waitStart ? this.opts.native : null;
+    let logFd: number | null = null;
     let logStart: number;
     try {
-      logFd = openLog(req.logPath);
-      logStart = fs.fstatSync(logFd).size;
+      if (native) logStart = logSize(req.logPath); // the spawner opens the log itself
+      else {
+        logFd = openLog(req.logPath);
+        logStart = fs.fstatSync(logFd).size;
+      }
     } catch (e) {
       group.finish();
       release();
       return fail('config', `cannot open log file ${req.logPath}: ${(e as Error).message}`);
     }
-    const { file, args, spawnCreds } = this.commandLine(cls.value.command, group, ctx.value);
-    // A wait-model start needs its pid at once (it is the service): forked here.
-    const helper = group.shellPrelude !== '' && !(req.model === 'child' && req.method === 'start') ? this.opts.helper : null;
-    const options: SpawnOptions = { stdio: ['ignore', logFd, logFd], env: req.env, cwd: wd, detached: true, ...spawnCreds };
-    let child: ReturnType<typeof spawn> | HelperChild;
+    let file: string;
+    let background = false;
+    let child: ReturnType<typeof spawn> | HelperChild | SpawnedChild;
     try {
-      if (helper) {
+      if (native) {
+        const n = this.nativeCommand(cls.value.command, ctx.value, req.env, wd);
+        file = n.file;
+        background = !!n.background;
+        child = native.spawn({ ...n, cwd: wd, logPath: req.logPath, cgroupDir: group.cgroupDir });
+      } else {
+        const cl = this.commandLine(cls.value.command, group, ctx.value);
+        file = cl.file;
+        const helper = group.shellPrelude !== '' && !waitStart ? this.opts.helper : null;
+        const options: SpawnOptions = { stdio: ['ignore', logFd!, logFd!], env: req.env, cwd: wd, detached: true, ...cl.spawnCreds };
         // The process joins its group itself (shell prelude): the pid is only needed for reports.
-        child = helper.spawn({ file, args, env: req.env, cwd: wd, logPath: req.logPath, ...spawnCreds });
-      } else child = spawn(file, args, options);
+        if (helper) child = helper.spawn({ file, args: cl.args, env: req.env, cwd: wd, logPath: req.logPath, ...cl.spawnCreds });
+        else child = spawn(file, cl.args, options);
+      }
     } catch (e) {
       // synchronous refusals: NUL bytes in argv/env, invalid uid/gid...
       group.finish();
       release();
       return fail('config', `cannot start "${req.exec}": ${(e as Error).message}`);
     } finally {
-      fs.closeSync(logFd);
+      if (logFd !== null) fs.closeSync(logFd);
     }
     if (child.pid !== undefined) group.attached(child.pid);
-    else if (child instanceof HelperChild) child.once('spawn', () => group.attached(child.pid!));
+    else if (child instanceof HelperChild || child instanceof SpawnedChild) child.once('spawn', () => group.attached(child.pid!));
     const outcome = new Promise<MethodOutcome>((resolve) => {
       let timedOut = false;
       let timer: NodeJS.Timeout | null = null;
@@ -147,12 +164,23 @@ export class ProcessMethodRunner implements MethodRunner {
         const done = !timedOut && o.exitCode === 0 ? this.afterSuccess(req, t0, base) : Promise.resolve(base);
         done.finally(release).then(resolve, () => resolve(base));
       };
-      child.on('error', (e: NodeJS.ErrnoException) => {
+      child.on('error', (e: NodeJS.ErrnoException & { stage?: string }) => {
+        if (e.stage !== undefined && e.stage !== 'exec') {
+          // the native spawner could not prepare the process (log, working directory, credentials, cgroup)
+          const message = `cannot start "${req.exec}": ${e.message}`;
+          this.log(req.logPath, message);
+          void settle({ spawnError: 'config', message, timedOut: false });
+          return;
+        }
         // Direct exec (no shell): report what the shell would have (127 not found, 126 not executable).
         const message = `cannot execute "${file}": ${e.message}`;
         this.log(req.logPath, message);
+        if (background) {
+          // "cmd &": the shell's asynchronous list fails, the method itself exits 0 (and the contract is empty)
+          void settle({ exitCode: 0, timedOut: false, waitStatus: 0 });
+          return;
+        }
         const exitCode = e.code === 'ENOENT' ? 127 : e.code === 'EACCES' ? 126 : undefined;
-        const waitStart = req.model === 'child' && req.method === 'start';
         if (exitCode === undefined) void settle({ spawnError: 'config', message, timedOut: false });
         else void settle({ exitCode, timedOut: false, message, waitStatus: waitStatusOf(exitCode, undefined), ...(waitStart && exitCode === 127 ? { spawnError: 'missing' as const } : {}) });
       });
@@ -182,6 +210,36 @@ export class ProcessMethodRunner implements MethodRunner {
     // SIGKILL cannot be ignored: let the group drain so the emptiness is ours, not a late event.
     await this.opts.contracts.waitEmpty(req.fmri, Date.now() + 2000);
     return { ...o, timedOut: true, durationMs: Date.now() - t0 };
+  }
+
+  /**
+   * The native spawner's argv: credentials are set by the spawner itself, so the shell is needed only
+   * for shell syntax. A plain command is exec'd directly (as `exec cmd` in sh would, PATH searched,
+   * PWD set as dash sets it); a plain command followed by `&` is the classic contract start method
+   * (`/usr/lib/foo/food &`): started directly, the method counting as exited 0 once it is exec'd.
+   * Capabilities still go through setpriv.
+   */
+  private nativeCommand(command: string, ctx: ResolvedMethodContext, env: Record<string, string>, wd: string): Omit<NativeSpawnRequest, 'cwd' | 'logPath' | 'cgroupDir'> {
+    const c = ctx.credentials;
+    const switching = c !== null && !(c.uid === this.self.uid && c.gid === this.self.gid && ctx.capabilities === null);
+    if (switching && ctx.capabilities !== null) {
+      const supp = c!.groups.filter((g) => g !== c!.gid);
+      const argv = [this.setpriv, `--reuid=${c!.uid}`, `--regid=${c!.gid}`, supp.length ? `--groups=${supp.join(',')}` : '--clear-groups'];
+      if (ctx.capabilities.length) {
+        const caps = ctx.capabilities.map((x) => `+${x}`).join(',');
+        argv.push(`--inh-caps=${caps}`, `--ambient-caps=${caps}`);
+      }
+      argv.push('--', this.shell, '-c', `exec ${command}`);
+      return { file: this.setpriv, argv, env, pathSearch: true };
+    }
+    const creds = switching ? { uid: c!.uid, gid: c!.gid, groups: c!.groups } : undefined;
+    const bg = /^(.*?)\s*(?<![&\\])&\s*$/.exec(command);
+    const plain = bg && isPlainCommand(bg[1]!) ? bg[1]! : this.directExec && isPlainCommand(command) ? command : null;
+    if (plain !== null) {
+      const argv = plain.trim().split(/ +/);
+      return { file: argv[0]!, argv, env: { ...env, PWD: wd }, pathSearch: true, background: !!bg && plain === bg[1], ...(creds ? { creds } : {}) };
+    }
+    return { file: this.shell, argv: [this.shell, '-c', `exec ${command}`], env, ...(creds ? { creds } : {}) };
   }
 
   private commandLine(command: string, group: MethodGroup, ctx: ResolvedMethodContext): { file: string; args: string[]; spawnCreds: { uid?: number; gid?: number } } {
@@ -221,6 +279,14 @@ function openLog(p: string): number {
     fs.mkdirSync(path.dirname(p), { recursive: true });
     return fs.openSync(p, 'a', 0o644);
   }
+}
+
+/** Size of the log file; its directory is created when missing (the file is created by the spawner). */
+function logSize(p: string): number {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (st) return st.size;
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  return 0;
 }
 
 /** Last `max` bytes written to the log since offset `from`. */

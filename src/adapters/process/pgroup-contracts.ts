@@ -112,6 +112,7 @@ export class PgroupContracts extends ContractEvents implements ContractBackend {
     return {
       id: () => pgid,
       shellPrelude: '',
+      cgroupDir: null,
       attached: (pid) => {
         pgid = pid; // spawned detached: setsid() makes the pid the process-group id
         if (p) {

@@ -67,9 +67,6 @@ async function dState(c: CaseContext, r: R, state: string, starts: number, timeo
   }, { timeoutMs, describe: async () => `d-${r}: ${JSON.stringify(await c.h.state(fmri(`d-${r}`)))} starts ${c.ws.starts(`d-${r}`)}` });
 }
 
-/** ev-err must reach restart_on=error dependents as a FAULT; the cgroup contract backend only reports "empty". */
-const FAULT_TODO = 'the cgroup contract backend reports no signal/core events, so an outside SIGKILL is a RESTART-class exit (src/adapters/process, not svcs)';
-
 async function settle(c: CaseContext, ev: Ev, table: Record<R, Record<Ev, [string, number]>>, skipPair?: R): Promise<void> {
   for (const r of RS) {
     if (ev === 'disable') await c.h.waitState(fmri(`a-${r}`), 'disabled');
@@ -93,7 +90,8 @@ for (const [label, grouping, table] of [
       await fire(c, ev);
       await settle(c, ev, table, ev === 'err' ? 'error' : undefined);
       if (ev === 'err') {
-        await t.test(`${label}: ev-err restarts the restart_on=error dependent`, { todo: FAULT_TODO }, () => dState(c, 'error', ...table.error.err, 3000));
+        // an outside SIGKILL of a member is a FAULT (ct_ev_signal): the restart_on=error dependent restarts
+        await t.test(`${label}: ev-err restarts the restart_on=error dependent`, () => dState(c, 'error', ...table.error.err));
       }
       if (ev === 'disable' && grouping === 'require_all') {
         const x = (await ok(c, 'svcs', ['-x', fmri('d-restart')])).split('\n');

@@ -1,0 +1,232 @@
+// Client of native/spawner.c (build/Release/tsmf-spawner, built by `npm ci`): methods are cloned
+// straight into their contract's cgroup by a small C process that is also the child subreaper of
+// everything they leave behind, so the death of every contract member (and how: exit, signal, core)
+// is reported. Protocol: see the header of native/spawner.c.
+//
+// Invariants:
+// - A spawner that dies fails every method it was running with code EHELPER; the next spawn starts
+//   a new one. Services keep running (reparented to init); only their later deaths go unreported.
+// - Nothing here reaches a shell: file, argv and env go to execve as they are.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { getSystemErrorMap } from 'node:util';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findBuiltArtifact } from '../package-root.js';
+import { signalName } from '../../core/method/signals.js';
+
+export interface NativeSpawnRequest {
+  file: string;
+  /** full argv, argv[0] included */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** stdout and stderr are appended here (created 0644) */
+  logPath: string;
+  /** cgroup v2 directory the process starts in (null: the spawner's own) */
+  cgroupDir: string | null;
+  /** "cmd &": the method counts as exited 0 once cmd is exec'd; SIGINT/SIGQUIT ignored */
+  background?: boolean;
+  creds?: { uid: number; gid: number; groups: number[] };
+  /** search the PATH of env for a file without '/' */
+  pathSearch?: boolean;
+}
+
+/** A member of some contract died (not a method process): raw wait status, cgroup v2 path ('' unknown). */
+export interface Death { pid: number; status: number; cgroup: string }
+
+/** What the method runner needs of a spawned method: 'spawn' (pid known), 'error', 'exit' (code, signal). */
+export class SpawnedChild extends EventEmitter {
+  pid: number | undefined;
+}
+
+const FLAG_BACKGROUND = 1, FLAG_CREDS = 2, FLAG_SETSID = 4, FLAG_PATHSEARCH = 8;
+const OP_SPAWN = 1, OP_SYNC = 2;
+const SYSTEM_ERRORS = getSystemErrorMap(); // -errno -> [name, description]
+
+/** build/Release/tsmf-spawner when built (TSMF_NATIVE_SPAWNER=0 disables it). */
+export function locateNativeSpawner(): string | undefined {
+  if (process.env.TSMF_NATIVE_SPAWNER === '0') return undefined;
+  return findBuiltArtifact(path.dirname(fileURLToPath(import.meta.url)), 'tsmf-spawner');
+}
+
+export class NativeSpawner {
+  private proc: ChildProcess | null = null;
+  private seq = 0;
+  private readonly children = new Map<number, SpawnedChild>();
+  private readonly syncs = new Map<number, () => void>();
+  private readonly deathListeners = new Set<(d: Death) => void>();
+
+  constructor(private readonly binary: string) {}
+
+  spawn(req: NativeSpawnRequest): SpawnedChild {
+    const id = ++this.seq;
+    const frame = encodeSpawn(id, req); // throws for a NUL byte, before anything is registered
+    const child = new SpawnedChild();
+    this.children.set(id, child);
+    const p = this.ensure();
+    this.holdIfBusy(p);
+    p.stdin!.write(frame);
+    return child;
+  }
+
+  /** Resolves once every death that happened before the call has been reported to the listeners. */
+  sync(): Promise<void> {
+    if (!this.proc) return Promise.resolve();
+    const id = ++this.seq;
+    const frame = Buffer.alloc(12);
+    frame.writeUInt32LE(8, 0);
+    frame.writeUInt32LE(OP_SYNC, 4);
+    frame.writeUInt32LE(id, 8);
+    return new Promise((resolve) => {
+      this.syncs.set(id, resolve);
+      this.holdIfBusy(this.proc!);
+      this.proc!.stdin!.write(frame);
+    });
+  }
+
+  onDeath(listener: (d: Death) => void): () => void {
+    this.deathListeners.add(listener);
+    return () => { this.deathListeners.delete(listener); };
+  }
+
+  get pid(): number | undefined { return this.proc?.pid; }
+
+  /** Ends the spawner (its stdin closes; running services are not affected). */
+  close(): void {
+    this.proc?.stdin?.end();
+    this.proc = null;
+  }
+
+  private ensure(): ChildProcess {
+    if (this.proc) return this.proc;
+    const p = spawn(this.binary, [], { stdio: ['pipe', 'pipe', 'inherit'], env: {} });
+    this.proc = p;
+    let buf = '';
+    p.stdout!.setEncoding('utf8');
+    p.stdout!.on('data', (d: string) => {
+      buf += d;
+      let start = 0;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', start)) {
+        this.onLine(buf.slice(start, i));
+        start = i + 1;
+      }
+      buf = buf.slice(start);
+    });
+    p.stdin!.on('error', () => undefined); // EPIPE after the spawner died: handled by 'exit'
+    p.on('error', () => undefined); // cannot exec the binary: 'exit' follows
+    p.on('exit', () => {
+      if (this.proc === p) this.proc = null;
+      for (const [id, c] of this.children) {
+        this.children.delete(id);
+        c.emit('error', Object.assign(new Error('the spawner exited'), { code: 'EHELPER' }));
+      }
+      for (const [id, resolve] of this.syncs) {
+        this.syncs.delete(id);
+        resolve();
+      }
+    });
+    hold(p, false);
+    return p;
+  }
+
+  private holdIfBusy(p: ChildProcess): void {
+    if (this.children.size + this.syncs.size === 1) hold(p, true);
+  }
+
+  private settled(id: number): void {
+    if (this.children.size + this.syncs.size === 0 && this.proc) hold(this.proc, false);
+    void id;
+  }
+
+  private onLine(line: string): void {
+    const f = line.split(' ');
+    const id = Number(f[1]);
+    switch (f[0]) {
+      case 'S': {
+        const c = this.children.get(id);
+        if (!c) return;
+        c.pid = Number(f[2]);
+        c.emit('spawn');
+        return;
+      }
+      case 'F': {
+        const c = this.children.get(id);
+        if (!c) return;
+        this.children.delete(id);
+        this.settled(id);
+        const errno = Number(f[3]);
+        const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
+        const message = f[2] === 'exec' ? `${code} (${text})` : `${describeStage(f[2]!)}: ${code} (${text})`;
+        c.emit('error', Object.assign(new Error(message), { code, errno, stage: f[2] }));
+        return;
+      }
+      case 'X': {
+        const c = this.children.get(id);
+        if (!c) return;
+        this.children.delete(id);
+        this.settled(id);
+        const status = Number(f[2]);
+        const sig = status & 0x7f;
+        if (sig === 0) c.emit('exit', (status >> 8) & 0xff, null);
+        else c.emit('exit', null, signalName(sig));
+        return;
+      }
+      case 'D': {
+        const d: Death = { pid: id, status: Number(f[2]), cgroup: f.slice(3).join(' ') };
+        for (const l of this.deathListeners) l(d);
+        return;
+      }
+      case 'Y': {
+        const resolve = this.syncs.get(id);
+        if (!resolve) return;
+        this.syncs.delete(id);
+        this.settled(id);
+        resolve();
+        return;
+      }
+    }
+  }
+}
+
+function describeStage(stage: string): string {
+  switch (stage) {
+    case 'cgroup': return 'cannot join the contract cgroup';
+    case 'log': return 'cannot open the log file';
+    case 'cwd': return 'cannot change to the working directory';
+    case 'creds': return 'cannot set the credentials';
+    case 'exec': return 'cannot execute';
+    default: return 'cannot create the process';
+  }
+}
+
+/** The spawner keeps the event loop alive only while methods run in it. */
+function hold(p: ChildProcess, on: boolean): void {
+  for (const h of [p, p.stdout, p.stdin] as unknown as { ref?: () => void; unref?: () => void }[]) {
+    if (on) h?.ref?.(); else h?.unref?.();
+  }
+}
+
+function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {
+  const env = Object.entries(r.env).map(([k, v]) => `${k}=${v}`);
+  const strings = [r.cgroupDir ?? '', r.cwd, r.logPath, r.file, ...r.argv, ...env];
+  for (const s of strings) if (s.includes('\0')) throw Object.assign(new TypeError('a method string contains a NUL byte'), { code: 'ERR_INVALID_ARG_VALUE' });
+  const groups = r.creds?.groups ?? [];
+  let flags = FLAG_SETSID;
+  if (r.background) flags |= FLAG_BACKGROUND;
+  if (r.creds) flags |= FLAG_CREDS;
+  if (r.pathSearch) flags |= FLAG_PATHSEARCH;
+  const head = Buffer.alloc(4 + 4 * 8 + 4 * groups.length);
+  let o = 4;
+  for (const v of [OP_SPAWN, id, flags, r.creds?.uid ?? 0, r.creds?.gid ?? 0, groups.length, r.argv.length, env.length]) {
+    head.writeUInt32LE(v >>> 0, o);
+    o += 4;
+  }
+  for (const g of groups) {
+    head.writeUInt32LE(g >>> 0, o);
+    o += 4;
+  }
+  const body = Buffer.from(strings.join('\0') + '\0', 'utf8');
+  head.writeUInt32LE(head.length - 4 + body.length, 0);
+  return Buffer.concat([head, body]);
+}

@@ -1,0 +1,120 @@
+// The native spawner (native/spawner.c) behind the method runner: methods cloned straight into
+// their cgroup, the shell-free forms (a plain command; "plain command &"), and the Linux quirk of a
+// cgroup once killed through cgroup.kill (CLONE_INTO_CGROUP children SIGKILLed at birth).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createProcessAdapters, locateNativeSpawner, NativeSpawner, type ProcessAdapters } from '../../src/adapters/process/index.js';
+import type { ContractEvent } from '../../src/ports/process.js';
+import { alive, cgroupUnavailable, removeCgroupParent, request, tempRoot, uniqueCgroupParent, waitFor } from '../fixtures/programs/helpers.js';
+
+const binary = locateNativeSpawner();
+const skip = cgroupUnavailable() ?? (binary ? null : 'build/Release/tsmf-spawner is not built (npm ci builds it)');
+const parent = uniqueCgroupParent();
+let root: { dir: string; cleanup: () => void };
+let ad: ProcessAdapters;
+const events: ContractEvent[] = [];
+
+before(() => {
+  if (skip) return;
+  root = tempRoot();
+  ad = createProcessAdapters({ contracts: 'cgroup', cgroupParent: parent });
+  ad.contracts.onEvent((e) => events.push(e));
+});
+after(async () => {
+  if (skip) return;
+  ad.contracts.close();
+  await removeCgroupParent(parent);
+  root.cleanup();
+});
+
+const log = () => path.join(root.dir, 'var/svc/log/native.log');
+const file = (n: string) => path.join(root.dir, n);
+const groupDir = (fmri: string) => ad.contracts.kind(fmri).slice('cgroup v2 '.length);
+const procStatus = (pid: number, field: string) => /^\S+:\s*(.*)$/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'))!)![1]!;
+
+test('"cmd &": the method is done once cmd runs; cmd is the contract, ignores SIGINT/SIGQUIT, gets PWD', { skip: skip ?? false }, async () => {
+  const fmri = 'svc:/test/bg:default';
+  const o = await ad.runner.run(request({ fmri, exec: '/bin/sleep 1000 &', logPath: log(), env: { PATH: '/usr/bin:/bin', X: 'y' } }));
+  assert.deepEqual([o.exitCode, o.contractEmpty], [0, false]);
+  const [pid] = ad.contracts.members(fmri);
+  assert.ok(pid !== undefined && alive(pid));
+  assert.equal(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), '/bin/sleep\x001000\x00');
+  const ignored = BigInt('0x' + procStatus(pid, 'SigIgn'));
+  assert.equal(ignored & 0b110n, 0b110n, 'SIGINT (2) and SIGQUIT (3) ignored, as in a shell\'s asynchronous list');
+  const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).sort();
+  assert.deepEqual(env, ['PATH=/usr/bin:/bin', 'PWD=/', 'X=y']);
+  assert.equal(procStatus(pid, 'PPid'), String(new NativeSpawnerProbe(ad).spawnerPid()), 'reparented to the spawner (child subreaper)');
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => events.filter((e) => e.fmri === fmri).length === 2, 10000, 'signal and empty events');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['signal', 'empty']);
+});
+
+test('"missing &" exits 0 like the shell would, with an empty contract and a log line', { skip: skip ?? false }, async () => {
+  const o = await ad.runner.run(request({ fmri: 'svc:/test/bgmissing:default', exec: '/nonexistent/daemon -f &', logPath: log() }));
+  assert.deepEqual([o.exitCode, o.contractEmpty], [0, true]);
+  assert.match(fs.readFileSync(log(), 'utf8'), /cannot execute "\/nonexistent\/daemon": ENOENT/);
+});
+
+test('a plain command is found on the PATH of the method environment; a missing one exits 127', { skip: skip ?? false }, async () => {
+  const bin = file('bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'hello'), `#!/bin/sh\necho "hello $1" > ${file('hello.out')}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'noshebang'), `echo "plain $1" > ${file('plain.out')}\n`, { mode: 0o755 });
+  const o = await ad.runner.run(request({ fmri: 'svc:/test/path:default', exec: 'hello world', logPath: log(), env: { PATH: `/nonexistent:${bin}:/usr/bin:/bin` } }));
+  assert.equal(o.exitCode, 0, o.stderrTail);
+  assert.equal(fs.readFileSync(file('hello.out'), 'utf8'), 'hello world\n');
+  const s = await ad.runner.run(request({ fmri: 'svc:/test/path:default', exec: 'noshebang there', logPath: log(), env: { PATH: `${bin}:/usr/bin:/bin` } }));
+  assert.equal(s.exitCode, 0, 'a script without #! runs under /bin/sh, as the shell would run it');
+  assert.equal(fs.readFileSync(file('plain.out'), 'utf8'), 'plain there\n');
+  const m = await ad.runner.run(request({ fmri: 'svc:/test/path:default', exec: 'no-such-program-here', logPath: log(), env: { PATH: bin } }));
+  assert.equal(m.exitCode, 127);
+});
+
+test('a cgroup once killed through cgroup.kill still takes new methods (joined by cgroup.procs)', { skip: skip ?? false }, async () => {
+  const fmri = 'svc:/test/killed:default';
+  const first = await ad.runner.run(request({ fmri, exec: '/bin/sleep 1000 &', logPath: log() }));
+  assert.equal(first.contractEmpty, false);
+  const [pid] = ad.contracts.members(fmri);
+  fs.writeFileSync(path.join(groupDir(fmri), 'cgroup.kill'), '1');
+  await waitFor(() => !alive(pid!), 10000, 'killed');
+  await waitFor(() => ad.contracts.isEmpty(fmri), 10000, 'empty');
+  const again = await ad.runner.run(request({ fmri, exec: '/bin/sleep 1000 &', logPath: log() }));
+  assert.deepEqual([again.exitCode, again.contractEmpty], [0, false], 'the new process lives');
+  const members = ad.contracts.members(fmri);
+  assert.equal(members.length, 1);
+  const own = fs.readFileSync(`/proc/${members[0]}/cgroup`, 'utf8').split('\n').find((l) => l.startsWith('0::'))!.slice(3);
+  assert.ok(groupDir(fmri).endsWith(own), `${own} is the instance's group`);
+  ad.contracts.kill(fmri, 'SIGKILL');
+  await waitFor(() => ad.contracts.isEmpty(fmri), 10000, 'empty again');
+});
+
+test('the spawner reports a NUL byte as a refusal before anything runs, and survives bad requests of the runner', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!);
+  try {
+    assert.throws(() => s.spawn({ file: '/bin/true', argv: ['true', 'a\0b'], env: {}, cwd: '/', logPath: log(), cgroupDir: null }), /NUL/);
+    const exit = await new Promise<unknown[]>((resolve) => {
+      const c = s.spawn({ file: '/bin/sh', argv: ['sh', '-c', 'exit 7'], env: {}, cwd: '/', logPath: log(), cgroupDir: null });
+      c.on('exit', (code, sig) => resolve([code, sig]));
+      c.on('error', (e) => resolve([e]));
+    });
+    assert.deepEqual(exit, [7, null]);
+    const err = await new Promise<NodeJS.ErrnoException & { stage?: string }>((resolve) => {
+      const c = s.spawn({ file: '/bin/true', argv: ['true'], env: {}, cwd: '/nonexistent-dir', logPath: log(), cgroupDir: null });
+      c.on('error', resolve);
+    });
+    assert.deepEqual([err.code, err.stage], ['ENOENT', 'cwd']);
+  } finally {
+    s.close();
+  }
+});
+
+/** The pid of the spawner behind the adapters' runner (its children are reparented to it). */
+class NativeSpawnerProbe {
+  constructor(private readonly a: ProcessAdapters) {}
+  spawnerPid(): number | undefined {
+    const runner = this.a.runner as unknown as { opts: { native: NativeSpawner | null } };
+    return runner.opts.native?.pid;
+  }
+}
