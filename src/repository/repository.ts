@@ -8,6 +8,7 @@ import type { PropertyType } from '../core/model.js';
 import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
 import { fnmatch } from '../core/glob.js';
 import { applyProfile } from './apply.js';
+import { readInstanceViews, type BulkReadOptions, type InstanceViews } from './bulk-read.js';
 import { importBundle } from './import.js';
 import { isValidName } from './names.js';
 import { directOwner, fail, ok, stringValues } from './read.js';
@@ -19,7 +20,7 @@ import {
   type LoweredBundle, type RepoResult, type RestarterAction, type RestarterStateUpdate, type SnapshotInfo,
 } from './types.js';
 
-export type { OpenOptions };
+export type { BulkReadOptions, InstanceViews, OpenOptions };
 
 export class Repository extends RepositoryBase {
   private constructor(file: string, opts: OpenOptions) { super(file, opts); }
@@ -44,6 +45,15 @@ export class Repository extends RepositoryBase {
     return r.value;
   }
 
+
+  /**
+   * Current-composed and effective views (as root sees them) of many instances in three queries,
+   * keyed by the FMRI as given; non-instances are absent. Equal to two listPgs() per instance
+   * (`current` limited to opts.currentPgs when given).
+   */
+  readInstanceViews(fmris: readonly string[], opts: BulkReadOptions = {}): Map<string, InstanceViews> {
+    return readInstanceViews(this.store, fmris, opts);
+  }
 
   // ---- pg / property writes (always on the directly attached pg) --------------------------
 
