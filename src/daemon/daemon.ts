@@ -19,11 +19,14 @@ import { CredentialResolver } from './credentials.js';
 import { GraphHost } from './graph-host.js';
 import { instanceConfig } from './instance-config.js';
 import { readGlobalEnvironment } from './method-request.js';
-import type { Clock, DaemonRepository, EngineLike, ProcessPorts } from './ports.js';
+import type { Clock, DaemonRepository, EngineLike, InstanceView, ProcessPorts } from './ports.js';
 import { RestarterHost } from './restarter-host.js';
 import { pendingActions, restoreInstance } from './restore.js';
 import { StateWriter } from './state-writer.js';
 import { repositoryTransaction, StartSnapshotBatch } from './write-batch.js';
+
+/** Instances per bulk read of a reload (see readInstances). */
+const READ_CHUNK = 500;
 
 export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
 export const FEATURES = ['refresh', 'admin', 'status', 'shutdown'];
@@ -91,8 +94,7 @@ export class Daemon implements ControlHandler {
     const configs = [];
     const restored: RestoredInstance[] = [];
     const version = this.host.repositoryVersion(); // before the reads (see remember)
-    for (const fmri of fmris) {
-      const view = repo.readInstance(fmri);
+    for (const [fmri, view] of this.readInstances(fmris)) {
       if (!view) continue;
       configs.push(instanceConfig(view));
       this.host.remember(fmri, view.effective, version);
@@ -116,6 +118,24 @@ export class Daemon implements ControlHandler {
     });
     await this.server.listen();
     this.flushWrites();
+  }
+
+  /**
+   * The instances' views in chunks (bulk reads of READ_CHUNK instances when the repository offers
+   * them): each chunk's rows and intermediate pgs become garbage before the next is read, which
+   * bounds the reload's peak heap. Yields [fmri, undefined] for an instance that does not exist.
+   */
+  private *readInstances(fmris: readonly string[]): Generator<[string, InstanceView | undefined]> {
+    const repo = this.d.repo;
+    if (!repo.readInstances) {
+      for (const fmri of fmris) yield [fmri, repo.readInstance(fmri)];
+      return;
+    }
+    for (let i = 0; i < fmris.length; i += READ_CHUNK) {
+      const chunk = fmris.slice(i, i + READ_CHUNK);
+      const views = repo.readInstances(chunk);
+      for (const fmri of chunk) yield [fmri, views.get(fmri)];
+    }
   }
 
   /** Pending state commits and start snapshots, written now. */
@@ -192,8 +212,7 @@ export class Daemon implements ControlHandler {
     const fresh = [];
     const existing = [];
     const version = this.host.repositoryVersion(); // before the reads (see remember)
-    for (const fmri of wanted) {
-      const view = this.d.repo.readInstance(fmri);
+    for (const [fmri, view] of this.readInstances([...wanted])) {
       if (!view) {
         if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
         continue;

@@ -1,7 +1,9 @@
 // Builds the engine's InstanceConfig from an instance as read from the repository: enabled from the
 // current properties (general_ovr over general, smf-spec §2.5), everything else from the running
 // snapshot (dependencies, methods, startd). Malformed values fall back to SMF defaults; the engine
-// validates dependency pgs itself.
+// validates dependency pgs itself. The dependency pgs the engine keeps (one config per instance,
+// 5,000 at scale) are compact copies (compact-config.ts), not the repository read's objects.
+import { compactPgs } from './compact-config.js';
 import { findPg, findProp, type PropertyGroup } from '../core/model.js';
 import { DEFAULT_STARTD, type InstanceConfig, type MethodSpec, type StartdConfig } from '../core/engine/types.js';
 import type { InstanceView } from './ports.js';
@@ -70,7 +72,7 @@ export function instanceConfig(view: InstanceView): InstanceConfig {
     fmri: view.fmri,
     enabled: override ?? persistentEnabled,
     persistentEnabled,
-    dependencyPgs: view.effective.filter((pg) => pg.type === 'dependency'),
+    dependencyPgs: compactPgs(view.effective.filter((pg) => pg.type === 'dependency')),
     methods: {},
     startd: startdConfig(view.effective),
   };

@@ -26,6 +26,12 @@ export interface DaemonRepository {
   listInstances(): string[];
   /** undefined when the instance does not exist */
   readInstance(fmri: string): InstanceView | undefined;
+  /**
+   * readInstance of many instances at once (the reload after an import, start-up), keyed by the
+   * FMRI as given; missing instances are absent. `current` holds at least the pgs listed on
+   * InstanceView. Optional: without it the daemon reads instance by instance.
+   */
+  readInstances?(fmris: readonly string[]): Map<string, InstanceView>;
   /** Composed pgs of any entity (for %{svc:/other:inst/:properties/pg/prop}); undefined if absent. */
   readEffective(fmri: string): PropertyGroup[] | undefined;
   writeRestarterStates(batch: ReadonlyMap<string, RestarterStateUpdate>): void;

@@ -7,6 +7,9 @@ import type { Repository } from '../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type RestarterStateUpdate } from '../repository/types.js';
 import type { DaemonRepository, InstanceView, RepoOutcome } from './ports.js';
 
+/** The current pgs the daemon looks at (InstanceView.current): enabled flags, restarter state, actions. */
+const CURRENT_PGS = ['general', 'general_ovr', 'restarter', 'restarter_actions'];
+
 const done = (r: { ok: true } | { ok: false; code: string; message: string }): RepoOutcome =>
   r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
 
@@ -26,6 +29,15 @@ export class RepositoryAdapter implements DaemonRepository {
     const current = this.pgs(fmri, VIEW_COMPOSED);
     if (!current) return undefined;
     return { fmri, current, effective: this.pgs(fmri, VIEW_EFFECTIVE) ?? current };
+  }
+
+  /** Three queries for all of them (bulk-read.ts); `current` limited to the pgs the daemon reads. */
+  readInstances(fmris: readonly string[]): Map<string, InstanceView> {
+    const out = new Map<string, InstanceView>();
+    for (const [fmri, v] of this.repo.readInstanceViews(fmris, { currentPgs: CURRENT_PGS })) {
+      out.set(fmri, { fmri, current: v.current, effective: v.effective });
+    }
+    return out;
   }
 
   readEffective(fmri: string): PropertyGroup[] | undefined {

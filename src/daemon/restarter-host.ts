@@ -5,7 +5,7 @@
 import type { EngineCommand, EngineEvent, MethodOutcome as EngineOutcome } from '../core/engine/types.js';
 import type { MethodOutcome } from '../ports/process.js';
 import type { CommandExecutor } from './graph-host.js';
-import { compactPgs } from './compact-config.js';
+import { methodConfiguration } from './compact-config.js';
 import { prepareMethod } from './method-request.js';
 import type { Clock, DaemonRepository, ProcessPorts } from './ports.js';
 import { timeValue, type StateWriter } from './state-writer.js';
@@ -115,7 +115,7 @@ export class RestarterHost implements CommandExecutor {
    * instead of reading again; without it the next method re-reads.
    */
   remember(fmri: string, effective: import('../core/model.js').PropertyGroup[], version?: number): void {
-    this.lastEffective.set(fmri, compactPgs(effective));
+    this.lastEffective.set(fmri, methodConfiguration(effective));
     if (version === undefined) this.readAt.delete(fmri); else this.readAt.set(fmri, version);
   }
 
@@ -138,7 +138,7 @@ export class RestarterHost implements CommandExecutor {
     const view = this.o.repo.readInstance(fmri);
     if (!view) return cached ?? [];
     // v was taken before the read: a commit landing during it makes the next method read again
-    const kept = compactPgs(view.effective);
+    const kept = methodConfiguration(view.effective);
     this.lastEffective.set(fmri, kept);
     if (v === undefined) this.readAt.delete(fmri); else this.readAt.set(fmri, v);
     return kept;

@@ -1,0 +1,52 @@
+// The configuration svc.startd keeps per instance for later methods (src/daemon/compact-config.ts):
+// only the pgs a method run can read, and a method prepared from them is the same as one prepared
+// from the whole effective configuration.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { methodConfiguration, methodPgs } from '../../src/daemon/compact-config.js';
+import { prepareMethod } from '../../src/daemon/method-request.js';
+import type { PropertyGroup } from '../../src/core/model.js';
+
+const pg = (name: string, type: string, props: Record<string, string[]>): PropertyGroup => ({
+  name, type, flags: 0, properties: Object.entries(props).map(([n, values]) => ({ name: n, type: 'astring', values })),
+});
+
+const PGS: PropertyGroup[] = [
+  pg('general', 'framework', { enabled: ['true'], entity_stability: ['Unstable'] }),
+  pg('dep_a', 'dependency', { grouping: ['require_all'], entities: ['svc:/a:default'], restart_on: ['none'], type: ['service'] }),
+  pg('start', 'method', { exec: ['/bin/app --port %{config/port} --name %{name} %{svc:/other:default/:properties/x/y} %m'], timeout_seconds: ['60'], user: ['daemon'] }),
+  pg('stop', 'method', { exec: [':kill'], timeout_seconds: ['60'] }),
+  pg('method_context', 'framework', { working_directory: ['/var/tmp'], environment: ['A=1'] }),
+  pg('config', 'application', { port: ['8080'], unused: ['x'] }),
+  pg('application', 'application', { name: ['web 1'] }),
+  pg('x', 'application', { y: ['not read here'] }),
+  pg('startd', 'framework', { duration: ['contract'] }),
+  pg('manifestfiles', 'framework', { a: ['/m.xml'] }),
+];
+
+test('methodPgs keeps the method pgs, method_context and the pgs named by exec tokens', () => {
+  assert.deepEqual(methodPgs(PGS).map((p) => p.name), ['start', 'stop', 'method_context', 'config', 'application']);
+  // a refresh method's tokens count too; a pg of another entity's token does not
+  const withRefresh = [...PGS, pg('refresh', 'method', { exec: ['/bin/reload %{startd/duration}'] })];
+  assert.deepEqual(methodPgs(withRefresh).map((p) => p.name), ['start', 'stop', 'method_context', 'config', 'application', 'startd', 'refresh']);
+});
+
+test('methodPgs keeps everything when an exec string does not tokenize', () => {
+  const bad = PGS.map((p) => (p.name === 'stop' ? pg('stop', 'method', { exec: ['/bin/x %{unterminated'] }) : p));
+  assert.equal(methodPgs(bad).length, bad.length);
+});
+
+test('a method prepared from the kept configuration equals one prepared from the whole one', () => {
+  const kept = methodConfiguration(PGS);
+  assert.notStrictEqual(kept[0], PGS.find((p) => p.name === 'start'), 'a copy');
+  for (const method of ['start', 'stop'] as const) {
+    const exec = PGS.find((p) => p.name === method)!.properties[0]!.values[0]!;
+    const cmd = { kind: 'runMethod' as const, fmri: 'svc:/site/web:default', method, exec, model: 'contract' as const, timeoutMs: 60_000, transitionId: 1 };
+    const other = (f: string) => (f === 'svc:/other:default' ? [pg('x', 'application', { y: ['other'] })] : undefined);
+    const input = { cmd, otherEntity: other, logPath: '/dev/null', globalEnvironment: [], log: () => {} };
+    const full = prepareMethod({ ...input, pgs: PGS } as Parameters<typeof prepareMethod>[0]);
+    const fromKept = prepareMethod({ ...input, pgs: kept } as Parameters<typeof prepareMethod>[0]);
+    assert.ok(full.ok);
+    assert.deepStrictEqual(fromKept, full, method);
+  }
+});
