@@ -102,6 +102,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   // pgs and snapshots of new services and their new instances, written set-based; flushed
   // before anything else writes pgs or snapshots (import-rows.ts)
   const rows = new ImportRows(store);
+  const manifestProp = opts.manifestPath ? manifestPropName(opts.manifestPath) : undefined;
 
   for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
@@ -130,7 +131,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const delivered = s.pgs.filter((pg) => pg.name !== 'manifestfiles');
     const manifestFiles = new Map<string, readonly string[]>();
     for (const pg of s.pgs) if (pg.name === 'manifestfiles') for (const p of pg.properties) manifestFiles.set(p.name, p.values);
-    if (opts.manifestPath) manifestFiles.set(manifestPropName(opts.manifestPath), [opts.manifestPath]);
+    if (manifestProp) manifestFiles.set(manifestProp, [opts.manifestPath!]);
     // a new service gets its pgs as delivered, then manifestfiles (nothing to upgrade or delete)
     const newServicePgs = svc.created ? [...delivered, ...manifestFilesPg(manifestFiles)] : [];
     if (svc.created) {

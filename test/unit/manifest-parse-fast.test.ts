@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBundle, parseBundleReference } from '../../src/core/manifest/parse.js';
-import { parseBundleFast } from '../../src/core/manifest/parse-fast.js';
+import { parseAndLowerFast, parseBundleFast } from '../../src/core/manifest/parse-fast.js';
+import { lowerBundle } from '../../src/core/manifest/lower.js';
 
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/illumos-manifests');
 const DOCTYPE = '<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">';
@@ -23,6 +24,12 @@ function same(text: string, what: string): boolean {
     assert.equal(JSON.stringify(fast), JSON.stringify(ref.bundle), `${what}: key order differs`);
   }
   assert.deepStrictEqual(parseBundle(text, 'f.xml'), ref, what);
+  // parsed and lowered service by service: the same as lowering the whole reference bundle
+  const streamed = parseAndLowerFast(text, 'f.xml');
+  if (streamed !== undefined) {
+    assert.ok(ref.ok && ref.bundle.children.every((c) => c.kind === 'service'), `${what}: streamed a bundle that is not services only`);
+    assert.deepStrictEqual(streamed, lowerBundle(ref.bundle), `${what}: streamed lowering differs`);
+  } else assert.ok(fast === undefined || !fast.children.every((c) => c.kind === 'service'), `${what}: a bundle of services was not streamed`);
   return fast !== undefined;
 }
 
@@ -61,6 +68,17 @@ test('parse fast path: a valid bundle gives the reference bundle', () => {
   assert.ok(same(SAMPLE, 'sample'), 'the sample was declined');
   assert.ok(same(SAMPLE.replace("type='manifest'", "type='profile'").replace(" type='astring' value='a'", " value='a'"), 'profile'), 'profile declined');
   assert.ok(same(`${DOCTYPE}<service_bundle type="manifest" name="y" xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="a.xml"/></service_bundle>`, 'include'));
+});
+
+test('parse fast path: streamed lowering keeps lowering errors, duplicates and their order', () => {
+  const two = SAMPLE.replace('</service_bundle>', `<service name='site/y' type='service' version='1'>
+    <property_group name='bad name' type='x'/><instance name='a' enabled='true'/></service>
+  <service name='site/x' type='service' version='1'/>
+</service_bundle>`);
+  assert.ok(same(two, 'two services'));
+  const streamed = parseAndLowerFast(two, 'f.xml')!;
+  assert.deepEqual(streamed.services.map((x) => x.name), ['site/x', 'site/y']);
+  assert.ok(streamed.diagnostics.some((d) => d.message.includes('declared more than once')));
 });
 
 test('parse fast path: structural errors go to the reference path', () => {

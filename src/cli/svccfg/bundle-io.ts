@@ -6,6 +6,7 @@ import { formatDiagnostic, type Diagnostic } from '../../core/manifest/bundle.js
 import { resolveIncludes, type IncludeLoader } from '../../core/manifest/includes.js';
 import { lowerBundle, type LowerResult } from '../../core/manifest/lower.js';
 import { parseBundle } from '../../core/manifest/parse.js';
+import { parseAndLowerFast } from '../../core/manifest/parse-fast.js';
 
 export type Loaded =
   | { ok: true; lowered: LowerResult; warnings: string[] }
@@ -33,13 +34,19 @@ export function loadAndLower(file: string): Loaded {
   } catch (e) {
     return { ok: false, errors: [show({ severity: 'error', file, line: 0, column: 0, path: '', message: `cannot read the file (${errno(e)})` })] };
   }
+  // a valid bundle of services only: parsed and lowered service by service (same result)
+  const streamed = parseAndLowerFast(text, file);
+  if (streamed) return loweredResult(streamed, []);
   const parsed = parseBundle(text, file);
   if (!parsed.ok) return { ok: false, errors: parsed.diagnostics.map(show) };
   const inc = resolveIncludes(parsed.bundle, fsLoader, path.resolve(file));
   if (!inc.ok) return { ok: false, errors: inc.diagnostics.map(show) };
-  const lowered = lowerBundle(inc.bundle);
+  return loweredResult(lowerBundle(inc.bundle), [...parsed.warnings, ...inc.warnings]);
+}
+
+function loweredResult(lowered: LowerResult, earlier: Diagnostic[]): Loaded {
   const errors = lowered.diagnostics.filter((d) => d.severity === 'error').map(show);
-  const warnings = [...parsed.warnings, ...inc.warnings, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
+  const warnings = [...earlier, ...lowered.diagnostics.filter((d) => d.severity !== 'error')].map(show);
   if (errors.length) return { ok: false, errors };
   // the parsed tree is not returned: an import of thousands of services lets it go before writing
   return { ok: true, lowered, warnings };

@@ -236,21 +236,41 @@ class Lowerer {
         this.bundle(c, opts);
       } else if (c.kind === 'xi:include') {
         this.diags.error(c.loc, `unresolved <xi:include href='${c.href}'>: resolve includes (resolveIncludes) before lowering`);
-      } else {
-        if (this.serviceNames.has(c.name)) this.diags.error(c.loc, `service '${c.name}' is declared more than once in the bundle; merge the declarations`);
-        else { this.serviceNames.add(c.name); this.out.services.push(this.service(c, opts)); }
-      }
+      } else this.addService(c, opts);
     }
+  }
+
+  addService(c: Service, opts: LowerOptions): void {
+    if (this.serviceNames.has(c.name)) this.diags.error(c.loc, `service '${c.name}' is declared more than once in the bundle; merge the declarations`);
+    else { this.serviceNames.add(c.name); this.out.services.push(this.service(c, opts)); }
   }
 }
 
+const bundleTypeOf = (type: string | undefined): LowerResult['bundleType'] => (type === 'profile' || type === 'archive' ? type : 'manifest');
+
 /** Lower a parsed (and include-resolved) bundle. Errors are in `diagnostics`. */
 export function lowerBundle(bundle: ServiceBundle, opts: LowerOptions = {}): LowerResult {
-  const t = bundle.type === 'profile' || bundle.type === 'archive' ? bundle.type : 'manifest';
-  const l = new Lowerer(t, bundle.loc?.file ?? '');
+  const l = new Lowerer(bundleTypeOf(bundle.type), bundle.loc?.file ?? '');
   l.bundle(bundle, opts);
   l.out.canonical = true;
   return l.out;
+}
+
+/**
+ * Lowers the services of a bundle one at a time, as a streaming parser completes them (so that
+ * their typed nodes die young): the same result as lowerBundle() over a bundle of type `type`
+ * whose children are exactly these services, in this order.
+ */
+export class ServiceLowering {
+  private readonly l: Lowerer;
+  constructor(type: string | undefined, file: string, private readonly opts: LowerOptions = {}) {
+    this.l = new Lowerer(bundleTypeOf(type), file);
+  }
+  add(s: Service): void { this.l.addService(s, this.opts); }
+  result(): LowerResult {
+    this.l.out.canonical = true;
+    return this.l.out;
+  }
 }
 
 export { attrDefault };

@@ -10,9 +10,10 @@
 //   in document order, loc last) and the element paths of every loc.
 // - On anything else it declines (undefined) and parseBundle runs the reference path (saxes,
 //   Validator, build), which produces every diagnostic in its usual order.
-import type { Loc, ServiceBundle } from './bundle.js';
+import type { Loc, Service, ServiceBundle } from './bundle.js';
 import { DTD, matchContentKey, type AttrSpec, type ElementSpec, type SlotSpec } from './dtd.js';
 import { scanXml, type XmlSink } from './xml-fast.js';
+import { ServiceLowering, type LowerResult } from './lower.js';
 import { checkDoctype } from './xml.js';
 
 const BUNDLE_TYPES = ['manifest', 'profile', 'archive'];
@@ -66,7 +67,9 @@ function elementPath(parent: string, name: string, attrs: string[]): string {
 
 class TypedSink implements XmlSink<Frame> {
   bundleType = '';
-  constructor(private readonly file: string) {}
+  /** with `onService`, the root's children must be services: each goes there when complete,
+   *  instead of into the root node */
+  constructor(private readonly file: string, private readonly onService?: (s: Service) => void) {}
 
   open(parent: Frame | undefined, name: string, attrs: string[], line: number, column: number): Frame | undefined {
     const spec = DTD[name];
@@ -79,7 +82,7 @@ class TypedSink implements XmlSink<Frame> {
       if (this.bundleType !== '' && !BUNDLE_TYPES.includes(this.bundleType)) return undefined;
     } else {
       slot = parent.index.slots.get(name);
-      if (!slot) return undefined;
+      if (!slot || (this.onService && !parent.parent && name !== 'service')) return undefined;
       parent.childNames = parent.children++ ? `${parent.childNames} ${name}` : name;
     }
     const index = indexOf(spec);
@@ -121,12 +124,25 @@ class TypedSink implements XmlSink<Frame> {
     } else if (content !== 'any' && !matchContentKey(content, f.childNames).ok) return false;
     f.node.loc = f.loc;
     const p = f.parent;
-    if (p && f.slot) {
+    if (p && !p.parent && this.onService) this.onService(f.node as unknown as Service);
+    else if (p && f.slot) {
       if (f.slot.many) (p.node[f.slot.key] as unknown[]).push(f.node);
       else p.node[f.slot.key] = f.node;
     }
     return true;
   }
+}
+
+/**
+ * parseBundle + lowerBundle of a valid bundle whose root holds services only (no xi:include,
+ * no nested bundle), each service lowered as soon as it is parsed; undefined: use the full path
+ * (then nothing of this attempt is kept).
+ */
+export function parseAndLowerFast(text: string, file: string): LowerResult | undefined {
+  let lowering: ServiceLowering | undefined;
+  const sink: TypedSink = new TypedSink(file, (s) => (lowering ??= new ServiceLowering(sink.bundleType, file)).add(s));
+  if (!scanXml(text, checkDoctype, sink)) return undefined;
+  return (lowering ?? new ServiceLowering(sink.bundleType, file)).result();
 }
 
 /** The bundle when `text` is well-formed and structurally valid; undefined: use the full path. */
