@@ -41,11 +41,11 @@ test('a method prepared from the kept configuration equals one prepared from the
   assert.notStrictEqual(kept[0], PGS.find((p) => p.name === 'start'), 'a copy');
   for (const method of ['start', 'stop'] as const) {
     const exec = PGS.find((p) => p.name === method)!.properties[0]!.values[0]!;
-    const cmd = { kind: 'runMethod' as const, fmri: 'svc:/site/web:default', method, exec, model: 'contract' as const, timeoutMs: 60_000, transitionId: 1 };
+    const cmd = { kind: 'runMethod' as const, fmri: 'svc:/site/web:default', method, exec, model: 'contract' as const, timeoutMs: 60_000, transitionId: 1, waitForEmpty: false };
     const other = (f: string) => (f === 'svc:/other:default' ? [pg('x', 'application', { y: ['other'] })] : undefined);
     const input = { cmd, otherEntity: other, logPath: '/dev/null', globalEnvironment: [], log: () => {} };
-    const full = prepareMethod({ ...input, pgs: PGS } as Parameters<typeof prepareMethod>[0]);
-    const fromKept = prepareMethod({ ...input, pgs: kept } as Parameters<typeof prepareMethod>[0]);
+    const full = prepareMethod({ ...input, pgs: PGS });
+    const fromKept = prepareMethod({ ...input, pgs: kept });
     assert.ok(full.ok);
     assert.deepStrictEqual(fromKept, full, method);
   }
