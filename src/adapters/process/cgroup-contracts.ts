@@ -55,7 +55,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   private pollTimer: NodeJS.Timeout | null = null;
   private seq = 0;
   /** primary group directories created ahead by prepare() and not yet used */
-  private readonly prepared = new Set<string>();
+  private readonly prepared = new Map<string, number | 'pending'>();
   private closed = false;
   /** primary group directory -> FMRI, to attribute a member's death reported by the spawner */
   private readonly byDir = new Map<string, string>();
@@ -226,7 +226,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       if (readPopulated(g.dir) === false) tryRmdir(g.dir);
     }
     this.closed = true;
-    for (const dir of this.prepared) if (readPopulated(dir) === false) tryRmdir(dir);
+    for (const dir of this.prepared.keys()) if (readPopulated(dir) === false) tryRmdir(dir);
     this.prepared.clear();
     this.primaries.clear();
     this.byDir.clear();
@@ -254,6 +254,12 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   /** mkdir a group; a populated leftover of the same name (abandoned earlier) is never reused. */
   private createGroup(name: string, unique: boolean): Group {
     let dir = path.join(this.parentDir, name);
+    const made = unique ? undefined : this.prepared.get(dir);
+    if (typeof made === 'number') {
+      // made by prepare() moments ago and not used since: empty, ours, id known (no mkdir/read/stat here)
+      this.prepared.delete(dir);
+      return this.newGroup(dir, made, false);
+    }
     for (let k = 1; ; k++) {
       try {
         fs.mkdirSync(dir);
@@ -295,10 +301,17 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       if (this.primaries.has(fmri)) continue;
       const dir = path.join(this.parentDir, cgroupNameForFmri(fmri));
       if (this.prepared.has(dir)) continue;
-      this.prepared.add(dir);
+      this.prepared.set(dir, 'pending');
       fs.mkdir(dir, (e) => {
         if (e) this.prepared.delete(dir);
         else if (this.closed) tryRmdir(dir);
+        else {
+          fs.stat(dir, (se, st) => {
+            if (this.prepared.get(dir) !== 'pending') return; // used (or closed) meanwhile
+            if (se) this.prepared.delete(dir);
+            else this.prepared.set(dir, st.ino);
+          });
+        }
       });
     }
   }
