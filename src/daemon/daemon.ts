@@ -72,8 +72,9 @@ export class Daemon implements ControlHandler {
     this.tx = tx;
     this.startSnapshots = new StartSnapshotBatch((f) => d.repo.takeStartSnapshots(f), tx, d.clock, d.log);
     // State commits and queued start snapshots share one write transaction (one WAL sync).
+    const logs = d.procs.logs;
     this.states = new StateWriter((b) => tx(() => { this.startSnapshots.takeAll(); d.repo.writeRestarterStates(b); }), d.clock,
-      (e) => d.log(`repository write failed: ${(e as Error).message}`));
+      (e) => d.log(`repository write failed: ${(e as Error).message}`), 5, logs.flush ? () => logs.flush!() : undefined);
     this.globalEnv = readGlobalEnvironment(d.root);
     this.host = new RestarterHost({
       repo: d.repo, procs: d.procs, states: this.states, clock: d.clock, log: d.log,
@@ -187,6 +188,8 @@ export class Daemon implements ControlHandler {
         break;
     }
     await this.graph.idle();
+    // the log lines of what the request caused are in their files before the states are committed
+    await this.d.procs.logs.flush?.();
     this.flushWrites();
     return result;
   }
@@ -374,6 +377,7 @@ export class Daemon implements ControlHandler {
           await this.graph.idle();
         }
       }
+      await this.d.procs.logs.flush?.();
       this.flushWrites();
       this.host.cancelAllTimers();
       this.unsubscribeContracts?.();

@@ -3,7 +3,7 @@
 // commits through the batched StateWriter, log lines through InstanceLogs, timers through the
 // Clock. Every asynchronous result is posted back to the GraphHost as an event.
 import type { EngineCommand, EngineEvent, MethodOutcome as EngineOutcome } from '../core/engine/types.js';
-import type { MethodOutcome } from '../ports/process.js';
+import type { MethodOutcome, MethodRunRequest } from '../ports/process.js';
 import type { CommandExecutor } from './graph-host.js';
 import { methodConfiguration } from './compact-config.js';
 import { prepareMethod } from './method-request.js';
@@ -146,21 +146,39 @@ export class RestarterHost implements CommandExecutor {
 
   private runMethod(cmd: RunMethod): void {
     // A deleted instance is stopped with the configuration it last had.
+    const logs = this.o.procs.logs;
     const prepared = prepareMethod({
       cmd, pgs: this.configurationFor(cmd.fmri), otherEntity: (f) => this.o.repo.readEffective(f),
-      logPath: this.o.procs.logs.pathFor(cmd.fmri), globalEnvironment: this.o.globalEnvironment(),
+      logPath: logs.pathFor(cmd.fmri), globalEnvironment: this.o.globalEnvironment(),
+      log: (text) => logs.append(cmd.fmri, text),
     });
     if (!prepared.ok) {
-      this.o.procs.logs.append(cmd.fmri, prepared.message);
-      this.o.states.update(cmd.fmri, { logfile: this.o.procs.logs.pathFor(cmd.fmri) });
+      logs.append(cmd.fmri, prepared.message);
+      this.o.states.update(cmd.fmri, { logfile: logs.pathFor(cmd.fmri) });
       queueMicrotask(() => this.complete(cmd, { timedOut: false, spawnError: 'config' }));
       return;
     }
+    // Our lines (`Executing start method ...`) are written on the thread pool: the method, whose
+    // output goes to the same file, is spawned once they are in it.
+    const written = logs.whenWritten?.(prepared.req.logPath);
+    if (!written) { this.spawn(cmd, prepared.req); return; }
+    this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
+    void written.then(() => {
+      this.finished(cmd.fmri);
+      try {
+        this.spawn(cmd, prepared.req);
+      } catch (e) {
+        this.runnerBug(cmd, e, false);
+      }
+    });
+  }
+
+  private spawn(cmd: RunMethod, req: MethodRunRequest): void {
     const startedAt = this.o.clock.now();
     // restarter/logfile appears once a method ran (svcs -x shows "See:" only then).
-    this.o.states.update(cmd.fmri, { logfile: prepared.req.logPath });
+    this.o.states.update(cmd.fmri, { logfile: req.logPath });
     if (cmd.method === 'start') this.o.states.update(cmd.fmri, { start_method_timestamp: timeValue(startedAt) });
-    const handle = this.o.procs.runner.start(prepared.req);
+    const handle = this.o.procs.runner.start(req);
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
     if (cmd.method === 'start') {
       const u: Parameters<StateWriter['update']>[1] = {};
@@ -213,8 +231,8 @@ export class RestarterHost implements CommandExecutor {
     if (n <= 0) this.running.delete(fmri); else this.running.set(fmri, n);
   }
 
-  private runnerBug(cmd: RunMethod, e: unknown): void {
-    this.finished(cmd.fmri);
+  private runnerBug(cmd: RunMethod, e: unknown, counted = true): void {
+    if (counted) this.finished(cmd.fmri);
     this.o.log(`internal error running ${cmd.method} of ${cmd.fmri}: ${(e as Error)?.stack ?? String(e)}`);
     this.complete(cmd, { timedOut: false, spawnError: 'config' });
   }

@@ -1,23 +1,39 @@
 // Batched writes of the `restarter` pg: commitState updates are merged per instance (later fields
 // win, order of instances kept) and flushed in one repository call at most `delayMs` later, and
-// always before the daemon replies to a client or exits (flush()).
+// always before the daemon replies to a client or exits (flush()). With a `barrier` (the instance
+// logs' flush when their lines are written on the thread pool), a timed flush first waits for the
+// log lines queued so far: a reader never sees a state before the log line of its transition
+// (illumos writes the log line, then commits the state).
 import type { RestarterStateUpdate } from '../repository/types.js';
 import type { Clock } from './ports.js';
 
 export class StateWriter {
   private pending = new Map<string, RestarterStateUpdate>();
   private timer: { cancel(): void } | undefined;
+  /** a timed flush waits for the barrier (updates meanwhile join it) */
+  private waiting = false;
 
   constructor(
     private readonly write: (batch: ReadonlyMap<string, RestarterStateUpdate>) => void,
     private readonly clock: Clock,
     private readonly onError: (e: unknown) => void,
     private readonly delayMs = 5,
+    private readonly barrier?: () => Promise<void> | null,
   ) {}
 
   update(fmri: string, u: RestarterStateUpdate): void {
     this.pending.set(fmri, { ...this.pending.get(fmri), ...u });
-    this.timer ??= this.clock.setTimeout(() => { this.timer = undefined; this.flush(); }, this.delayMs);
+    if (!this.waiting) this.timer ??= this.clock.setTimeout(() => { this.timer = undefined; this.timedFlush(); }, this.delayMs);
+  }
+
+  private timedFlush(): void {
+    const b = this.barrier?.();
+    if (!b) { this.flush(); return; }
+    this.waiting = true;
+    void b.then(() => {
+      this.waiting = false;
+      this.flush();
+    });
   }
 
   /** Pending update for an instance (not yet written), merged. */

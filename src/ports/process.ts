@@ -104,4 +104,12 @@ export interface InstanceLogs {
   pathFor(fmri: string): string;
   /** Appends `[ Mon DD HH:MM:SS text ]` (text without the brackets), rotating by size first. */
   append(fmri: string, text: string, when?: Date): void;
+  /**
+   * When appends are written asynchronously: resolves once the lines appended so far for the file
+   * at `logPath` are in it, or null when none are pending (spawn a method only then, so that its
+   * output follows the restarter's lines).
+   */
+  whenWritten?(logPath: string): Promise<void> | null;
+  /** Resolves once every line appended so far is written (shutdown, replies). */
+  flush?(): Promise<void>;
 }
