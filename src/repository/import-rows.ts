@@ -59,10 +59,10 @@ export class ImportRows {
   private deferred = false;
 
   constructor(private readonly store: Store) {
-    this.pgs = new TableBuffer(store, 'pgs(id, service_id, instance_id, snapshot_id, level, seq, name, type, flags, generation)', 10, 100);
-    this.props = new TableBuffer(store, 'props(id, pg_id, seq, name, type)', 5, 200);
-    this.vals = new TableBuffer(store, 'vals(prop_id, seq, value)', 3, 300);
-    this.snaps = new TableBuffer(store, 'snapshots(id, instance_id, name, taken_at, levels_of)', 5, 200);
+    this.pgs = new TableBuffer(store, 'pgs(id, service_id, instance_id, snapshot_id, level, seq, name, type, flags, generation)', 10, 400);
+    this.props = new TableBuffer(store, 'props(id, pg_id, seq, name, type)', 5, 800);
+    this.vals = new TableBuffer(store, 'vals(prop_id, seq, value)', 3, 1200);
+    this.snaps = new TableBuffer(store, 'snapshots(id, instance_id, name, taken_at, levels_of)', 5, 400);
   }
 
   private nextId(table: string): number {
