@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark of the project, one after the other, each printing its own table.
-//   node bench/run.mjs [NAME ...]      NAME in: repository, engine, spawn, zfs-mount-generator, boot (default: all)
+//   node bench/run.mjs [NAME ...] [--BOOT-OPTION ...]
+//     NAME in: repository, engine, spawn, zfs-mount-generator, boot (default: all); options from the first `--x` on
+//     go to bench/boot.mjs (e.g. `npm run bench -- boot --reps 1 --budget-min 10`; `--plan` prints its plan only).
 // "boot" is the service-manager comparison of ../shared/bench (tsmf beside runit, supervisord and pm2, and the
-// spawn floors) and takes long; it needs root for cgroups and installs the peers on first use.
+// spawn floors) within a time budget (default 15 min, see bench/README.md); it needs root for cgroups and installs
+// the peers on first use.
 // Benchmarks report figures and ratios against the anchor measured in the same run; nothing here asserts on time.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,9 +19,13 @@ const SUITES = {
   engine: () => [node('engine.mjs', '5000')],
   spawn: () => [node('spawn.mjs', '1000')],
   'zfs-mount-generator': () => [node('zfs-mount-generator.mjs')],
-  boot: () => [[process.execPath, [path.join(ROOT, 'bench', 'boot.mjs')]]],
+  boot: () => [[process.execPath, [path.join(ROOT, 'bench', 'boot.mjs'), ...bootArgs]]],
 };
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SUITES);
+const argv = process.argv.slice(2);
+const firstOption = argv.findIndex((a) => a.startsWith('--'));
+const bootArgs = firstOption >= 0 ? argv.slice(firstOption) : [];
+const names = firstOption >= 0 ? argv.slice(0, firstOption) : argv;
+const wanted = names.length ? names : Object.keys(SUITES);
 let failed = 0;
 for (const name of wanted) {
   const suite = SUITES[name];
