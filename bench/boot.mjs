@@ -142,11 +142,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Kill every process left in the harness's cgroup of `name` (perfbench-MANAGER / perffloor-*); returns how many. */
 async function killCgroup(name) {
   const dir = path.join(CG_ROOT, name);
-  const left = cgProcs(dir);
-  if (!left.length) return 0;
-  for (const p of left) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
-  for (let i = 0; i < 100 && cgProcs(dir).length; i++) await sleep(100);
-  return left.length;
+  const first = cgProcs(dir).length;
+  for (let i = 0; i < 100; i++) { // again until empty: a supervisor may fork while we kill
+    const left = cgProcs(dir);
+    if (!left.length) break;
+    try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); } // Linux 5.14+: the whole subtree at once
+    catch { for (const p of left) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } } }
+    await sleep(100);
+  }
+  return first;
 }
 const ourCgroups = () => (fs.existsSync(CG_ROOT) ? fs.readdirSync(CG_ROOT).filter((d) => d.startsWith('perfbench-') || d.startsWith('perffloor-')) : []);
 const pm2HomeGod = () => {
@@ -172,8 +176,9 @@ async function preflight() {
 }
 
 // ---- steps
-let child = null;
+let child = null; let stopping = false;
 function runChild(what, cmd, a, timeoutS) {
+  if (stopping) return new Promise(() => {}); // never resolves: the signal handler exits
   log(what);
   return new Promise((resolve) => {
     const t0 = Date.now();
@@ -207,7 +212,8 @@ async function main() {
   for (const s of plan.skipped) record({ cell: s.cell, status: 'skipped', reason: s.reason });
   const pm2Before = pm2HomeGod();
   const onSignal = async (sig) => {
-    log(`${sig}: stopping`); if (child) child.kill('SIGTERM');
+    if (stopping) return;
+    stopping = true; log(`${sig}: stopping`); if (child) child.kill('SIGTERM');
     await sleep(500); for (const d of ourCgroups()) await killCgroup(d);
     process.exit(130);
   };
@@ -236,7 +242,7 @@ async function main() {
     const before = countLines(main).length;
     const r = await runChild(`${c.cell} (reps ${c.reps}, ~${(c.est * c.reps).toFixed(0)} s)`, process.execPath, [path.join(SHARED, 'bench.mjs'), '--managers', c.manager,
       '--n', String(c.n), '--variants', c.variant, '--reps', String(c.reps), '--status-reps', opt('status-reps', '3'),
-      '--budget-s', String(Math.max(cellBudgetS, c.est)), '--out', main], Math.max(cellTimeoutS, 3 * c.est * c.reps));
+      '--budget-s', String(Math.max(cellBudgetS, c.est)), '--out', main], args.includes('--cell-timeout-s') ? cellTimeoutS : Math.max(cellTimeoutS, 3 * c.est * c.reps));
     const killed = await killCgroupsOf(`perfbench-${c.manager}`);
     const rows = countLines(main).slice(before);
     const done = rows.filter((x) => !x.error).length;
