@@ -12,8 +12,8 @@ import { canonicalize } from './encode.js';
 import { entityFmri, isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, ok, resolve, type Resolved } from './read.js';
 import { ImportRows } from './import-rows.js';
-import { runningIsCurrent, samePgs, withoutManifestFiles } from './reimport.js';
-import { copySnapshot, readSnapshotLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
+import { levelsEqual, samePgs, withoutManifestFiles } from './reimport.js';
+import { copySnapshot, readSnapshotLevels, readSnapshotsLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
 import type { ImportOptions, ImportReport, PgView, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
@@ -122,7 +122,12 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       if (!e) continue;
       const cur = store.loadPgs({ kind: 'instance', id: e.id });
       instCurrent.set(e.id, cur);
-      if (runningIsCurrent(store, e.id, { instance: cur, service: svcCurrent })) {
+      // running and last-import read before this import writes anything of the instance (what
+      // it writes until last-import is rewritten leaves last-import's content as it is); usually
+      // they share one copy, read once
+      const snaps = readSnapshotsLevels(store, e.id, ['running', 'last-import']);
+      if (!lastImports.has(e.id)) lastImports.set(e.id, snaps.get('last-import'));
+      if (levelsEqual(snaps.get('running'), { instance: cur, service: svcCurrent })) {
         copySnapshot(store, e.id, 'running', 'previous', now);
         runningCurrent.add(e.id);
       } else takeSnapshot(store, { instId: e.id, svcId: svc.id }, 'previous', now);

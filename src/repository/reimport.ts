@@ -22,8 +22,14 @@ export function samePgs(a: readonly PropertyGroup[], b: readonly PropertyGroup[]
   });
 }
 
+type Levels = { instance: readonly PropertyGroup[]; service: readonly PropertyGroup[] };
+
 /** Whether snapshot `running` holds exactly the given current persistent configuration. */
-export function runningIsCurrent(store: Store, instId: number, current: { instance: readonly PropertyGroup[]; service: readonly PropertyGroup[] }): boolean {
-  const running = readSnapshotLevels(store, instId, 'running');
-  return !!running && samePgs(running.instance, current.instance) && samePgs(running.service, current.service);
+export function runningIsCurrent(store: Store, instId: number, current: Levels): boolean {
+  return levelsEqual(readSnapshotLevels(store, instId, 'running'), current);
+}
+
+/** Whether snapshot levels (as read, undefined when absent) equal the given configuration. */
+export function levelsEqual(snapshot: Levels | undefined, current: Levels): boolean {
+  return !!snapshot && samePgs(snapshot.instance, current.instance) && samePgs(snapshot.service, current.service);
 }

@@ -75,6 +75,27 @@ export function readSnapshotLevels(store: Store, instId: number, name: string): 
   };
 }
 
+/** Reads several snapshots of an instance at once; snapshots sharing their levels (a fresh
+ *  instance's initial, last-import and running) are read once and share the result. */
+export function readSnapshotsLevels(store: Store, instId: number, names: readonly string[]): Map<string, ReturnType<typeof readSnapshotLevels>> {
+  const out = new Map<string, ReturnType<typeof readSnapshotLevels>>();
+  const byLevels = new Map<number, ReturnType<typeof readSnapshotLevels>>();
+  for (const name of names) {
+    const src = findSnapshot(store, instId, name);
+    if (!src) { out.set(name, undefined); continue; }
+    let levels = byLevels.get(src.levels);
+    if (!levels) {
+      levels = {
+        instance: store.loadPgs({ kind: 'snapshot', id: src.levels, level: 'instance' }),
+        service: store.loadPgs({ kind: 'snapshot', id: src.levels, level: 'service' }),
+      };
+      byLevels.set(src.levels, levels);
+    }
+    out.set(name, levels);
+  }
+  return out;
+}
+
 /**
  * Current persistent pgs of the instance and its service := the snapshot's levels. NONPERSISTENT
  * pgs are left alone. Generations of replaced pgs move forward (never back).

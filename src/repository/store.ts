@@ -21,6 +21,7 @@ const OWNER_COL = { service: 'service_id', instance: 'instance_id', snapshot: 's
 
 export class Store {
   private readonly cache = new Map<string, Database.Statement>();
+  private readonly rawCache = new Map<string, Database.Statement>();
   constructor(readonly db: Database.Database) {}
 
   stmt(sql: string): Database.Statement {
@@ -83,34 +84,41 @@ export class Store {
     this.stmt('UPDATE pgs SET generation = generation + 1 WHERE id = ?').run(pgId);
   }
 
+  /** A cached statement returning rows as arrays (no object per row: the reads of a re-import
+   *  of thousands of services made most of its garbage as row objects). */
+  rawStmt(sql: string): Database.Statement {
+    let s = this.rawCache.get(sql);
+    if (!s) { s = this.db.prepare(sql).raw(true); this.rawCache.set(sql, s); }
+    return s;
+  }
+
   /** Whole pgs of an owner with their properties and values, in order (one query). */
   loadPgs(o: Owner, only?: string): PgView[] {
     const w = this.ownerWhere(o, 'g.');
-    const rows = this.stmt(`
-      SELECT g.id AS gid, g.name AS gname, g.type AS gtype, g.flags, g.generation,
-             p.id AS pid, p.name AS pname, p.type AS ptype, v.value
+    // columns: 0 gid, 1 gname, 2 gtype, 3 flags, 4 generation, 5 pid, 6 pname, 7 ptype, 8 value
+    const rows = this.rawStmt(`
+      SELECT g.id, g.name, g.type, g.flags, g.generation, p.id, p.name, p.type, v.value
       FROM pgs g LEFT JOIN props p ON p.pg_id = g.id LEFT JOIN vals v ON v.prop_id = p.id
       WHERE ${w.sql} AND (? IS NULL OR g.name = ?)
-      ORDER BY g.seq, p.seq, v.seq`).all(...w.args, only ?? null, only ?? null) as {
-        gid: number; gname: string; gtype: string; flags: number; generation: number;
-        pid: number | null; pname: string | null; ptype: string | null; value: unknown;
-      }[];
+      ORDER BY g.seq, p.seq, v.seq`).all(...w.args, only ?? null, only ?? null) as unknown[][];
     const out: PgView[] = [];
     let pg: PgView | undefined; let gid = -1;
     let prop: PropertyView | undefined; let pid = -1;
-    for (const r of rows) {
-      if (r.gid !== gid) {
-        gid = r.gid; pid = -1;
-        pg = { name: r.gname, type: r.gtype, flags: r.flags, generation: r.generation, properties: [] };
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r[0] !== gid) {
+        gid = r[0] as number; pid = -1;
+        pg = { name: r[1] as string, type: r[2] as string, flags: r[3] as number, generation: r[4] as number, properties: [] };
         out.push(pg);
       }
-      if (r.pid === null) continue;
-      if (r.pid !== pid) {
-        pid = r.pid;
-        prop = { name: r.pname!, type: r.ptype as PropertyView['type'], values: [] };
+      if (r[5] === null) continue;
+      if (r[5] !== pid) {
+        pid = r[5] as number;
+        prop = { name: r[6] as string, type: r[7] as PropertyView['type'], values: [] };
         pg!.properties.push(prop);
       }
-      if (r.value !== null && r.value !== undefined) prop!.values.push(decodeValue(r.ptype!, r.value));
+      const value = r[8];
+      if (value !== null && value !== undefined) prop!.values.push(decodeValue(r[7] as string, value));
     }
     return out;
   }
