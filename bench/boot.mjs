@@ -3,8 +3,9 @@
 // the peers that install here (runit, supervisord, pm2), plus the spawn floors, in one run within a time budget, then
 // the harness's report (medians and ratios). See bench/README.md.
 //   node bench/boot.mjs [--managers tsmf,runit,supervisord,pm2] [--n 100,1000,5000] [--variants daemon,oneshot]
-//     [--reps 3] [--status-reps 3] [--budget-min 15] [--cell-budget-s 120] [--cell-max-s 150] [--cell-timeout-s 600]
+//     [--reps 3] [--status-reps 3] [--budget-min 15] [--cell-budget-s 120] [--cell-max-s 200] [--cell-timeout-s 600]
 //     [--only CELLS] [--skip CELLS] [--no-floor] [--no-setup] [--wait] [--kill-leftovers] [--plan]
+//   node bench/boot.mjs --report bench/out/<timestamp>      (the report of an earlier run again)
 //   CELLS: comma-separated manager:n:variant patterns, `*` matches anything (e.g. supervisord:5000:*,pm2:*:daemon).
 // Each (manager, N, variant) cell is one bench.mjs run. Cells whose per-repetition time is known (last successful run
 // in bench/out/*/cells.jsonl, else the table below) to exceed --cell-max-s are skipped unless named by --only; reps
@@ -49,7 +50,7 @@ const variants = list('variants', 'daemon,oneshot');
 const reps = +opt('reps', '3');
 const budgetS = 60 * +opt('budget-min', '15');
 const cellBudgetS = +opt('cell-budget-s', '120');
-const cellMaxS = +opt('cell-max-s', '150');
+const cellMaxS = +opt('cell-max-s', '200');
 const cellTimeoutS = +opt('cell-timeout-s', '600');
 const pattern = (p) => new RegExp('^' + p.split(':').map((x) => (x === '*' ? '[^:]+' : x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join(':') + '$');
 const only = list('only', '').map(pattern);
@@ -262,19 +263,50 @@ async function main() {
   const leftover = Object.entries(left).filter(([k, v]) => k !== 'harness' && v.length).map(([k, v]) => `${k}: ${v.length} (pids ${v.slice(0, 5).join(' ')})`);
   if (leftover.length) log(`WARNING: processes outside this run's cgroups remain: ${leftover.join('; ')}`);
 
-  const rep = spawnSync(process.execPath, [path.join(SHARED, 'report.mjs'), main, ...(plan.floor.length && fs.existsSync(floorOut) ? ['--floor', floorOut] : [])], { encoding: 'utf8', cwd: ROOT });
   const cells = countLines(cellsOut);
-  const table = ['\n### cells (wall time of each bench.mjs run)\n', '| cell | status | reps | wall s | note |', '|---|---|---|---|---|',
-    ...cells.map((c) => `| ${c.cell} | ${c.status} | ${c.reps_done ?? '–'} | ${c.wall_s == null ? '–' : c.wall_s.toFixed(0)} | ${c.reason ?? ''} |`),
-    `\ntotal ${(elapsed() / 60).toFixed(1)} min; ${new Date().toISOString()}; load ${readText('/proc/loadavg').trim()}`].join('\n');
-  fs.writeFileSync(path.join(out, 'report.txt'), (rep.stdout || '') + (rep.stderr || '') + table + '\n');
-  process.stdout.write((rep.stdout || '') + table + '\n');
+  fs.writeFileSync(path.join(out, 'report.txt'), renderReport(out) + `\ntotal ${(elapsed() / 60).toFixed(1)} min; ${new Date().toISOString()}; load ${readText('/proc/loadavg').trim()}\n`);
+  process.stdout.write(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'));
   log(`results in ${out}`);
   return cells.some((c) => c.status === 'failed' || c.status === 'timeout') ? 1 : 0;
+}
+/** The report of a results directory: every manager side by side with the floor ratio, report.mjs's tables, the cells. */
+function renderReport(dir) {
+  const main = path.join(dir, 'main.jsonl'); const floorOut = path.join(dir, 'floor.jsonl');
+  const rep = spawnSync(process.execPath, [path.join(SHARED, 'report.mjs'), main, ...(fs.existsSync(floorOut) ? ['--floor', floorOut] : [])], { encoding: 'utf8', cwd: ROOT });
+  const cells = countLines(path.join(dir, 'cells.jsonl'));
+  return sideBySide(fs.existsSync(main) ? countLines(main) : [], countLines(floorOut)) + '\n## report.mjs\n' + (rep.stdout || '') + (rep.stderr || '') +
+    ['\n### cells (wall time of each bench.mjs run)\n', '| cell | status | reps | wall s | note |', '|---|---|---|---|---|',
+      ...cells.map((c) => `| ${c.cell} | ${c.status} | ${c.reps_done ?? '–'} | ${c.wall_s == null ? '–' : c.wall_s.toFixed(0)} | ${c.reason ?? ''} |`)].join('\n') + '\n';
+}
+// report.mjs lists only the peers it knows (not tsmf): this table has every manager of the run, tsmf first, and the
+// ratio to the Node spawn floor of the same run (issue 3's target: 1.25x node-spawn at 1,000 and 5,000).
+function sideBySide(rows, floorRows) {
+  const med = (xs) => { const v = xs.filter((x) => x != null && !Number.isNaN(x)).sort((a, b) => a - b); const k = v.length; return k ? (k % 2 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2) : null; };
+  const f = (v, d = 2) => (v == null ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(d));
+  const floorOf = (n, method) => med(floorRows.filter((r) => r.n === n && r.method === method).map((r) => r.start_s));
+  const ms = [...new Set(rows.map((r) => r.manager))].sort((a, b) => (a === 'tsmf' ? -1 : b === 'tsmf' ? 1 : managers.indexOf(a) - managers.indexOf(b)));
+  const out = [];
+  for (const variant of variants) {
+    const method = variant === 'daemon' ? 'node-spawn' : 'node-true-par2';
+    out.push(`\n### side by side: ${variant} (medians; x floor = start-all / ${method} floor of this run)\n`,
+      '| manager | deps | N | reps | start-all s | x floor | CPU s (start) | peak RSS MB | stop-all s | status s | notes |', '|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const n of [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b)) {
+      for (const m of ms) {
+        const g = rows.filter((r) => r.manager === m && r.n === n && r.variant === variant);
+        if (!g.length) continue;
+        const ok = g.filter((r) => !r.error); const err = g.find((r) => r.error);
+        const start = med(ok.map((r) => r.start_s)); const fl = floorOf(n, method);
+        out.push(`| ${m} | ${(ok[0] ?? g[0]).deps ? 'yes' : 'no'} | ${n} | ${ok.length} | ${f(start)} | ${start != null && fl ? f(start / fl) + 'x' : '–'} | ${f(med(ok.map((r) => r.start_cpu_s)))} | ` +
+          `${f(med(ok.map((r) => (r.rss_hwm_kb_end ?? r.rss_hwm_kb) / 1024)), 1)} | ${f(med(ok.map((r) => r.stop_s)))} | ${f(med(ok.flatMap((r) => r.status_s)), 3)} | ${err ? 'FAILED: ' + String(err.error).slice(0, 100) : ''} |`);
+      }
+    }
+  }
+  return out.join('\n') + '\n';
 }
 async function killCgroupsOf(prefix) {
   let n = 0;
   for (const d of ourCgroups().filter((x) => x.startsWith(prefix))) n += await killCgroup(d);
   return n;
 }
-process.exitCode = await main();
+if (opt('report')) process.stdout.write(renderReport(path.resolve(opt('report'))));
+else process.exitCode = await main();
