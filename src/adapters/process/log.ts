@@ -5,9 +5,10 @@
 // old file keep doing so until their next start, as with logadm without copytruncate.
 //
 // Writing: synchronous by default (CLIs, tests). With `async: true` (svc.startd) lines are queued
-// per file and written on the libuv thread pool (open, fstat for the rotation, write, close),
-// never on the event loop: creating 5,000 log files cost 1.5 s of the daemon's loop at 5,000
-// instances. Invariants of the queued mode:
+// per file and written on the libuv thread pool, never on the event loop: creating 5,000 log files
+// cost 1.5 s of the daemon's loop at 5,000 instances. A file is written in a session: open once,
+// then per batch fstat (rotation) and write, close when no line came within a turn of the loop;
+// at most MAX_SESSIONS files at a time. Invariants of the queued mode:
 // - per file, lines reach the file in append order, in one write per batch (lines appended while
 //   a write is in flight form the next batch);
 // - appendLogLine() (the synchronous writer other modules use) joins a file's queue while that
@@ -39,20 +40,31 @@ export interface InstanceLogOptions {
 
 interface Rotation { maxBytes: number; keep: number }
 
-/** Lines of one file not yet written, and who waits for them. */
+/** Lines of one file not yet written, who waits for them, and its write session. */
 interface FileQueue {
   lines: string[];
   /** lines appended so far / lines whose write completed (or failed) */
   queued: number;
   done: number;
-  writing: boolean;
   waiters: { upTo: number; resolve: () => void }[];
   rotation: Rotation;
   onError: ((logPath: string, err: Error) => void) | undefined;
+  /** a session (open .. close) is running or waiting for a slot */
+  active: boolean;
 }
 
 /** Files with queued or in-flight lines, by path (shared by every InstanceLogFiles and appendLogLine). */
 const queues = new Map<string, FileQueue>();
+
+/**
+ * Files written at the same time. A session opens its file once, writes every batch that comes
+ * while it is open (the restarter's next lines usually follow within the same turn of the loop)
+ * and closes it; bounding them keeps descriptors few and lets a file's open, write and close run
+ * back to back instead of each waiting behind the opens of thousands of other files.
+ */
+const MAX_SESSIONS = 16;
+let sessions = 0;
+const waitingForSlot: [string, FileQueue][] = [];
 
 export class InstanceLogFiles implements InstanceLogs {
   private readonly maxBytes: number;
@@ -100,7 +112,7 @@ export class InstanceLogFiles implements InstanceLogs {
 export function appendLogLine(p: string, text: string, when: Date = new Date(), utc = false): void {
   const line = formatLogLine(when, text, utc);
   const q = queues.get(p);
-  if (q) { enqueue(p, line, q.rotation, q.onError); return; }
+  if (q && q.done < q.queued) { enqueue(p, line, q.rotation, q.onError); return; }
   try {
     fs.appendFileSync(p, line, { mode: 0o644 });
   } catch (e) {
@@ -112,7 +124,7 @@ export function appendLogLine(p: string, text: string, when: Date = new Date(), 
 
 function whenWritten(p: string): Promise<void> | null {
   const q = queues.get(p);
-  if (!q) return null;
+  if (!q || q.done >= q.queued) return null; // nothing pending (a session may still be closing)
   const upTo = q.queued;
   return new Promise((resolve) => q.waiters.push({ upTo, resolve }));
 }
@@ -133,61 +145,86 @@ function rotate(p: string, keep: number): void {
 function enqueue(p: string, line: string, rotation: Rotation, onError: FileQueue['onError']): void {
   let q = queues.get(p);
   if (!q) {
-    q = { lines: [], queued: 0, done: 0, writing: false, waiters: [], rotation, onError };
+    q = { lines: [], queued: 0, done: 0, waiters: [], rotation, onError, active: false };
     queues.set(p, q);
-    // lines of the same synchronous step (the engine's commands) go out in one write
-    const first = q;
-    queueMicrotask(() => drain(p, first));
   }
   q.lines.push(line);
   q.queued++;
-}
-
-function drain(p: string, q: FileQueue): void {
-  if (q.writing) return;
-  if (q.lines.length === 0) {
-    queues.delete(p);
-    return;
+  if (!q.active) {
+    q.active = true;
+    // lines of the same synchronous step (the engine's commands) go out in one write
+    const started = q;
+    queueMicrotask(() => startSession(p, started));
   }
-  const n = q.lines.length;
-  const data = q.lines.length === 1 ? q.lines[0]! : q.lines.join('');
-  q.lines = [];
-  q.writing = true;
-  writeBatch(p, data, q.rotation, (err) => {
-    if (err) q.onError?.(p, err);
-    q.writing = false;
-    q.done += n;
-    const ready = q.waiters.filter((w) => w.upTo <= q.done);
-    if (ready.length) q.waiters = q.waiters.filter((w) => w.upTo > q.done);
-    // the next batch starts before the waiters run, so a line they append joins it (order kept)
-    drain(p, q);
-    for (const w of ready) w.resolve();
-  });
 }
 
-/** open (creating the directory if needed), rotate when over the limit, write, close: all on the thread pool. */
-function writeBatch(p: string, data: string, rotation: Rotation, done: (err: Error | null) => void, rotated = false): void {
+function startSession(p: string, q: FileQueue): void {
+  if (sessions >= MAX_SESSIONS) { waitingForSlot.push([p, q]); return; }
+  sessions++;
   const opened = (err: NodeJS.ErrnoException | null, fd: number) => {
-    if (err) { done(err); return; }
-    if (rotated || rotation.maxBytes <= 0) { write(fd); return; }
-    fs.fstat(fd, (e, st) => {
-      if (e || !overLimit(st.size, rotation.maxBytes)) { write(fd); return; }
-      fs.close(fd, () => {
-        try { rotate(p, rotation.keep); } catch (re) { done(re as Error); return; }
-        writeBatch(p, data, rotation, done, true);
-      });
-    });
-  };
-  const write = (fd: number) => {
-    const buf = Buffer.from(data, 'utf8');
-    const rest = (off: number) => fs.write(fd, buf, off, buf.length - off, null, (err, n) => {
-      if (!err && off + n < buf.length) { rest(off + n); return; }
-      fs.close(fd, () => done(err));
-    });
-    rest(0);
+    if (err) {
+      q.onError?.(p, err);
+      completed(q, q.lines.length);
+      q.lines = [];
+      endSession(p, q, null);
+      return;
+    }
+    writeBatches(p, q, fd);
   };
   fs.open(p, 'a', 0o644, (err, fd) => {
     if (err?.code !== 'ENOENT') { opened(err, fd); return; }
-    fs.mkdir(path.dirname(p), { recursive: true }, (me) => (me ? done(me) : fs.open(p, 'a', 0o644, opened)));
+    fs.mkdir(path.dirname(p), { recursive: true }, (me) => (me ? opened(me, -1) : fs.open(p, 'a', 0o644, opened)));
   });
+}
+
+/** Counts `n` more lines as written and resolves the waiters they satisfy. */
+function completed(q: FileQueue, n: number): void {
+  q.done += n;
+  if (!q.waiters.some((w) => w.upTo <= q.done)) return;
+  const ready = q.waiters.filter((w) => w.upTo <= q.done);
+  q.waiters = q.waiters.filter((w) => w.upTo > q.done);
+  for (const w of ready) w.resolve();
+}
+
+/** Writes the queued lines (rotating first when over the limit) until none come within a turn of the loop. */
+function writeBatches(p: string, q: FileQueue, fd: number): void {
+  if (q.lines.length === 0) {
+    // waiters resolved by the last batch run first (a method spawned, its exit line...)
+    setImmediate(() => (q.lines.length ? writeBatches(p, q, fd) : endSession(p, q, fd)));
+    return;
+  }
+  const n = q.lines.length;
+  const data = Buffer.from(n === 1 ? q.lines[0]! : q.lines.join(''), 'utf8');
+  q.lines = [];
+  const write = (wfd: number) => {
+    const rest = (off: number) => fs.write(wfd, data, off, data.length - off, null, (err, k) => {
+      if (!err && off + k < data.length) { rest(off + k); return; }
+      if (err) q.onError?.(p, err);
+      completed(q, n);
+      writeBatches(p, q, wfd);
+    });
+    rest(0);
+  };
+  if (q.rotation.maxBytes <= 0) { write(fd); return; }
+  fs.fstat(fd, (e, st) => {
+    if (e || !overLimit(st.size, q.rotation.maxBytes)) { write(fd); return; }
+    fs.close(fd, () => {
+      try { rotate(p, q.rotation.keep); } catch { /* the next open appends to the old file */ }
+      fs.open(p, 'a', 0o644, (oe, nfd) => {
+        if (oe) { q.onError?.(p, oe); completed(q, n); endSession(p, q, null); return; }
+        write(nfd);
+      });
+    });
+  });
+}
+
+function endSession(p: string, q: FileQueue, fd: number | null): void {
+  const finish = () => {
+    sessions--;
+    if (q.lines.length) startSession(p, q); // lines came while closing
+    else { q.active = false; queues.delete(p); }
+    const next = waitingForSlot.shift();
+    if (next) startSession(next[0], next[1]);
+  };
+  if (fd === null) finish(); else fs.close(fd, finish);
 }
