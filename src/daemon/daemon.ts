@@ -25,8 +25,12 @@ import { pendingActions, restoreInstance } from './restore.js';
 import { StateWriter } from './state-writer.js';
 import { repositoryTransaction, StartSnapshotBatch } from './write-batch.js';
 
-/** Instances per bulk read of a reload (see readInstances). */
-const READ_CHUNK = 500;
+/**
+ * Instances per bulk read of a reload (see readInstances). Small enough that a chunk's rows die
+ * young instead of surviving scavenges into the old space (5,000 oneshot instances, peak RSS:
+ * chunks of 500 175-188 MB, 100 156 MB, 50 147 MB; 100 and 50 cost the same CPU).
+ */
+const READ_CHUNK = 100;
 
 export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
 export const FEATURES = ['refresh', 'admin', 'status', 'shutdown'];
