@@ -195,6 +195,8 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       }
       refresh.set(fmri, target());
     }
+    // last-import levels are only used for this service's instances: let them go young
+    lastImports.clear();
   }
 
   rows.flush();
