@@ -223,7 +223,8 @@ static void child(const struct request *r, int errpipe, int joined) {
   if (write(errpipe, "A", 1) != 1) _exit(127); /* "I ran": see spawn() */
   sigset_t all;
   sigemptyset(&all);
-  for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL); /* errors for SIGKILL/SIGSTOP/RT are harmless */
+  /* exec resets caught signals; of the ignored ones only SIGPIPE is ours (our own parent reset the rest) */
+  signal(SIGPIPE, SIG_DFL);
   if (r->flags & F_BACKGROUND) {
     signal(SIGINT, SIG_IGN);
     signal(SIGQUIT, SIG_IGN);

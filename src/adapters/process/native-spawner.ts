@@ -9,6 +9,7 @@
 // - Nothing here reaches a shell: file, argv and env go to execve as they are.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,14 +51,57 @@ export function locateNativeSpawner(): string | undefined {
   return findBuiltArtifact(path.dirname(fileURLToPath(import.meta.url)), 'tsmf-spawner');
 }
 
+/**
+ * A pool of spawner processes (default: one per CPU, at most 4): a spawn blocks its spawner until
+ * the child has exec'd (CLONE_VFORK), so one spawner is a serial section; several spawn in parallel.
+ * Each is the subreaper of what it started; a spawn goes to the one with the fewest requests in
+ * flight.
+ */
 export class NativeSpawner {
+  private readonly procs: SpawnerProcess[];
+  private readonly deathListeners = new Set<(d: Death) => void>();
+
+  constructor(binary: string, opts: { processes?: number } = {}) {
+    const n = Math.max(1, Math.min(opts.processes ?? Math.min(os.availableParallelism(), 4), 16));
+    const deaths = (d: Death) => { for (const l of this.deathListeners) l(d); };
+    this.procs = Array.from({ length: n }, () => new SpawnerProcess(binary, deaths));
+  }
+
+  spawn(req: NativeSpawnRequest): SpawnedChild {
+    let best = this.procs[0]!;
+    for (const p of this.procs) if (p.inFlight < best.inFlight) best = p;
+    return best.spawn(req);
+  }
+
+  /** Resolves once every death that happened before the call has been reported to the listeners. */
+  async sync(): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.sync()));
+  }
+
+  onDeath(listener: (d: Death) => void): () => void {
+    this.deathListeners.add(listener);
+    return () => { this.deathListeners.delete(listener); };
+  }
+
+  /** pids of the running spawner processes */
+  get pids(): number[] { return this.procs.map((p) => p.pid).filter((x): x is number => x !== undefined); }
+
+  /** Ends the spawners (their stdin closes; running services are not affected). */
+  close(): void {
+    for (const p of this.procs) p.close();
+  }
+}
+
+/** One tsmf-spawner process, started at its first request. */
+class SpawnerProcess {
   private proc: ChildProcess | null = null;
   private seq = 0;
   private readonly children = new Map<number, SpawnedChild>();
   private readonly syncs = new Map<number, () => void>();
-  private readonly deathListeners = new Set<(d: Death) => void>();
 
-  constructor(private readonly binary: string) {}
+  constructor(private readonly binary: string, private readonly onDeath: (d: Death) => void) {}
+
+  get inFlight(): number { return this.children.size; }
 
   spawn(req: NativeSpawnRequest): SpawnedChild {
     const id = ++this.seq;
@@ -70,7 +114,6 @@ export class NativeSpawner {
     return child;
   }
 
-  /** Resolves once every death that happened before the call has been reported to the listeners. */
   sync(): Promise<void> {
     if (!this.proc) return Promise.resolve();
     const id = ++this.seq;
@@ -85,14 +128,8 @@ export class NativeSpawner {
     });
   }
 
-  onDeath(listener: (d: Death) => void): () => void {
-    this.deathListeners.add(listener);
-    return () => { this.deathListeners.delete(listener); };
-  }
-
   get pid(): number | undefined { return this.proc?.pid; }
 
-  /** Ends the spawner (its stdin closes; running services are not affected). */
   close(): void {
     this.proc?.stdin?.end();
     this.proc = null;
@@ -174,7 +211,7 @@ export class NativeSpawner {
       }
       case 'D': {
         const d: Death = { pid: id, status: Number(f[2]), cgroup: f.slice(3).join(' ') };
-        for (const l of this.deathListeners) l(d);
+        this.onDeath(d);
         return;
       }
       case 'Y': {
