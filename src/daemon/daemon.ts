@@ -75,9 +75,11 @@ export class Daemon implements ControlHandler {
     const tx = repositoryTransaction(d.repo);
     this.tx = tx;
     this.startSnapshots = new StartSnapshotBatch((f) => d.repo.takeStartSnapshots(f), tx, d.clock, d.log);
-    // State commits and queued start snapshots share one write transaction (one WAL sync).
+    // State commits and queued start snapshots share one write transaction, committed without
+    // fsync: restarter bookkeeping that a reboot rebuilds (docs/DESIGN-repository.md).
     const logs = d.procs.logs;
-    this.states = new StateWriter((b) => tx(() => { this.startSnapshots.takeAll(); d.repo.writeRestarterStates(b); }), d.clock,
+    const relaxed = repositoryTransaction(d.repo, { relaxed: true });
+    this.states = new StateWriter((b) => relaxed(() => { this.startSnapshots.takeAll(); d.repo.writeRestarterStates(b); }), d.clock,
       (e) => d.log(`repository write failed: ${(e as Error).message}`), 5, logs.flush ? () => logs.flush!() : undefined);
     this.globalEnv = readGlobalEnvironment(d.root);
     this.host = new RestarterHost({

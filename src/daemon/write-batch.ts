@@ -18,10 +18,11 @@ type Tx = <T>(fn: () => T) => T;
  * adapter has it, else the SQLite Repository's transaction() behind RepositoryAdapter.repo.
  * Without either (test fakes), fn simply runs.
  */
-export function repositoryTransaction(repo: DaemonRepository): Tx {
-  const r = repo as DaemonRepository & { batch?: Tx; repo?: { transaction?: Tx } };
+export function repositoryTransaction(repo: DaemonRepository, opts: { relaxed?: boolean } = {}): Tx {
+  const r = repo as DaemonRepository & { batch?: Tx; repo?: { transaction?: Tx; relaxedTransaction?: Tx } };
   if (typeof r.batch === 'function') return (fn) => r.batch!(fn);
   const inner = r.repo;
+  if (opts.relaxed && inner && typeof inner.relaxedTransaction === 'function') return (fn) => inner.relaxedTransaction!(fn);
   if (inner && typeof inner.transaction === 'function') return (fn) => inner.transaction!(fn);
   return (fn) => fn();
 }

@@ -43,6 +43,21 @@ export class RepositoryBase {
 
   /** Runs fn in one write transaction (savepoint when nested). */
   transaction<T>(fn: () => T): T { return this.db.transaction(fn).immediate(); }
+  /**
+   * A write transaction committed without fsync (synchronous = NORMAL in WAL mode: atomic and
+   * consistent, survives a crash of the process, may be lost with the last moments before a power
+   * failure or kernel crash). For the restarter's own bookkeeping (NONPERSISTENT states, `start`
+   * snapshots), which a reboot rebuilds anyway. Nested in another transaction: that one's rules.
+   */
+  relaxedTransaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
 
   /** Changes whenever another connection commits (PRAGMA data_version): cheap change polling. */
   dataVersion(): number { return this.db.pragma('data_version', { simple: true }) as number; }
