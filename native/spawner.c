@@ -17,6 +17,10 @@
  *          i32 groups[ngroups], then NUL-terminated strings: cgroup dir ("" = none), cwd, log
  *          path, file, argv[argc], env[envc].
  *   SYNC:  u32 op=2, u32 id  -> every death that happened before is reported, then "Y id".
+ *   WATCH: u32 op=3, u32 key, string path -> inotify IN_MODIFY watch (a cgroup.events file):
+ *          "W key wd" (wd > 0) or "W key -errno"; then "E key" whenever the file changes (or its
+ *          watch ends because the file went away).
+ *   UNWATCH: u32 op=4, u32 wd.
  * Replies (one line each):
  *   "S id pid"            spawned (exec succeeded)
  *   "F id stage errno"    not spawned; stage: cgroup, log, cwd, creds, exec, clone
@@ -43,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -406,6 +411,53 @@ static void reap(void) {
   }
 }
 
+/* ---- file watches: one inotify descriptor for every contract's cgroup.events */
+static int ino_fd = -1;
+static uint32_t *wd_keys; /* wd -> key + 1 (0: none) */
+static size_t wd_cap;
+
+static void watch_add(uint32_t key, const char *path) {
+  if (ino_fd < 0) ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  int wd = ino_fd < 0 ? -1 : inotify_add_watch(ino_fd, path, IN_MODIFY);
+  if (wd < 0) {
+    emit("W %u %d\n", key, -errno);
+    return;
+  }
+  if ((size_t)wd >= wd_cap) {
+    size_t cap = wd_cap ? wd_cap : 1024;
+    while (cap <= (size_t)wd) cap *= 2;
+    wd_keys = realloc(wd_keys, cap * sizeof *wd_keys);
+    if (!wd_keys) _exit(3);
+    memset(wd_keys + wd_cap, 0, (cap - wd_cap) * sizeof *wd_keys);
+    wd_cap = cap;
+  }
+  wd_keys[wd] = key + 1;
+  emit("W %u %d\n", key, wd);
+}
+
+static void watch_remove(uint32_t wd) {
+  if (wd < wd_cap && wd_keys[wd]) {
+    wd_keys[wd] = 0;
+    inotify_rm_watch(ino_fd, (int)wd);
+  }
+}
+
+static void watch_events(void) {
+  char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+  for (;;) {
+    ssize_t n = read(ino_fd, buf, sizeof buf);
+    if (n <= 0) return;
+    for (char *p = buf; p < buf + n;) {
+      struct inotify_event *ev = (struct inotify_event *)p;
+      if (ev->wd >= 0 && (size_t)ev->wd < wd_cap && wd_keys[ev->wd]) {
+        emit("E %u\n", wd_keys[ev->wd] - 1);
+        if (ev->mask & IN_IGNORED) wd_keys[ev->wd] = 0;
+      }
+      p += sizeof *ev + ev->len;
+    }
+  }
+}
+
 /* ---- main loop */
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
@@ -424,8 +476,8 @@ int main(void) {
   if (!in) return 3;
   for (;;) {
     flush_out();
-    struct pollfd fds[2] = { { 0, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-    if (poll(fds, 2, -1) < 0) {
+    struct pollfd fds[3] = { { 0, POLLIN, 0 }, { sfd, POLLIN, 0 }, { ino_fd, POLLIN, 0 } };
+    if (poll(fds, ino_fd >= 0 ? 3 : 2, -1) < 0) {
       if (errno == EINTR) continue;
       return 1;
     }
@@ -434,6 +486,7 @@ int main(void) {
       while (read(sfd, &ssi, sizeof ssi) > 0) {}
       reap();
     }
+    if (ino_fd >= 0 && fds[2].revents) watch_events();
     if (!fds[0].revents) continue;
     if (len == cap) {
       cap *= 2;
@@ -468,6 +521,15 @@ int main(void) {
         if (take_u32(&p, end, &id)) return 2;
         reap();
         emit("Y %u\n", id);
+      } else if (op == 3) {
+        uint32_t key;
+        const char *path;
+        if (take_u32(&p, end, &key) || take_str(&p, end, &path)) return 2;
+        watch_add(key, path);
+      } else if (op == 4) {
+        uint32_t wd;
+        if (take_u32(&p, end, &wd)) return 2;
+        watch_remove(wd);
       } else return 2;
       off += 4 + flen;
     }

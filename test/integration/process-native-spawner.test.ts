@@ -118,3 +118,20 @@ class NativeSpawnerProbe {
     return runner.opts.native?.pids ?? [];
   }
 }
+
+test('one inotify descriptor in the spawner watches the contracts: an empty event without an FSWatcher per group', { skip: skip ?? false }, async () => {
+  const fmri = 'svc:/test/watched:default';
+  const o = await ad.runner.run(request({ fmri, exec: '/bin/sleep 1000 &', logPath: log() }));
+  assert.equal(o.contractEmpty, false);
+  const [pid] = ad.contracts.members(fmri);
+  // the spawner holds the watch (one inotify descriptor for all groups)
+  const spawners = new NativeSpawnerProbe(ad).spawnerPids();
+  const inotifyOf = (p: number) => fs.readdirSync(`/proc/${p}/fd`).filter((fd) => {
+    try { return fs.readlinkSync(`/proc/${p}/fd/${fd}`) === 'anon_inode:inotify'; } catch { return false; }
+  }).length;
+  assert.ok(spawners.some((p) => inotifyOf(p) === 1), 'a spawner has the inotify descriptor');
+  // the watch reports the emptiness (after the signal event of the member's death)
+  process.kill(pid!, 'SIGKILL');
+  await waitFor(() => events.filter((e) => e.fmri === fmri).length === 2, 10000, 'signal and empty events');
+  assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['signal', 'empty']);
+});

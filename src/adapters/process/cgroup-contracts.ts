@@ -2,8 +2,9 @@
 // contract), <escaped-fmri>~m<n> for the other runs (stop, refresh, transient start), reused
 // while those runs leave nothing behind (creating and removing a cgroup costs ~10 ms of RCU).
 // The method's shell writes "0" to cgroup.procs before exec, so every descendant - forked,
-// double-forked, setsid'd - is a member. Emptiness is event-driven: fs.watch (inotify) on
-// cgroup.events, "populated 0"; a 1 s poll replaces the watch if inotify is exhausted.
+// double-forked, setsid'd - is a member. Emptiness is event-driven: inotify on cgroup.events,
+// "populated 0" (one descriptor in the native spawner for all groups, else an fs.watch per group);
+// a 1 s poll replaces the watch if inotify is exhausted.
 //
 // Invariants:
 // - One tracked primary group per FMRI; an abandoned group is never adopted again (it keeps its
@@ -38,7 +39,7 @@ interface Group {
   killed: boolean;
   /** syncs in flight after a stop/timeout: deaths reported meanwhile are the restarter's own doing */
   quiet: number;
-  watcher: fs.FSWatcher | null;
+  watcher: { close(): void } | null;
   /** set when watched by the poll fallback */
   poll?: () => void;
   waiters: Set<() => void>;
@@ -386,17 +387,32 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     });
   }
 
+  /** Watches the group's cgroup.events: through the spawner's inotify descriptor when there is
+   *  one (a libuv handle and FSWatcher per group otherwise), a shared 1 s poll when inotify fails. */
   private watch(g: Group, onChange: () => void): void {
-    try {
-      g.watcher = fs.watch(path.join(g.dir, 'cgroup.events'), onChange);
-      g.watcher.on('error', () => { this.unwatch(g); });
-    } catch {
-      // inotify exhausted: fall back to a shared 1 s poll
+    const file = path.join(g.dir, 'cgroup.events');
+    const poll = () => {
       g.poll = onChange;
       this.polled.add(g);
       this.pollTimer ??= setInterval(() => {
         for (const p of [...this.polled]) p.poll?.();
       }, 1000);
+    };
+    if (this.spawner) {
+      g.watcher = this.spawner.watch(file, onChange, () => {
+        if (g.watcher === null) return; // unwatched meanwhile
+        g.watcher = null;
+        poll();
+        onChange(); // a change may have come before the fallback
+      });
+      return;
+    }
+    try {
+      const w = fs.watch(file, onChange);
+      w.on('error', () => { this.unwatch(g); });
+      g.watcher = w;
+    } catch {
+      poll(); // inotify exhausted
     }
   }
 

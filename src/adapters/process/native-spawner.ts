@@ -42,7 +42,7 @@ export class SpawnedChild extends EventEmitter {
 }
 
 const FLAG_BACKGROUND = 1, FLAG_CREDS = 2, FLAG_SETSID = 4, FLAG_PATHSEARCH = 8;
-const OP_SPAWN = 1, OP_SYNC = 2;
+const OP_SPAWN = 1, OP_SYNC = 2, OP_WATCH = 3, OP_UNWATCH = 4;
 const SYSTEM_ERRORS = getSystemErrorMap(); // -errno -> [name, description]
 
 /** build/Release/tsmf-spawner when built (TSMF_NATIVE_SPAWNER=0 disables it). */
@@ -83,6 +83,16 @@ export class NativeSpawner {
     return () => { this.deathListeners.delete(listener); };
   }
 
+  /**
+   * Watches a file (a cgroup's cgroup.events) through the first spawner's inotify descriptor: one
+   * descriptor for thousands of contracts instead of a libuv handle and an FSWatcher each.
+   * onChange runs when it changes (and once after a spawner restart, when changes may have been
+   * missed); onError when the watch cannot be added (e.g. ENOSPC: the caller polls instead).
+   */
+  watch(file: string, onChange: () => void, onError: (code: string) => void): FileWatch {
+    return this.procs[0]!.watch(file, onChange, onError);
+  }
+
   /** pids of the running spawner processes */
   get pids(): number[] { return this.procs.map((p) => p.pid).filter((x): x is number => x !== undefined); }
 
@@ -92,12 +102,17 @@ export class NativeSpawner {
   }
 }
 
+export interface FileWatch { close(): void }
+
+interface WatchEntry { file: string; onChange: () => void; onError: (code: string) => void; wd: number; closed: boolean }
+
 /** One tsmf-spawner process, started at its first request. */
 class SpawnerProcess {
   private proc: ChildProcess | null = null;
   private seq = 0;
   private readonly children = new Map<number, SpawnedChild>();
   private readonly syncs = new Map<number, () => void>();
+  private readonly watches = new Map<number, WatchEntry>();
 
   constructor(private readonly binary: string, private readonly onDeath: (d: Death) => void) {}
 
@@ -112,6 +127,42 @@ class SpawnerProcess {
     this.holdIfBusy(p);
     p.stdin!.write(frame);
     return child;
+  }
+
+  watch(file: string, onChange: () => void, onError: (code: string) => void): FileWatch {
+    const key = ++this.seq;
+    const w: WatchEntry = { file, onChange, onError, wd: 0, closed: false };
+    this.watches.set(key, w);
+    const p = this.ensure();
+    this.holdIfBusy(p);
+    this.sendWatch(p, key, file);
+    return {
+      close: () => {
+        if (w.closed) return;
+        w.closed = true;
+        if (w.wd > 0) this.unwatch(key, w);
+      },
+    };
+  }
+
+  private sendWatch(p: ChildProcess, key: number, file: string): void {
+    const body = Buffer.from(file + '\0', 'utf8');
+    const head = Buffer.alloc(12);
+    head.writeUInt32LE(8 + body.length, 0);
+    head.writeUInt32LE(OP_WATCH, 4);
+    head.writeUInt32LE(key, 8);
+    p.stdin!.write(Buffer.concat([head, body]));
+  }
+
+  private unwatch(key: number, w: WatchEntry): void {
+    this.watches.delete(key);
+    this.settled(key);
+    if (!this.proc || w.wd <= 0) return;
+    const frame = Buffer.alloc(12);
+    frame.writeUInt32LE(8, 0);
+    frame.writeUInt32LE(OP_UNWATCH, 4);
+    frame.writeUInt32LE(w.wd, 8);
+    this.proc.stdin!.write(frame);
   }
 
   sync(): Promise<void> {
@@ -154,6 +205,19 @@ class SpawnerProcess {
     p.on('error', () => undefined); // cannot exec the binary: 'exit' follows
     p.on('exit', () => {
       if (this.proc === p) this.proc = null;
+      // the watches died with it: added again by the next spawner, changes meanwhile re-checked
+      const lost = [...this.watches].filter(([, w]) => !w.closed);
+      for (const [, w] of lost) w.wd = 0;
+      if (lost.length) {
+        setImmediate(() => {
+          const next = this.ensure();
+          for (const [key, w] of lost) {
+            if (w.closed) continue;
+            this.sendWatch(next, key, w.file);
+            w.onChange();
+          }
+        });
+      }
       for (const [id, c] of this.children) {
         this.children.delete(id);
         c.emit('error', Object.assign(new Error('the spawner exited'), { code: 'EHELPER' }));
@@ -167,12 +231,15 @@ class SpawnerProcess {
     return p;
   }
 
+  /** Like the fs.watch handles it replaces, a watch keeps the event loop alive; so does a request in flight. */
+  private get busy(): number { return this.children.size + this.syncs.size + this.watches.size; }
+
   private holdIfBusy(p: ChildProcess): void {
-    if (this.children.size + this.syncs.size === 1) hold(p, true);
+    if (this.busy === 1) hold(p, true);
   }
 
   private settled(id: number): void {
-    if (this.children.size + this.syncs.size === 0 && this.proc) hold(this.proc, false);
+    if (this.busy === 0 && this.proc) hold(this.proc, false);
     void id;
   }
 
@@ -212,6 +279,25 @@ class SpawnerProcess {
       case 'D': {
         const d: Death = { pid: id, status: Number(f[2]), cgroup: f.slice(3).join(' ') };
         this.onDeath(d);
+        return;
+      }
+      case 'W': {
+        const w = this.watches.get(id);
+        if (!w) return;
+        const wd = Number(f[2]);
+        if (wd > 0) {
+          w.wd = wd;
+          if (w.closed) this.unwatch(id, w);
+          return;
+        }
+        this.watches.delete(id);
+        this.settled(id);
+        if (!w.closed) w.onError(SYSTEM_ERRORS.get(wd)?.[0] ?? `E${-wd}`);
+        return;
+      }
+      case 'E': {
+        const w = this.watches.get(id);
+        if (w && !w.closed) w.onChange();
         return;
       }
       case 'Y': {
