@@ -85,7 +85,7 @@ export interface ContractManager {
   /** pids in the primary contract (svcs -p). */
   members(fmri: string): number[];
   /** Sends `signal` to every process of the primary contract; returns how many were signalled
-   *  (cgroup SIGKILL uses cgroup.kill and returns the member count seen before). */
+   *  (cgroup contracts: every pid of cgroup.procs, re-read until no new one shows up). */
   kill(fmri: string, signal: number | string): number;
   /** Stops tracking the primary contract; its processes keep running untracked. */
   abandon(fmri: string): void;
