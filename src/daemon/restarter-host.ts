@@ -5,6 +5,7 @@
 import type { EngineCommand, EngineEvent, MethodOutcome as EngineOutcome } from '../core/engine/types.js';
 import type { MethodOutcome, MethodRunRequest } from '../ports/process.js';
 import type { CommandExecutor } from './graph-host.js';
+import { classifyExec } from '../core/method/exec.js';
 import { methodConfiguration } from './compact-config.js';
 import { prepareMethod } from './method-request.js';
 import type { Clock, DaemonRepository, ProcessPorts } from './ports.js';
@@ -159,8 +160,11 @@ export class RestarterHost implements CommandExecutor {
       return;
     }
     // Our lines (`Executing start method ...`) are written on the thread pool: the method, whose
-    // output goes to the same file, is spawned once they are in it.
-    const written = logs.whenWritten?.(prepared.req.logPath);
+    // output goes to the same file, is spawned once they are in it. Built-ins (:true, :kill) write
+    // nothing there and run at once (a stop of thousands must not queue behind their log lines).
+    const cls = classifyExec(prepared.req.exec);
+    const builtin = cls.ok && cls.value.kind !== 'command';
+    const written = builtin ? null : logs.whenWritten?.(prepared.req.logPath);
     if (!written) { this.spawn(cmd, prepared.req); return; }
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
     void written.then(() => {

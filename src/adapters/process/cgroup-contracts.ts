@@ -33,8 +33,9 @@ interface Group {
   populated: boolean;
   busy: number;
   held: number;
-  /** methods begun in the group so far: an 'empty' found before the last of them is stale */
+  /** methods begun / stops that held the group so far: an 'empty' found before the last of them is stale */
   runs: number;
+  holds: number;
   /** we signalled its members (stop, timeout) since the last quiet() */
   killed: boolean;
   /** syncs in flight after a stop/timeout: deaths reported meanwhile are the restarter's own doing */
@@ -209,6 +210,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     const g = this.primaries.get(fmri);
     if (!g) return () => undefined;
     g.held++;
+    g.holds++;
     let released = false;
     return () => {
       if (released) return;
@@ -249,7 +251,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   }
 
   private newGroup(dir: string, id: number, populated: boolean): Group {
-    return { dir, id, populated, busy: 0, held: 0, runs: 0, killed: false, quiet: 0, watcher: null, waiters: new Set() };
+    return { dir, id, populated, busy: 0, held: 0, runs: 0, holds: 0, killed: false, quiet: 0, watcher: null, waiters: new Set() };
   }
 
   /** mkdir a group; a populated leftover of the same name (abandoned earlier) is never reused. */
@@ -361,9 +363,10 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     if (populated || !was) return;
     this.wake(g);
     if (g.busy !== 0 || g.held !== 0) return;
-    const runs = g.runs;
+    const { runs, holds } = g;
     const emitEmpty = () => {
-      if (this.primaries.get(fmri) !== g || g.populated || g.busy !== 0 || g.held !== 0 || g.runs !== runs) return;
+      // dropped when a method or a stop (e.g. for the signal event of the same death) came meanwhile
+      if (this.primaries.get(fmri) !== g || g.populated || g.busy !== 0 || g.held !== 0 || g.runs !== runs || g.holds !== holds) return;
       this.emit({ fmri, kind: 'empty', contractId: g.id } satisfies ContractEvent);
     };
     if (this.spawner) void this.spawner.sync().then(emitEmpty);
