@@ -2,7 +2,7 @@
 // and `general_ovr/enabled` (§2.8), `restarter_actions` (§6.5). All target NONPERSISTENT pgs
 // except general/enabled; pgs are created on first use. Called inside the caller's transaction.
 import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../core/model.js';
-import { canonicalize } from './encode.js';
+import { canonicalize, encodeValue } from './encode.js';
 import type { Store } from './store.js';
 import type { RestarterStateUpdate } from './types.js';
 
@@ -18,20 +18,44 @@ export function ensurePg(store: Store, instId: number, name: string, type: strin
   return store.insertPg({ kind: 'instance', id: instId }, name, type, flags);
 }
 
-/** Returns an error text for a bad value, else writes and returns undefined. */
+/**
+ * Returns an error text for a bad value, else writes and returns undefined. The restarter writes
+ * thousands of these during a boot, mostly single values replacing single values: the pg's current
+ * properties are read in one query, an unchanged value is not written, a changed one is updated in
+ * place; anything else (new property, other type or count) goes through setProp.
+ */
 export function writeRestarterState(store: Store, instId: number, upd: RestarterStateUpdate): string | undefined {
   const pgId = ensurePg(store, instId, 'restarter', 'framework', PG_FLAG_NONPERSISTENT);
+  const have = new Map<string, { id: number; type: string; count: number; first: unknown }>();
+  const rows = store.rawStmt(`SELECT p.id, p.name, p.type, count(v.seq), min(CASE WHEN v.seq = 0 THEN v.value END)
+    FROM props p LEFT JOIN vals v ON v.prop_id = p.id WHERE p.pg_id = ? GROUP BY p.id`).all(pgId) as [number, string, string, number, unknown][];
+  for (const [id, name, type, count, first] of rows) have.set(name, { id, type, count, first });
+  let changed = false;
   for (const [key, raw] of Object.entries(upd) as [keyof RestarterStateUpdate, unknown][]) {
     if (raw === undefined) continue;
     const type = STATE_TYPES[key];
     if (!type) return `unknown restarter property "${String(key)}"`;
-    if (raw === null) { store.deleteProp(pgId, key); continue; }
+    const cur = have.get(key);
+    if (raw === null) {
+      if (cur) { store.deleteProp(pgId, key); changed = true; }
+      continue;
+    }
     const c = canonicalize(type, [String(raw)]);
     if (!c.ok) return `restarter/${key}: ${c.error}`;
-    store.setProp(pgId, key, type, c.values);
+    if (cur && cur.type === type && cur.count === 1 && c.values.length === 1) {
+      const enc = encodeValue(type, c.values[0]!);
+      if (sameStored(cur.first, enc)) continue;
+      store.stmt('UPDATE vals SET value = ? WHERE prop_id = ? AND seq = 0').run(enc, cur.id);
+    } else store.setProp(pgId, key, type, c.values);
+    changed = true;
   }
-  store.bump(pgId);
+  if (changed) store.bump(pgId);
   return undefined;
+}
+
+function sameStored(a: unknown, b: string | Buffer): boolean {
+  if (typeof b === 'string') return a === b;
+  return Buffer.isBuffer(a) && a.equals(b);
 }
 
 export function setEnabled(store: Store, instId: number, enabled: boolean, temporary: boolean): void {
