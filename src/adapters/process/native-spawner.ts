@@ -14,6 +14,7 @@ import { getSystemErrorMap } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBuiltArtifact } from '../package-root.js';
+import { holdChild, readLines } from './child-pipe.js';
 import { signalName } from '../../core/method/signals.js';
 
 export interface NativeSpawnRequest {
@@ -146,32 +147,20 @@ class SpawnerProcess {
   }
 
   private sendWatch(p: ChildProcess, key: number, file: string): void {
-    const body = Buffer.from(file + '\0', 'utf8');
-    const head = Buffer.alloc(12);
-    head.writeUInt32LE(8 + body.length, 0);
-    head.writeUInt32LE(OP_WATCH, 4);
-    head.writeUInt32LE(key, 8);
-    p.stdin!.write(Buffer.concat([head, body]));
+    p.stdin!.write(frameOf(OP_WATCH, key, file));
   }
 
   private unwatch(key: number, w: WatchEntry): void {
     this.watches.delete(key);
-    this.settled(key);
+    this.settled();
     if (!this.proc || w.wd <= 0) return;
-    const frame = Buffer.alloc(12);
-    frame.writeUInt32LE(8, 0);
-    frame.writeUInt32LE(OP_UNWATCH, 4);
-    frame.writeUInt32LE(w.wd, 8);
-    this.proc.stdin!.write(frame);
+    this.proc.stdin!.write(frameOf(OP_UNWATCH, w.wd));
   }
 
   sync(): Promise<void> {
     if (!this.proc) return Promise.resolve();
     const id = ++this.seq;
-    const frame = Buffer.alloc(12);
-    frame.writeUInt32LE(8, 0);
-    frame.writeUInt32LE(OP_SYNC, 4);
-    frame.writeUInt32LE(id, 8);
+    const frame = frameOf(OP_SYNC, id);
     return new Promise((resolve) => {
       this.syncs.set(id, resolve);
       this.holdIfBusy(this.proc!);
@@ -190,17 +179,7 @@ class SpawnerProcess {
     if (this.proc) return this.proc;
     const p = spawn(this.binary, [], { stdio: ['pipe', 'pipe', 'inherit'], env: {} });
     this.proc = p;
-    let buf = '';
-    p.stdout!.setEncoding('utf8');
-    p.stdout!.on('data', (d: string) => {
-      buf += d;
-      let start = 0;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', start)) {
-        this.onLine(buf.slice(start, i));
-        start = i + 1;
-      }
-      buf = buf.slice(start);
-    });
+    readLines(p.stdout!, (line) => this.onLine(line));
     p.stdin!.on('error', () => undefined); // EPIPE after the spawner died: handled by 'exit'
     p.on('error', () => undefined); // cannot exec the binary: 'exit' follows
     p.on('exit', () => {
@@ -227,7 +206,7 @@ class SpawnerProcess {
         resolve();
       }
     });
-    hold(p, false);
+    holdChild(p, false);
     return p;
   }
 
@@ -235,12 +214,11 @@ class SpawnerProcess {
   private get busy(): number { return this.children.size + this.syncs.size + this.watches.size; }
 
   private holdIfBusy(p: ChildProcess): void {
-    if (this.busy === 1) hold(p, true);
+    if (this.busy === 1) holdChild(p, true);
   }
 
-  private settled(id: number): void {
-    if (this.busy === 0 && this.proc) hold(this.proc, false);
-    void id;
+  private settled(): void {
+    if (this.busy === 0 && this.proc) holdChild(this.proc, false);
   }
 
   private onLine(line: string): void {
@@ -258,7 +236,7 @@ class SpawnerProcess {
         const c = this.children.get(id);
         if (!c) return;
         this.children.delete(id);
-        this.settled(id);
+        this.settled();
         const errno = Number(f[3]);
         const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
         const message = f[2] === 'exec' ? `${code} (${text})` : `${describeStage(f[2]!)}: ${code} (${text})`;
@@ -269,7 +247,7 @@ class SpawnerProcess {
         const c = this.children.get(id);
         if (!c) return;
         this.children.delete(id);
-        this.settled(id);
+        this.settled();
         const status = Number(f[2]);
         const sig = status & 0x7f;
         if (sig === 0) c.emit('exit', (status >> 8) & 0xff, null);
@@ -291,7 +269,7 @@ class SpawnerProcess {
           return;
         }
         this.watches.delete(id);
-        this.settled(id);
+        this.settled();
         if (!w.closed) w.onError(SYSTEM_ERRORS.get(wd)?.[0] ?? `E${-wd}`);
         return;
       }
@@ -304,7 +282,7 @@ class SpawnerProcess {
         const resolve = this.syncs.get(id);
         if (!resolve) return;
         this.syncs.delete(id);
-        this.settled(id);
+        this.settled();
         resolve();
         return;
       }
@@ -323,11 +301,14 @@ function describeStage(stage: string): string {
   }
 }
 
-/** The spawner keeps the event loop alive only while methods run in it. */
-function hold(p: ChildProcess, on: boolean): void {
-  for (const h of [p, p.stdout, p.stdin] as unknown as { ref?: () => void; unref?: () => void }[]) {
-    if (on) h?.ref?.(); else h?.unref?.();
-  }
+/** A request frame: u32 length of the rest, u32 op, u32 value, then an optional NUL-terminated string. */
+function frameOf(op: number, value: number, text?: string): Buffer {
+  const body = text === undefined ? Buffer.alloc(0) : Buffer.from(text + '\0', 'utf8');
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(8 + body.length, 0);
+  head.writeUInt32LE(op, 4);
+  head.writeUInt32LE(value >>> 0, 8);
+  return body.length ? Buffer.concat([head, body]) : head;
 }
 
 function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {

@@ -12,6 +12,7 @@
 // - Nothing from the request reaches a shell here: file/args/env go to child_process.spawn as is.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { holdChild, readLines } from './child-pipe.js';
 
 export interface HelperSpawnRequest {
   file: string;
@@ -69,7 +70,7 @@ export class SpawnHelper {
     const id = ++this.seq;
     this.children.set(id, child);
     const p = this.ensure();
-    if (this.children.size === 1) this.hold(p, true);
+    if (this.children.size === 1) holdChild(p, true); // the helper keeps the loop alive only while methods run in it
     p.stdin!.write(JSON.stringify({ id, ...req }) + '\n');
     return child;
   }
@@ -87,16 +88,7 @@ export class SpawnHelper {
     if (this.proc) return this.proc;
     const p = spawn(process.execPath, ['--max-semi-space-size=1', '-e', HELPER_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'], env: {} });
     this.proc = p;
-    let buf = '';
-    p.stdout!.setEncoding('utf8');
-    p.stdout!.on('data', (d: string) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line) this.onReply(JSON.parse(line) as Reply);
-      }
-    });
+    readLines(p.stdout!, (line) => { if (line) this.onReply(JSON.parse(line) as Reply); });
     p.stdin!.on('error', () => undefined); // EPIPE after the helper died: handled by 'exit'
     p.on('exit', () => {
       if (this.proc === p) this.proc = null;
@@ -105,20 +97,13 @@ export class SpawnHelper {
         c.emit('error', Object.assign(new Error('the spawn helper exited'), { code: 'EHELPER' }));
       }
     });
-    this.hold(p, false);
+    holdChild(p, false);
     return p;
-  }
-
-  /** The helper keeps the event loop alive only while methods run in it. */
-  private hold(p: ChildProcess, on: boolean): void {
-    for (const h of [p, p.stdout, p.stdin] as unknown as { ref?: () => void; unref?: () => void }[]) {
-      if (on) h?.ref?.(); else h?.unref?.();
-    }
   }
 
   private forget(id: number): void {
     this.children.delete(id);
-    if (this.children.size === 0 && this.proc) this.hold(this.proc, false);
+    if (this.children.size === 0 && this.proc) holdChild(this.proc, false);
   }
 
   private onReply(r: Reply): void {
