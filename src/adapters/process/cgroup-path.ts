@@ -57,7 +57,6 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** SIGKILL via cgroup.kill (atomic); other signals to every member, twice to catch fresh forks. */
 /**
  * Signals every member: each pid of cgroup.procs, re-read until no new pid shows up (forks during
  * the pass are caught by the next one; for SIGKILL until the group is empty, at most 20 passes).

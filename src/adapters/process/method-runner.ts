@@ -13,7 +13,7 @@ import path from 'node:path';
 import { spawn, type SpawnOptions } from 'node:child_process';
 import type { MethodHandle, MethodOutcome, MethodRunRequest, MethodRunner } from '../../ports/process.js';
 import { classifyExec } from '../../core/method/exec.js';
-import { resolveMethodContext, type ResolvedMethodContext, type UserDatabase } from '../../core/method/context.js';
+import { resolveMethodContext, type ResolvedCredentials, type ResolvedMethodContext, type UserDatabase } from '../../core/method/context.js';
 import { CORE_SIGNALS, signalNumber, waitStatusOf } from '../../core/method/signals.js';
 import { isPlainCommand } from '../../core/method/shell-quote.js';
 import type { ContractBackend, MethodGroup } from './backend.js';
@@ -220,19 +220,9 @@ export class ProcessMethodRunner implements MethodRunner {
    * Capabilities still go through setpriv.
    */
   private nativeCommand(command: string, ctx: ResolvedMethodContext, env: Record<string, string>, wd: string): Omit<NativeSpawnRequest, 'cwd' | 'logPath' | 'cgroupDir'> {
-    const c = ctx.credentials;
-    const switching = c !== null && !(c.uid === this.self.uid && c.gid === this.self.gid && ctx.capabilities === null);
-    if (switching && ctx.capabilities !== null) {
-      const supp = c!.groups.filter((g) => g !== c!.gid);
-      const argv = [this.setpriv, `--reuid=${c!.uid}`, `--regid=${c!.gid}`, supp.length ? `--groups=${supp.join(',')}` : '--clear-groups'];
-      if (ctx.capabilities.length) {
-        const caps = ctx.capabilities.map((x) => `+${x}`).join(',');
-        argv.push(`--inh-caps=${caps}`, `--ambient-caps=${caps}`);
-      }
-      argv.push('--', this.shell, '-c', `exec ${command}`);
-      return { file: this.setpriv, argv, env, pathSearch: true };
-    }
-    const creds = switching ? { uid: c!.uid, gid: c!.gid, groups: c!.groups } : undefined;
+    const c = this.switchingTo(ctx);
+    if (c && ctx.capabilities !== null) return { file: this.setpriv, argv: this.setprivArgv(c, ctx, command), env, pathSearch: true };
+    const creds = c ? { uid: c.uid, gid: c.gid, groups: c.groups } : undefined;
     const bg = /^(.*?)\s*(?<![&\\])&\s*$/.exec(command);
     const plain = bg && isPlainCommand(bg[1]!) ? bg[1]! : this.directExec && isPlainCommand(command) ? command : null;
     if (plain !== null) {
@@ -243,27 +233,36 @@ export class ProcessMethodRunner implements MethodRunner {
   }
 
   private commandLine(command: string, group: MethodGroup, ctx: ResolvedMethodContext): { file: string; args: string[]; spawnCreds: { uid?: number; gid?: number } } {
-    const creds = ctx.credentials;
-    const switching = creds !== null && !(creds.uid === this.self.uid && creds.gid === this.self.gid && ctx.capabilities === null);
-    const needSetpriv = switching && (group.shellPrelude !== '' || ctx.capabilities !== null || creds!.groups.some((g) => g !== creds!.gid));
+    const creds = this.switchingTo(ctx);
+    const needSetpriv = creds !== null && (group.shellPrelude !== '' || ctx.capabilities !== null || creds.groups.some((g) => g !== creds.gid));
     if (!needSetpriv) {
-      const spawnCreds = switching ? { uid: creds!.uid, gid: creds!.gid } : {};
+      const spawnCreds = creds ? { uid: creds.uid, gid: creds.gid } : {};
       if (group.shellPrelude === '' && this.directExec && isPlainCommand(command)) {
         const words = command.trim().split(/ +/);
         return { file: words[0]!, args: words.slice(1), spawnCreds };
       }
       return { file: this.shell, args: ['-c', `${group.shellPrelude}exec ${command}`], spawnCreds };
     }
-    const c = creds!;
-    const priv = [shQuote(this.setpriv), `--reuid=${c.uid}`, `--regid=${c.gid}`];
+    const priv = this.setprivArgv(creds, ctx, command).map(shQuote).join(' ');
+    return { file: this.shell, args: ['-c', `${group.shellPrelude}exec ${priv}`], spawnCreds: {} };
+  }
+
+  /** The credentials to switch to, or null when the method runs as the daemon's own user (without extra capabilities). */
+  private switchingTo(ctx: ResolvedMethodContext): ResolvedCredentials | null {
+    const c = ctx.credentials;
+    return c !== null && !(c.uid === this.self.uid && c.gid === this.self.gid && ctx.capabilities === null) ? c : null;
+  }
+
+  /** `setpriv --reuid --regid --groups|--clear-groups [--inh-caps --ambient-caps] -- /bin/sh -c "exec <command>"` */
+  private setprivArgv(c: ResolvedCredentials, ctx: ResolvedMethodContext, command: string): string[] {
     const supp = c.groups.filter((g) => g !== c.gid);
-    priv.push(supp.length ? `--groups=${supp.join(',')}` : '--clear-groups');
+    const argv = [this.setpriv, `--reuid=${c.uid}`, `--regid=${c.gid}`, supp.length ? `--groups=${supp.join(',')}` : '--clear-groups'];
     if (ctx.capabilities?.length) {
       const caps = ctx.capabilities.map((x) => `+${x}`).join(',');
-      priv.push(`--inh-caps=${caps}`, `--ambient-caps=${caps}`);
+      argv.push(`--inh-caps=${caps}`, `--ambient-caps=${caps}`);
     }
-    priv.push('--', shQuote(this.shell), '-c', shQuote(`exec ${command}`));
-    return { file: this.shell, args: ['-c', `${group.shellPrelude}exec ${priv.join(' ')}`], spawnCreds: {} };
+    argv.push('--', this.shell, '-c', `exec ${command}`);
+    return argv;
   }
 
   private log(logPath: string, text: string): void {
