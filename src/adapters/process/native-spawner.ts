@@ -206,7 +206,7 @@ class SpawnerProcess {
         resolve();
       }
     });
-    holdChild(p, false);
+    holdChild(p, this.busy > 0); // a restarted spawner re-adding watches keeps the loop alive as before
     return p;
   }
 
