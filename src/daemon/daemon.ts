@@ -125,6 +125,15 @@ export class Daemon implements ControlHandler {
     });
     await this.server.listen();
     this.flushWrites();
+    // A CLI that committed after our reads but before the socket listened found no daemon to
+    // notify (svccfg import, svcadm): its change would wait for the next reload. Re-read now.
+    const now = this.host.repositoryVersion();
+    if (version !== undefined && now !== undefined && now !== version) {
+      this.d.log('the repository changed while starting: re-reading it');
+      this.startSnapshots.flush();
+      this.reload([], false);
+      for (const fmri of this.d.repo.listInstances()) this.consumePendingActions(fmri);
+    }
   }
 
   /**

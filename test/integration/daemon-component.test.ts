@@ -181,3 +181,43 @@ describe('svc.startd event loop (scripted engine)', () => {
     assert.ok(!('error' in st) && st.kind === 'status');
   });
 });
+
+describe('svc.startd start-up', () => {
+  test('a commit landing between the start-up reads and the socket listening is picked up (no lost svccfg import)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-daemon-startup-'));
+    const dbPath = path.join(root, 'etc/svc/repository.db');
+    const repo = Repository.openOrThrow(dbPath);
+    const C = 'svc:/site/c:default';
+    assert.ok(repo.addService('svc:/site/a').ok);
+    assert.ok(repo.addInstance(A).ok);
+    const adapter = new RepositoryAdapter(repo);
+    const read = adapter.readInstances.bind(adapter);
+    let committed = false;
+    adapter.readInstances = (fmris) => {
+      if (!committed) {
+        committed = true; // "svccfg import" from another process, which finds no socket to notify yet
+        const other = Repository.openOrThrow(dbPath);
+        assert.ok(other.addService('svc:/site/c').ok);
+        assert.ok(other.addInstance(C).ok);
+        other.close();
+      }
+      return read(fmris);
+    };
+    const engine = new ScriptedEngine();
+    const log: string[] = [];
+    const daemon = new Daemon({
+      root, runDir: path.join(root, 'run/tsmf'), socketPath: path.join(root, 'run/tsmf/control.sock'), engine, repo: adapter,
+      procs: fakeProcs(root).procs, clock: new FakeClock(), boot: { bootId: 'b1', newBoot: true }, log: (m) => log.push(m),
+    });
+    try {
+      await daemon.start();
+      assert.ok(committed);
+      const configured = engine.seen.flatMap((e) => (e.kind === 'configure' ? e.instances.map((i) => i.fmri) : []));
+      assert.ok(configured.includes(C), `configured: ${configured.join(' ')}`);
+      assert.ok(log.some((l) => /changed while starting/.test(l)));
+    } finally {
+      await daemon.stop('test over');
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
