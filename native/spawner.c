@@ -21,12 +21,20 @@
  *          "W key wd" (wd > 0) or "W key -errno"; then "E key" whenever the file changes (or its
  *          watch ends because the file went away).
  *   UNWATCH: u32 op=4, u32 wd.
+ *   LOG:   u32 op=5, u32 id, u32 max_bytes, u32 keep, string path, then the bytes to append (the rest
+ *          of the frame) -> "L id 0" once they are in the file, "L id errno" when they cannot be.
+ *          The restarter's lines of the instance logs: written here, in request order, so a line
+ *          sent before a SPAWN precedes the method's own output, and the daemon's event loop never
+ *          opens a log file. The file is created 0644 (and its directory 0755) when missing, and
+ *          rotated logadm style first when it is larger than max_bytes (0 = never): path.(keep-2)
+ *          -> path.(keep-1) ... path -> path.0; keep 0 truncates instead.
  * Replies (one line each):
  *   "S id pid"            spawned (exec succeeded)
  *   "F id stage errno"    not spawned; stage: cgroup, log, cwd, creds, exec, clone
  *   "X id status"         the method process exited; status = raw wait status
  *   "D pid status path"   another descendant died; path = its cgroup v2 path ("" unknown)
  *   "Y id"                answer to SYNC
+ *   "L id errno"          answer to LOG (errno 0: written)
  * flags: 1 background (the "cmd &" form: reply "X id 0" right after exec, the process is then a
  * contract member; SIGINT/SIGQUIT ignored as for a shell's asynchronous list), 2 set credentials
  * (uid, gid, groups), 4 new session, 8 search PATH of env for file.
@@ -50,6 +58,7 @@
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -459,6 +468,67 @@ static void watch_events(void) {
 }
 
 /* ---- main loop */
+/* ---- LOG: append the restarter's lines to an instance log (rotating it first when too large) */
+static int mkdir_parents(const char *path) {
+  char dir[4096];
+  size_t n = strlen(path);
+  if (n >= sizeof dir) return ENAMETOOLONG;
+  memcpy(dir, path, n + 1);
+  for (char *s = dir + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = 0;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) return errno;
+    *s = '/';
+  }
+  return 0;
+}
+
+static int open_log(const char *path) {
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    int e = mkdir_parents(path);
+    if (e) { errno = e; return -1; }
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  }
+  return fd;
+}
+
+static void rotate_log(const char *path, uint32_t keep) {
+  if (keep == 0) { (void)truncate(path, 0); return; }
+  char from[4200], to[4200];
+  for (uint32_t i = keep; i-- > 0;) {
+    if (i == 0) snprintf(from, sizeof from, "%s", path);
+    else snprintf(from, sizeof from, "%s.%u", path, i - 1);
+    snprintf(to, sizeof to, "%s.%u", path, i);
+    (void)rename(from, to); /* a missing generation is skipped */
+  }
+}
+
+static int append_log(const char *path, uint32_t max_bytes, uint32_t keep, const char *data, size_t len) {
+  int fd = open_log(path);
+  if (fd < 0) return errno;
+  struct stat st;
+  if (max_bytes > 0 && fstat(fd, &st) == 0 && st.st_size > (off_t)max_bytes) {
+    close(fd);
+    rotate_log(path, keep);
+    fd = open_log(path);
+    if (fd < 0) return errno;
+  }
+  int err = 0;
+  while (len > 0) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    data += w;
+    len -= (size_t)w;
+  }
+  close(fd);
+  return err;
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) fprintf(stderr, "tsmf-spawner: PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
@@ -530,6 +600,11 @@ int main(void) {
         uint32_t wd;
         if (take_u32(&p, end, &wd)) return 2;
         watch_remove(wd);
+      } else if (op == 5) {
+        uint32_t id, max_bytes, keep;
+        const char *path;
+        if (take_u32(&p, end, &id) || take_u32(&p, end, &max_bytes) || take_u32(&p, end, &keep) || take_str(&p, end, &path)) return 2;
+        emit("L %u %d\n", id, append_log(path, max_bytes, keep, p, (size_t)(end - p)));
       } else return 2;
       off += 4 + flen;
     }

@@ -164,7 +164,7 @@ export class RestarterHost implements CommandExecutor {
     // nothing there and run at once (a stop of thousands must not queue behind their log lines).
     const cls = classifyExec(prepared.req.exec);
     const builtin = cls.ok && cls.value.kind !== 'command';
-    const written = builtin ? null : logs.whenWritten?.(prepared.req.logPath);
+    const written = builtin || this.o.procs.runner.ordersAfterLog?.(prepared.req) ? null : logs.whenWritten?.(prepared.req.logPath);
     if (!written) { this.spawn(cmd, prepared.req); return; }
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
     void written.then(() => {

@@ -48,9 +48,10 @@ export function wireProduction(opts: WireOptions = {}) {
     const adapters = proc.createProcessAdapters({ contracts: opts.contracts ?? 'auto', stateRoot: root });
     if (adapters.fallbackReason) log(`contracts: process groups (${adapters.fallbackReason})`);
     else log(`contracts: ${adapters.contracts.mechanism}`);
-    // log lines written on the thread pool (the daemon's loop never waits for an open/create)
+    // log lines written by the native spawner, else on the thread pool (the daemon's loop never
+    // waits for an open/create)
     const logs = new proc.InstanceLogFiles({
-      dir: logDir(root), async: true, onError: (p, e) => log(`cannot write ${p}: ${e.message}`),
+      dir: logDir(root), async: true, ...(adapters.logWriter ? { writer: adapters.logWriter } : {}), onError: (p, e) => log(`cannot write ${p}: ${e.message}`),
     });
     const engine = new Engine({ fileExists: (p) => fs.existsSync(p) });
     const wired: Wired = {

@@ -62,6 +62,12 @@ export interface MethodRunner {
   start(req: MethodRunRequest): MethodHandle;
   /** start(req).outcome */
   run(req: MethodRunRequest): Promise<MethodOutcome>;
+  /**
+   * True when start(req) hands the method to the process that writes the instance log lines
+   * (InstanceLogs with a writer), which orders it after the lines appended before: no need to
+   * wait for InstanceLogs.whenWritten first.
+   */
+  ordersAfterLog?(req: MethodRunRequest): boolean;
 }
 
 export type ContractEventKind = 'empty' | 'core' | 'signal';

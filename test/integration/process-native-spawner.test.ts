@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createProcessAdapters, locateNativeSpawner, NativeSpawner, type ProcessAdapters } from '../../src/adapters/process/index.js';
+import { appendLogLine, createProcessAdapters, InstanceLogFiles, locateNativeSpawner, NativeSpawner, type ProcessAdapters } from '../../src/adapters/process/index.js';
 import type { ContractEvent } from '../../src/ports/process.js';
 import { alive, cgroupUnavailable, removeCgroupParent, request, tempRoot, uniqueCgroupParent, waitFor } from '../fixtures/programs/helpers.js';
 
@@ -134,4 +134,85 @@ test('one inotify descriptor in the spawner watches the contracts: an empty even
   process.kill(pid!, 'SIGKILL');
   await waitFor(() => events.filter((e) => e.fmri === fmri).length === 2, 10000, 'signal and empty events');
   assert.deepEqual(events.filter((e) => e.fmri === fmri).map((e) => e.kind), ['signal', 'empty']);
+});
+
+test('LOG: the spawner creates the file (and its directory), appends in order, rotates logadm style, reports errors', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 2 });
+  try {
+    const p = file('logs/deep/er/a.log');
+    const errors: string[] = [];
+    const onError = (f: string, e: Error) => errors.push(`${f}: ${e.message}`);
+    for (let i = 0; i < 50; i++) s.appendLog(p, `line ${i}\n`, { maxBytes: 0, keep: 3 }, onError);
+    assert.equal(s.logPending(p), true);
+    await s.whenLogWritten(p);
+    assert.equal(s.logPending(p), false);
+    assert.equal(s.whenLogWritten(p), null, 'nothing in flight');
+    assert.equal(fs.readFileSync(p, 'utf8'), Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
+    assert.equal(fs.statSync(p).mode & 0o777, 0o644);
+    // over max bytes before a write: a -> a.0 (-> a.1), the new line starts a fresh file
+    s.appendLog(p, 'after rotation\n', { maxBytes: 20, keep: 2 }, onError);
+    s.appendLog(p, 'second\n', { maxBytes: 20, keep: 2 }, onError);
+    await s.flushLogs();
+    assert.equal(fs.readFileSync(p, 'utf8'), 'after rotation\nsecond\n', 'at 15 bytes, not over the limit: appended');
+    assert.match(fs.readFileSync(`${p}.0`, 'utf8'), /^line 0\nline 1\n/);
+    s.appendLog(p, 'third\n', { maxBytes: 20, keep: 2 }, onError);
+    await s.flushLogs();
+    assert.equal(fs.readFileSync(`${p}.1`, 'utf8').slice(0, 7), 'line 0\n', 'the oldest generation shifted');
+    assert.equal(fs.readFileSync(`${p}.0`, 'utf8'), 'after rotation\nsecond\n');
+    assert.equal(fs.readFileSync(p, 'utf8'), 'third\n');
+    assert.deepEqual(errors, []);
+    // a file that cannot be created: reported through onError, nothing waits forever
+    const bad = file('logs/a-file/x.log');
+    fs.writeFileSync(file('logs/a-file'), '');
+    s.appendLog(bad, 'lost\n', { maxBytes: 0, keep: 0 }, onError);
+    await s.whenLogWritten(bad);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /x\.log: cannot write .*x\.log: ENOTDIR/);
+    assert.throws(() => s.appendLog('/tmp/a\0b', 'x', { maxBytes: 0, keep: 0 }), /NUL/);
+  } finally {
+    s.close();
+  }
+});
+
+test('a method follows the restarter\'s lines sent before it, without waiting for them (same spawner, request order)', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 4 });
+  const dir = file('ordered');
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    const runs = Array.from({ length: 24 }, (_, i) => {
+      const logPath = path.join(dir, `m${i}.log`);
+      s.appendLog(logPath, `[ Executing start method for m${i} ]\n`, { maxBytes: 0, keep: 0 });
+      const c = s.spawn({ file: '/bin/echo', argv: ['echo', `output of m${i}`], env: {}, cwd: '/', logPath, cgroupDir: null });
+      return new Promise<string>((resolve, reject) => { c.once('exit', () => resolve(logPath)); c.once('error', reject); });
+    });
+    for (const [i, logPath] of (await Promise.all(runs)).entries()) {
+      assert.equal(fs.readFileSync(logPath, 'utf8'), `[ Executing start method for m${i} ]\noutput of m${i}\n`);
+    }
+  } finally {
+    s.close();
+  }
+});
+
+test('InstanceLogFiles with the spawner as writer: bracketed lines; appendLogLine joins lines in flight instead of overtaking them', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 2 });
+  try {
+    const logs = new InstanceLogFiles({ dir: file('var/svc/log2'), writer: s, utc: true });
+    const fmri = 'svc:/site/writer:default';
+    const p = logs.pathFor(fmri);
+    const when = new Date(Date.UTC(2026, 10, 21, 12, 0, 0));
+    logs.append(fmri, 'Executing start method ("x")', when);
+    assert.notEqual(logs.whenWritten(p), null, 'in flight');
+    appendLogLine(p, 'from the method runner', when, true);
+    logs.append(fmri, 'Method "start" exited with status 0.', when);
+    await logs.flush();
+    assert.equal(fs.readFileSync(p, 'utf8'), [
+      '[ Nov 21 12:00:00 Executing start method ("x") ]',
+      '[ Nov 21 12:00:00 from the method runner ]',
+      '[ Nov 21 12:00:00 Method "start" exited with status 0. ]', ''].join('\n'));
+    // nothing in flight: appendLogLine writes at once
+    appendLogLine(p, 'direct', when, true);
+    assert.match(fs.readFileSync(p, 'utf8'), /direct \]\n$/);
+  } finally {
+    s.close();
+  }
 });

@@ -12,13 +12,14 @@ import { PgroupContracts } from './pgroup-contracts.js';
 import { ProcessMethodRunner } from './method-runner.js';
 import { SpawnHelper } from './spawn-helper.js';
 import { NativeSpawner, locateNativeSpawner } from './native-spawner.js';
+import type { LogWriter } from './log.js';
 
 export { CgroupContracts } from './cgroup-contracts.js';
 export { killGroup } from './cgroup-path.js';
 export { PgroupContracts, pgroupAlive } from './pgroup-contracts.js';
 export { ProcessMethodRunner } from './method-runner.js';
 export { NativeSpawner, locateNativeSpawner } from './native-spawner.js';
-export { InstanceLogFiles, appendLogLine } from './log.js';
+export { InstanceLogFiles, appendLogLine, type LogWriter } from './log.js';
 export { SystemUserDatabase, parsePasswd, parseGroup } from './users.js';
 export { detectCgroup2Root, cgroupNameForFmri } from './cgroup-path.js';
 export type { ContractBackend, MethodGroup } from './backend.js';
@@ -46,6 +47,8 @@ export interface ProcessAdapters {
   contracts: ContractManager & ContractBackend;
   /** why the fallback was chosen, when it was */
   fallbackReason?: string;
+  /** writes instance log lines off the event loop (the native spawner, when in use) */
+  logWriter?: LogWriter;
 }
 
 export function createProcessAdapters(opts: ProcessAdapterOptions = {}): ProcessAdapters {
@@ -75,7 +78,10 @@ export function createProcessAdapters(opts: ProcessAdapterOptions = {}): Process
   if (native) cgroups!.attachSpawner(native);
   const useHelper = !native && cgroups !== null && (opts.spawnHelper ?? process.env.TSMF_SPAWN_HELPER !== '0');
   const runner = new ProcessMethodRunner({ contracts, users: opts.users, helper: useHelper ? new SpawnHelper() : null, native });
-  return { runner, contracts: contracts as ContractManager & ContractBackend, ...(fallbackReason ? { fallbackReason } : {}) };
+  return {
+    runner, contracts: contracts as ContractManager & ContractBackend,
+    ...(fallbackReason ? { fallbackReason } : {}), ...(native ? { logWriter: native } : {}),
+  };
 }
 
 /**

@@ -4,7 +4,10 @@
 // (older ones shift to .1 ... .N-1; the oldest is removed). Processes still writing to the
 // old file keep doing so until their next start, as with logadm without copytruncate.
 //
-// Writing: synchronous by default (CLIs, tests). With `async: true` (svc.startd) lines are queued
+// Writing: synchronous by default (CLIs, tests). With a `writer` (svc.startd with the native
+// spawner, see native-spawner.ts appendLog) each batch of lines is handed to a spawner process,
+// which opens, rotates, writes and closes the file in request order: a method spawned through the
+// same spawner needs no wait for our lines. Without one, with `async: true`, lines are queued
 // per file and written on the libuv thread pool, never on the event loop: creating 5,000 log files
 // cost 1.5 s of the daemon's loop at 5,000 instances. A file is written in a session: open once,
 // then per batch fstat (rotation) and write, close when no line came within a turn of the loop;
@@ -23,6 +26,17 @@ import path from 'node:path';
 import type { InstanceLogs } from '../../ports/process.js';
 import { formatLogLine, logFileName } from '../../core/method/log-line.js';
 
+/** Something that writes log lines off the event loop, in call order per file (NativeSpawner). */
+export interface LogWriter {
+  appendLog(file: string, text: string, rotation: Rotation, onError?: (file: string, err: Error) => void): void;
+  whenLogWritten(file: string): Promise<void> | null;
+  logPending(file: string): boolean;
+  flushLogs(): Promise<void>;
+}
+
+/** Writers in use: appendLogLine() joins a file's lines in flight there instead of overtaking them. */
+const writers = new Set<LogWriter>();
+
 export interface InstanceLogOptions {
   /** directory, usually <root>/var/svc/log */
   dir: string;
@@ -34,11 +48,13 @@ export interface InstanceLogOptions {
   utc?: boolean;
   /** queue the lines and write them on the thread pool (see above); default synchronous */
   async?: boolean;
+  /** write through this (takes precedence over `async`) */
+  writer?: LogWriter;
   /** a queued write failed (its lines are lost); default: ignored */
   onError?: (logPath: string, err: Error) => void;
 }
 
-interface Rotation { maxBytes: number; keep: number }
+export interface Rotation { maxBytes: number; keep: number }
 
 /** Lines of one file not yet written, who waits for them, and its write session. */
 interface FileQueue {
@@ -73,6 +89,7 @@ export class InstanceLogFiles implements InstanceLogs {
   constructor(private readonly opts: InstanceLogOptions) {
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
     this.keep = opts.keep ?? 3;
+    if (opts.writer) writers.add(opts.writer);
   }
 
   pathFor(fmri: string): string {
@@ -81,6 +98,10 @@ export class InstanceLogFiles implements InstanceLogs {
 
   append(fmri: string, text: string, when: Date = new Date()): void {
     const p = this.pathFor(fmri);
+    if (this.opts.writer) {
+      this.opts.writer.appendLog(p, formatLogLine(when, text, this.opts.utc), { maxBytes: this.maxBytes, keep: this.keep }, this.opts.onError);
+      return;
+    }
     if (this.opts.async) {
       enqueue(p, formatLogLine(when, text, this.opts.utc), { maxBytes: this.maxBytes, keep: this.keep }, this.opts.onError);
       return;
@@ -91,11 +112,12 @@ export class InstanceLogFiles implements InstanceLogs {
 
   /** Resolves when the lines queued for `logPath` so far are in the file; null when none are pending. */
   whenWritten(logPath: string): Promise<void> | null {
-    return whenWritten(logPath);
+    return this.opts.writer ? this.opts.writer.whenLogWritten(logPath) : whenWritten(logPath);
   }
 
   /** Resolves when every line queued so far (any file) is written. */
   flush(): Promise<void> {
+    if (this.opts.writer) return this.opts.writer.flushLogs();
     return Promise.all([...queues.keys()].map((p) => whenWritten(p))).then(() => undefined);
   }
 
@@ -111,6 +133,9 @@ export class InstanceLogFiles implements InstanceLogs {
 /** Appends one bracketed line to a log file (creating its directory). Joins the file's queue when it has one. */
 export function appendLogLine(p: string, text: string, when: Date = new Date(), utc = false): void {
   const line = formatLogLine(when, text, utc);
+  for (const w of writers) {
+    if (w.logPending(p)) { w.appendLog(p, line, { maxBytes: 0, keep: 0 }); return; }
+  }
   const q = queues.get(p);
   if (q && q.done < q.queued) { enqueue(p, line, q.rotation, q.onError); return; }
   try {
@@ -120,6 +145,12 @@ export function appendLogLine(p: string, text: string, when: Date = new Date(), 
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.appendFileSync(p, line, { mode: 0o644 });
   }
+}
+
+/** Whether lines for `p` are queued or in flight on the thread pool (not with a LogWriter). */
+export function queuedOnThreadPool(p: string): boolean {
+  const q = queues.get(p);
+  return q !== undefined && q.done < q.queued;
 }
 
 function whenWritten(p: string): Promise<void> | null {

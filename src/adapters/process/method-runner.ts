@@ -18,7 +18,7 @@ import { CORE_SIGNALS, signalNumber, waitStatusOf } from '../../core/method/sign
 import { isPlainCommand } from '../../core/method/shell-quote.js';
 import type { ContractBackend, MethodGroup } from './backend.js';
 import { shQuote } from './cgroup-path.js';
-import { appendLogLine } from './log.js';
+import { appendLogLine, queuedOnThreadPool } from './log.js';
 import { HelperChild, type SpawnHelper } from './spawn-helper.js';
 import { SpawnedChild, type NativeSpawner, type NativeSpawnRequest } from './native-spawner.js';
 import { SystemUserDatabase } from './users.js';
@@ -62,6 +62,14 @@ export class ProcessMethodRunner implements MethodRunner {
     return this.start(req).outcome;
   }
 
+  /**
+   * Methods cloned by the native spawner come after the lines in flight to their log file (it
+   * writes them, in order); lines queued on the thread pool still need a wait.
+   */
+  ordersAfterLog(req: MethodRunRequest): boolean {
+    return !!this.opts.native && !(req.model === 'child' && req.method === 'start') && !queuedOnThreadPool(req.logPath);
+  }
+
   start(req: MethodRunRequest): MethodHandle {
     const t0 = Date.now();
     const fail = (spawnError: 'config' | 'missing', message: string): MethodHandle => {
@@ -82,9 +90,9 @@ export class ProcessMethodRunner implements MethodRunner {
     if (!ctx.ok) return fail('config', ctx.message);
     for (const w of ctx.value.warnings) this.log(req.logPath, w);
     const wd = ctx.value.workingDirectory;
-    if (!fs.statSync(wd, { throwIfNoEntry: false })?.isDirectory()) {
-      return fail('config', `working directory "${wd}" does not exist or is not a directory; fix method_context/working_directory or create it`);
-    }
+    const badWd = `working directory "${wd}" does not exist or is not a directory; fix method_context/working_directory or create it`;
+    // the native spawner's chdir reports the same (stage cwd) without a stat on the event loop
+    if (!this.opts.native && !fs.statSync(wd, { throwIfNoEntry: false })?.isDirectory()) return fail('config', badWd);
     if (req.model === 'child' && req.method === 'start') {
       const prog = firstWord(cls.value.command);
       if (prog.startsWith('/') && !fs.existsSync(prog)) return fail('missing', `Missing start method: "${prog}" does not exist`);
@@ -102,7 +110,8 @@ export class ProcessMethodRunner implements MethodRunner {
     let logFd: number | null = null;
     let logStart: number;
     try {
-      if (native) logStart = logSize(req.logPath); // the spawner opens the log itself
+      // the spawner opens the log itself; the tail is then simply the file's last bytes
+      if (native) logStart = ensureLogDir(req.logPath);
       else {
         logFd = openLog(req.logPath);
         logStart = fs.fstatSync(logFd).size;
@@ -159,7 +168,7 @@ export class ProcessMethodRunner implements MethodRunner {
         // After a timeout SIGKILL, let the group drain so its emptiness is not reported later as an event.
         if (timedOut) await drain(group, 2000);
         const { empty } = group.finish();
-        const base: MethodOutcome = { ...o, durationMs: Date.now() - t0, stderrTail: readTail(req.logPath, logStart, this.tailBytes) };
+        const base = withLazyTail({ ...o, durationMs: Date.now() - t0 }, () => readTail(req.logPath, logStart, this.tailBytes));
         if (primary) base.contractEmpty = empty;
         const done = !timedOut && o.exitCode === 0 ? this.afterSuccess(req, t0, base) : Promise.resolve(base);
         done.finally(release).then(resolve, () => resolve(base));
@@ -167,7 +176,7 @@ export class ProcessMethodRunner implements MethodRunner {
       child.on('error', (e: NodeJS.ErrnoException & { stage?: string }) => {
         if (e.stage !== undefined && e.stage !== 'exec') {
           // the native spawner could not prepare the process (log, working directory, credentials, cgroup)
-          const message = `cannot start "${req.exec}": ${e.message}`;
+          const message = e.stage === 'cwd' && (e.code === 'ENOENT' || e.code === 'ENOTDIR') ? badWd : `cannot start "${req.exec}": ${e.message}`;
           this.log(req.logPath, message);
           void settle({ spawnError: 'config', message, timedOut: false });
           return;
@@ -281,6 +290,28 @@ function openLog(p: string): number {
 }
 
 /** Size of the log file; its directory is created when missing (the file is created by the spawner). */
+/**
+ * stderrTail read when someone looks at it (a failure report, a test), not after every method:
+ * four synchronous file operations per method otherwise.
+ */
+function withLazyTail(o: Omit<MethodOutcome, 'stderrTail'>, read: () => string): MethodOutcome {
+  let tail: string | undefined;
+  return Object.defineProperty(o, 'stderrTail', { get: () => (tail ??= read()), enumerable: true, configurable: true }) as MethodOutcome;
+}
+
+/** Log directories known to exist (the native spawner creates the file, not its directory). */
+const logDirs = new Set<string>();
+
+/** Creates the log's directory once; returns -1: the output's start offset is not taken. */
+function ensureLogDir(p: string): number {
+  const dir = path.dirname(p);
+  if (!logDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    logDirs.add(dir);
+  }
+  return -1;
+}
+
 function logSize(p: string): number {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (st) return st.size;
@@ -294,7 +325,7 @@ function readTail(p: string, from: number, max: number): string {
   try {
     fd = fs.openSync(p, 'r');
     const size = fs.fstatSync(fd).size;
-    const start = Math.max(from, size - max);
+    const start = Math.max(from, size - max, 0);
     if (size <= start) return '';
     const buf = Buffer.alloc(size - start);
     fs.readSync(fd, buf, 0, buf.length, start);

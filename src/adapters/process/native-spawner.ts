@@ -43,7 +43,8 @@ export class SpawnedChild extends EventEmitter {
 }
 
 const FLAG_BACKGROUND = 1, FLAG_CREDS = 2, FLAG_SETSID = 4, FLAG_PATHSEARCH = 8;
-const OP_SPAWN = 1, OP_SYNC = 2, OP_WATCH = 3, OP_UNWATCH = 4;
+const OP_SPAWN = 1, OP_SYNC = 2, OP_WATCH = 3, OP_UNWATCH = 4, OP_LOG = 5;
+const U32_MAX = 0xffffffff;
 const SYSTEM_ERRORS = getSystemErrorMap(); // -errno -> [name, description]
 
 /** build/Release/tsmf-spawner when built (TSMF_NATIVE_SPAWNER=0 disables it). */
@@ -60,6 +61,8 @@ export function locateNativeSpawner(): string | undefined {
  */
 export class NativeSpawner {
   private readonly procs: SpawnerProcess[];
+  /** log files with lines in flight: the spawner writing them, lines sent / written, who waits */
+  private readonly logFiles = new Map<string, { proc: number; queued: number; done: number; waiters: { upTo: number; resolve: () => void }[] }>();
   private readonly deathListeners = new Set<(d: Death) => void>();
 
   constructor(binary: string, opts: { processes?: number } = {}) {
@@ -68,10 +71,64 @@ export class NativeSpawner {
     this.procs = Array.from({ length: n }, () => new SpawnerProcess(binary, deaths));
   }
 
+  /**
+   * A method whose log file has lines of ours in flight goes to the spawner writing them: it
+   * handles requests in order, so those lines precede the method's output without a wait.
+   */
   spawn(req: NativeSpawnRequest): SpawnedChild {
+    const pending = this.logFiles.get(req.logPath);
+    return (pending ? this.procs[pending.proc]! : this.leastBusy()).spawn(req);
+  }
+
+  private leastBusy(): SpawnerProcess {
     let best = this.procs[0]!;
     for (const p of this.procs) if (p.inFlight < best.inFlight) best = p;
-    return best.spawn(req);
+    return best;
+  }
+
+  /**
+   * Appends text to a log file from a spawner (created when missing, rotated first when over
+   * rotation.maxBytes; see LOG in native/spawner.c): no open, write or close on the daemon's loop.
+   * Lines of one file go to one spawner while any is in flight, so they land in call order.
+   */
+  appendLog(file: string, text: string, rotation: { maxBytes: number; keep: number }, onError?: (file: string, err: Error) => void): void {
+    let f = this.logFiles.get(file);
+    if (!f) {
+      const proc = this.procs.indexOf(this.leastBusy());
+      f = { proc, queued: 0, done: 0, waiters: [] };
+      this.logFiles.set(file, f);
+    }
+    const entry = f;
+    entry.queued++;
+    const rot = { maxBytes: Math.min(Math.max(0, rotation.maxBytes), U32_MAX), keep: Math.min(Math.max(0, rotation.keep), U32_MAX) };
+    this.procs[entry.proc]!.appendLog(file, text, rot, (errno) => {
+      if (errno !== 0 && onError) onError(file, errnoError(errno, `cannot write ${file}`));
+      entry.done++;
+      if (entry.waiters.length) {
+        const ready = entry.waiters.filter((w) => w.upTo <= entry.done);
+        entry.waiters = entry.waiters.filter((w) => w.upTo > entry.done);
+        for (const w of ready) w.resolve();
+      }
+      if (entry.done === entry.queued && this.logFiles.get(file) === entry) this.logFiles.delete(file);
+    });
+  }
+
+  /** Resolves once the lines appended to `file` so far are in it; null when none are in flight. */
+  whenLogWritten(file: string): Promise<void> | null {
+    const f = this.logFiles.get(file);
+    if (!f) return null;
+    const upTo = f.queued;
+    return new Promise((resolve) => f.waiters.push({ upTo, resolve }));
+  }
+
+  /** Whether lines appended to `file` are still in flight. */
+  logPending(file: string): boolean {
+    return this.logFiles.has(file);
+  }
+
+  /** Resolves once every line appended so far (any file) is written. */
+  async flushLogs(): Promise<void> {
+    await Promise.all([...this.logFiles.keys()].map((f) => this.whenLogWritten(f)));
   }
 
   /** Resolves once every death that happened before the call has been reported to the listeners. */
@@ -114,8 +171,39 @@ class SpawnerProcess {
   private readonly children = new Map<number, SpawnedChild>();
   private readonly syncs = new Map<number, () => void>();
   private readonly watches = new Map<number, WatchEntry>();
+  private readonly logReplies = new Map<number, (errno: number) => void>();
+  /** request frames of this turn of the loop, written together (one pipe write instead of one each) */
+  private outgoing: Buffer[] = [];
+  private outgoingTo: ChildProcess | null = null;
 
   constructor(private readonly binary: string, private readonly onDeath: (d: Death) => void) {}
+
+  private send(p: ChildProcess, frame: Buffer): void {
+    if (this.outgoingTo !== p) {
+      this.writeOut();
+      this.outgoingTo = p;
+      setImmediate(() => this.writeOut());
+    }
+    this.outgoing.push(frame);
+  }
+
+  private writeOut(): void {
+    const p = this.outgoingTo;
+    if (!p) return;
+    const frames = this.outgoing;
+    this.outgoing = [];
+    this.outgoingTo = null;
+    if (frames.length) p.stdin!.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+  }
+
+  appendLog(file: string, text: string, rot: { maxBytes: number; keep: number }, done: (errno: number) => void): void {
+    const id = ++this.seq;
+    const frame = encodeLog(id, file, text, rot); // throws for a NUL byte in the path
+    this.logReplies.set(id, done);
+    const p = this.ensure();
+    this.holdIfBusy(p);
+    this.send(p, frame);
+  }
 
   get inFlight(): number { return this.children.size; }
 
@@ -126,7 +214,7 @@ class SpawnerProcess {
     this.children.set(id, child);
     const p = this.ensure();
     this.holdIfBusy(p);
-    p.stdin!.write(frame);
+    this.send(p, frame);
     return child;
   }
 
@@ -147,14 +235,14 @@ class SpawnerProcess {
   }
 
   private sendWatch(p: ChildProcess, key: number, file: string): void {
-    p.stdin!.write(frameOf(OP_WATCH, key, file));
+    this.send(p, frameOf(OP_WATCH, key, file));
   }
 
   private unwatch(key: number, w: WatchEntry): void {
     this.watches.delete(key);
     this.settled();
     if (!this.proc || w.wd <= 0) return;
-    this.proc.stdin!.write(frameOf(OP_UNWATCH, w.wd));
+    this.send(this.proc, frameOf(OP_UNWATCH, w.wd));
   }
 
   sync(): Promise<void> {
@@ -164,13 +252,14 @@ class SpawnerProcess {
     return new Promise((resolve) => {
       this.syncs.set(id, resolve);
       this.holdIfBusy(this.proc!);
-      this.proc!.stdin!.write(frame);
+      this.send(this.proc!, frame);
     });
   }
 
   get pid(): number | undefined { return this.proc?.pid; }
 
   close(): void {
+    this.writeOut();
     this.proc?.stdin?.end();
     this.proc = null;
   }
@@ -205,13 +294,17 @@ class SpawnerProcess {
         this.syncs.delete(id);
         resolve();
       }
+      for (const [id, done] of this.logReplies) {
+        this.logReplies.delete(id);
+        done(-1);
+      }
     });
     holdChild(p, this.busy > 0); // a restarted spawner re-adding watches keeps the loop alive as before
     return p;
   }
 
   /** Like the fs.watch handles it replaces, a watch keeps the event loop alive; so does a request in flight. */
-  private get busy(): number { return this.children.size + this.syncs.size + this.watches.size; }
+  private get busy(): number { return this.children.size + this.syncs.size + this.watches.size + this.logReplies.size; }
 
   private holdIfBusy(p: ChildProcess): void {
     if (this.busy === 1) holdChild(p, true);
@@ -278,6 +371,14 @@ class SpawnerProcess {
         if (w && !w.closed) w.onChange();
         return;
       }
+      case 'L': {
+        const done = this.logReplies.get(id);
+        if (!done) return;
+        this.logReplies.delete(id);
+        this.settled();
+        done(Number(f[2]));
+        return;
+      }
       case 'Y': {
         const resolve = this.syncs.get(id);
         if (!resolve) return;
@@ -309,6 +410,28 @@ function frameOf(op: number, value: number, text?: string): Buffer {
   head.writeUInt32LE(op, 4);
   head.writeUInt32LE(value >>> 0, 8);
   return body.length ? Buffer.concat([head, body]) : head;
+}
+
+/** errno from the spawner as a Node-style error (-1: the spawner died) */
+function errnoError(errno: number, what: string): Error {
+  if (errno < 0) return Object.assign(new Error(`${what}: the spawner exited`), { code: 'EHELPER' });
+  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
+  return Object.assign(new Error(`${what}: ${code} (${text})`), { code, errno });
+}
+
+function encodeLog(id: number, file: string, text: string, rot: { maxBytes: number; keep: number }): Buffer {
+  if (file.includes('\0')) throw Object.assign(new TypeError('a log path contains a NUL byte'), { code: 'ERR_INVALID_ARG_VALUE' });
+  const pathLen = Buffer.byteLength(file, 'utf8');
+  const frame = Buffer.allocUnsafe(20 + pathLen + 1 + Buffer.byteLength(text, 'utf8'));
+  frame.writeUInt32LE(frame.length - 4, 0);
+  frame.writeUInt32LE(OP_LOG, 4);
+  frame.writeUInt32LE(id >>> 0, 8);
+  frame.writeUInt32LE(rot.maxBytes >>> 0, 12);
+  frame.writeUInt32LE(rot.keep >>> 0, 16);
+  frame.write(file, 20, 'utf8');
+  frame[20 + pathLen] = 0;
+  frame.write(text, 21 + pathLen, 'utf8');
+  return frame;
 }
 
 function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {
