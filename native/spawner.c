@@ -18,8 +18,9 @@
  *          path, file, argv[argc], env[envc].
  *   SYNC:  u32 op=2, u32 id  -> every death that happened before is reported, then "Y id".
  *   WATCH: u32 op=3, u32 key, string path -> inotify IN_MODIFY watch (a cgroup.events file):
- *          "W key wd" (wd > 0) or "W key -errno"; then "E key" whenever the file changes (or its
- *          watch ends because the file went away).
+ *          "W key wd" (wd > 0) or "W key -errno"; then "E key pop" whenever the file changes (or its
+ *          watch ends because the file went away); pop = the "populated" value read right after
+ *          the change (1, 0; -1 unreadable), so the daemon does not read it itself.
  *   UNWATCH: u32 op=4, u32 wd.
  *   LOG:   u32 op=5, u32 id, u32 max_bytes, u32 keep, string path, then the bytes to append (the rest
  *          of the frame) -> "L id 0" once they are in the file, "L id errno" when they cannot be.
@@ -31,7 +32,8 @@
  * Replies (one line each):
  *   "S id pid"            spawned (exec succeeded)
  *   "F id stage errno"    not spawned; stage: cgroup, log, cwd, creds, exec, clone
- *   "X id status"         the method process exited; status = raw wait status
+ *   "X id status pop"     the method process exited; status = raw wait status; pop = whether its
+ *                         cgroup still has processes then (1, 0; -1 unknown or no cgroup)
  *   "D pid status path"   another descendant died; path = its cgroup v2 path ("" unknown)
  *   "Y id"                answer to SYNC
  *   "L id errno"          answer to LOG (errno 0: written)
@@ -72,20 +74,21 @@ enum { ST_CGROUP = 1, ST_LOG, ST_CWD, ST_CREDS, ST_EXEC, ST_CLONE };
 static const char *stage_names[] = { "?", "cgroup", "log", "cwd", "creds", "exec", "clone" };
 
 /* ---- pid table: method processes (pid -> request id) and failed spawns to reap silently */
-struct entry { pid_t pid; uint32_t id; int kind; };
+struct entry { pid_t pid; uint32_t id; int kind; char *cgroup; };
 enum { K_FREE = 0, K_METHOD, K_SILENT };
 static struct entry *table;
 static size_t table_cap, table_len;
 
-static void table_put(pid_t pid, uint32_t id, int kind) {
+static void table_put(pid_t pid, uint32_t id, int kind, const char *cgroup) {
+  char *cg = cgroup && cgroup[0] ? strdup(cgroup) : NULL;
   for (size_t i = 0; i < table_len; i++)
-    if (table[i].kind == K_FREE) { table[i] = (struct entry){ pid, id, kind }; return; }
+    if (table[i].kind == K_FREE) { table[i] = (struct entry){ pid, id, kind, cg }; return; }
   if (table_len == table_cap) {
     table_cap = table_cap ? table_cap * 2 : 256;
     table = realloc(table, table_cap * sizeof *table);
     if (!table) _exit(3);
   }
-  table[table_len++] = (struct entry){ pid, id, kind };
+  table[table_len++] = (struct entry){ pid, id, kind, cg };
 }
 
 static struct entry *table_find(pid_t pid) {
@@ -338,7 +341,7 @@ static pid_t clone_and_check(const struct request *r, int into, struct failure *
   char buf[1 + sizeof *f];
   ssize_t n = read(errpipe[0], buf, sizeof buf);
   if (n <= 0) {
-    table_put(pid, r->id, K_SILENT);
+    table_put(pid, r->id, K_SILENT, NULL);
     return -2;
   }
   if (n == (ssize_t)sizeof buf) {
@@ -346,6 +349,20 @@ static pid_t clone_and_check(const struct request *r, int into, struct failure *
     *failed = 1;
   }
   return pid;
+}
+
+/* "populated" of a cgroup.events file (dir + suffix): 1, 0, or -1 when it cannot be read */
+static int populated_in(const char *dir, const char *suffix) {
+  char path[4200], buf[256];
+  snprintf(path, sizeof path, "%s%s", dir, suffix);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  const char *p = strstr(buf, "populated ");
+  return p ? p[10] == '1' : -1;
 }
 
 static void spawn(const struct request *r) {
@@ -366,13 +383,14 @@ static void spawn(const struct request *r) {
     return;
   }
   if (failed) {
-    table_put(pid, r->id, K_SILENT);
+    table_put(pid, r->id, K_SILENT, NULL);
     emit("F %u %s %d\n", r->id, stage_names[f.stage > 0 && f.stage <= ST_CLONE ? f.stage : 0], f.err);
     return;
   }
   emit("S %u %d\n", r->id, pid);
-  if (r->flags & F_BACKGROUND) emit("X %u 0\n", r->id); /* the service process is a contract member now */
-  else table_put(pid, r->id, K_METHOD);
+  /* "cmd &": the service process is a contract member now */
+  if (r->flags & F_BACKGROUND) emit("X %u 0 %d\n", r->id, r->cgroup[0] ? populated_in(r->cgroup, "/cgroup.events") : -1);
+  else table_put(pid, r->id, K_METHOD, r->cgroup);
 }
 
 /* ---- reaping */
@@ -409,13 +427,17 @@ static void reap(void) {
     pid_t pid = si.si_pid;
     int status = wait_status(&si);
     struct entry *e = table_find(pid);
-    if (e && e->kind == K_METHOD) emit("X %u %d\n", e->id, status);
+    if (e && e->kind == K_METHOD) emit("X %u %d %d\n", e->id, status, e->cgroup ? populated_in(e->cgroup, "/cgroup.events") : -1);
     else if (!e) {
       char cg[4096];
       cgroup_of(pid, cg, sizeof cg); /* a zombie still names its cgroup */
       emit("D %d %d %s\n", pid, status, cg);
     }
-    if (e) e->kind = K_FREE;
+    if (e) {
+      e->kind = K_FREE;
+      free(e->cgroup);
+      e->cgroup = NULL;
+    }
     while (waitpid(pid, NULL, WNOHANG) < 0 && errno == EINTR) {}
   }
 }
@@ -423,6 +445,7 @@ static void reap(void) {
 /* ---- file watches: one inotify descriptor for every contract's cgroup.events */
 static int ino_fd = -1;
 static uint32_t *wd_keys; /* wd -> key + 1 (0: none) */
+static char **wd_paths;   /* wd -> the watched file */
 static size_t wd_cap;
 
 static void watch_add(uint32_t key, const char *path) {
@@ -436,11 +459,15 @@ static void watch_add(uint32_t key, const char *path) {
     size_t cap = wd_cap ? wd_cap : 1024;
     while (cap <= (size_t)wd) cap *= 2;
     wd_keys = realloc(wd_keys, cap * sizeof *wd_keys);
-    if (!wd_keys) _exit(3);
+    wd_paths = realloc(wd_paths, cap * sizeof *wd_paths);
+    if (!wd_keys || !wd_paths) _exit(3);
     memset(wd_keys + wd_cap, 0, (cap - wd_cap) * sizeof *wd_keys);
+    memset(wd_paths + wd_cap, 0, (cap - wd_cap) * sizeof *wd_paths);
     wd_cap = cap;
   }
   wd_keys[wd] = key + 1;
+  free(wd_paths[wd]);
+  wd_paths[wd] = strdup(path);
   emit("W %u %d\n", key, wd);
 }
 
@@ -459,7 +486,7 @@ static void watch_events(void) {
     for (char *p = buf; p < buf + n;) {
       struct inotify_event *ev = (struct inotify_event *)p;
       if (ev->wd >= 0 && (size_t)ev->wd < wd_cap && wd_keys[ev->wd]) {
-        emit("E %u\n", wd_keys[ev->wd] - 1);
+        emit("E %u %d\n", wd_keys[ev->wd] - 1, wd_paths[ev->wd] ? populated_in(wd_paths[ev->wd], "") : -1);
         if (ev->mask & IN_IGNORED) wd_keys[ev->wd] = 0;
       }
       p += sizeof *ev + ev->len;

@@ -213,7 +213,8 @@ export class RestarterHost implements CommandExecutor {
       if (cmd.method === 'start' && succeeded(o)) this.startSucceeded(cmd.fmri);
       if (cmd.waitForEmpty && succeeded(o)) outcome = await this.waitForEmpty(cmd, startedAt, outcome);
       if (cmd.method === 'start' && cmd.model === 'contract') {
-        outcome.contractEmpty = this.o.procs.contracts.isEmpty(cmd.fmri);
+        // as the runner saw it when the method exited, else read now
+        outcome.contractEmpty = o.contractEmpty ?? this.o.procs.contracts.isEmpty(cmd.fmri);
         // The primary contract's id (what adopt() matches after a restarter restart).
         const cid = this.o.procs.contracts.contractId(cmd.fmri);
         if (cid !== null) this.o.states.update(cmd.fmri, { contract: cid });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appendLogLine, createProcessAdapters, InstanceLogFiles, locateNativeSpawner, NativeSpawner, type ProcessAdapters } from '../../src/adapters/process/index.js';
+import { appendLogLine, createProcessAdapters, detectCgroup2Root, InstanceLogFiles, locateNativeSpawner, NativeSpawner, type ProcessAdapters } from '../../src/adapters/process/index.js';
 import type { ContractEvent } from '../../src/ports/process.js';
 import { alive, cgroupUnavailable, removeCgroupParent, request, tempRoot, uniqueCgroupParent, waitFor } from '../fixtures/programs/helpers.js';
 
@@ -214,5 +214,30 @@ test('InstanceLogFiles with the spawner as writer: bracketed lines; appendLogLin
     assert.match(fs.readFileSync(p, 'utf8'), /direct \]\n$/);
   } finally {
     s.close();
+  }
+});
+
+test('the spawner reports whether the cgroup is still populated with each exit and each cgroup.events change', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 1 });
+  const dir = path.join(detectCgroup2Root()!, parent, 'populated-probe');
+  fs.mkdirSync(dir, { recursive: true });
+  const changes: (boolean | undefined)[] = [];
+  const watch = s.watch(path.join(dir, 'cgroup.events'), (p) => changes.push(p), () => assert.fail('watch refused'));
+  const run = (argv: string[], background = false) => new Promise<boolean | undefined>((resolve, reject) => {
+    const c = s.spawn({ file: argv[0]!, argv, env: { PATH: '/usr/bin:/bin' }, cwd: '/', logPath: log(), cgroupDir: dir, background });
+    c.once('exit', () => resolve(c.populatedAtExit));
+    c.once('error', reject);
+  });
+  try {
+    assert.equal(await run(['/bin/true']), false, 'nothing left behind');
+    assert.equal(await run(['/bin/sh', '-c', '/bin/sleep 1000 & exit 0']), true, 'a daemon left behind');
+    assert.equal(await run(['/bin/sleep', '1000'], true), true, '"cmd &": the service runs');
+    await waitFor(() => changes.includes(true), 10000, 'a populated change');
+    for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+    await waitFor(() => changes.at(-1) === false, 10000, 'the change to empty, with its value');
+  } finally {
+    watch.close();
+    s.close();
+    await waitFor(() => { try { fs.rmdirSync(dir); return true; } catch { return false; } }, 10000, 'cgroup removed');
   }
 });

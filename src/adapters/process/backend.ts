@@ -19,8 +19,10 @@ export interface MethodGroup {
    * Called when the method process has exited. For the primary group the result says whether the
    * contract was already empty (no 'empty' event is emitted for that state); a non-primary
    * group is released (removed now if empty, otherwise abandoned and cleaned up when it empties).
+   * `populated`: whether the group had processes when the method exited, when the caller knows
+   * (the native spawner reads it as it reports the exit); otherwise the group is read now.
    */
-  finish(): { empty: boolean };
+  finish(populated?: boolean): { empty: boolean };
 }
 
 export interface ContractBackend extends ContractManager {

@@ -42,7 +42,7 @@ interface Group {
   quiet: number;
   watcher: { close(): void } | null;
   /** set when watched by the poll fallback */
-  poll?: () => void;
+  poll?: (populated?: boolean) => void;
   waiters: Set<() => void>;
 }
 
@@ -178,10 +178,10 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
         killGroup(g.dir, sig);
       },
       isEmpty: () => readPopulated(g.dir) !== true,
-      finish: () => {
+      finish: (populated) => {
         g.busy--;
         this.quietAfterKill(g);
-        const empty = readPopulated(g.dir) !== true;
+        const empty = populated !== undefined ? !populated : readPopulated(g.dir) !== true;
         g.populated = !empty;
         if (empty) this.wake(g);
         if (!primary && !empty && this.methodGroups.get(fmri) === g) {
@@ -246,7 +246,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   private track(fmri: string, g: Group): Group {
     this.primaries.set(fmri, g);
     this.byDir.set(g.dir, fmri);
-    this.watch(g, () => this.onChange(fmri, g));
+    this.watch(g, (known) => this.onChange(fmri, g, known));
     return g;
   }
 
@@ -355,9 +355,10 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     this.emit({ fmri: fmri!, kind: core ? 'core' : 'signal', contractId: g.id } satisfies ContractEvent);
   }
 
-  private onChange(fmri: string, g: Group): void {
+  /** `known`: the populated value the spawner read right after the change (else read here). */
+  private onChange(fmri: string, g: Group, known?: boolean): void {
     if (this.primaries.get(fmri) !== g) return;
-    const populated = readPopulated(g.dir) === true;
+    const populated = known ?? readPopulated(g.dir) === true;
     const was = g.populated;
     g.populated = populated;
     if (populated || !was) return;
@@ -392,7 +393,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
 
   /** Watches the group's cgroup.events: through the spawner's inotify descriptor when there is
    *  one (a libuv handle and FSWatcher per group otherwise), a shared 1 s poll when inotify fails. */
-  private watch(g: Group, onChange: () => void): void {
+  private watch(g: Group, onChange: (populated?: boolean) => void): void {
     const file = path.join(g.dir, 'cgroup.events');
     const poll = () => {
       g.poll = onChange;
@@ -411,7 +412,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
       return;
     }
     try {
-      const w = fs.watch(file, onChange);
+      const w = fs.watch(file, () => onChange());
       w.on('error', () => { this.unwatch(g); });
       g.watcher = w;
     } catch {

@@ -167,7 +167,8 @@ export class ProcessMethodRunner implements MethodRunner {
         if (timer) clearTimeout(timer);
         // After a timeout SIGKILL, let the group drain so its emptiness is not reported later as an event.
         if (timedOut) await drain(group, 2000);
-        const { empty } = group.finish();
+        // the native spawner read the group's state as it reported the exit (not after a timeout's drain)
+        const { empty } = group.finish(!timedOut && child instanceof SpawnedChild ? child.populatedAtExit : undefined);
         const base = withLazyTail({ ...o, durationMs: Date.now() - t0 }, () => readTail(req.logPath, logStart, this.tailBytes));
         if (primary) base.contractEmpty = empty;
         const done = !timedOut && o.exitCode === 0 ? this.afterSuccess(req, t0, base) : Promise.resolve(base);

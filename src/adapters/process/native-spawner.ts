@@ -40,7 +40,12 @@ export interface Death { pid: number; status: number; cgroup: string }
 /** What the method runner needs of a spawned method: 'spawn' (pid known), 'error', 'exit' (code, signal). */
 export class SpawnedChild extends EventEmitter {
   pid: number | undefined;
+  /** whether its cgroup still had processes when the method exited (read by the spawner; undefined: unknown) */
+  populatedAtExit: boolean | undefined;
 }
+
+/** "1" / "0" from the spawner; anything else (-1: unreadable, absent: older spawner) is unknown */
+const populatedField = (f: string | undefined): boolean | undefined => (f === '1' ? true : f === '0' ? false : undefined);
 
 const FLAG_BACKGROUND = 1, FLAG_CREDS = 2, FLAG_SETSID = 4, FLAG_PATHSEARCH = 8;
 const OP_SPAWN = 1, OP_SYNC = 2, OP_WATCH = 3, OP_UNWATCH = 4, OP_LOG = 5;
@@ -144,10 +149,11 @@ export class NativeSpawner {
   /**
    * Watches a file (a cgroup's cgroup.events) through the first spawner's inotify descriptor: one
    * descriptor for thousands of contracts instead of a libuv handle and an FSWatcher each.
-   * onChange runs when it changes (and once after a spawner restart, when changes may have been
+   * onChange runs when it changes, with the file's "populated" value read by the spawner right
+   * after the change when it could (and once after a spawner restart, when changes may have been
    * missed); onError when the watch cannot be added (e.g. ENOSPC: the caller polls instead).
    */
-  watch(file: string, onChange: () => void, onError: (code: string) => void): FileWatch {
+  watch(file: string, onChange: (populated?: boolean) => void, onError: (code: string) => void): FileWatch {
     return this.procs[0]!.watch(file, onChange, onError);
   }
 
@@ -162,7 +168,7 @@ export class NativeSpawner {
 
 export interface FileWatch { close(): void }
 
-interface WatchEntry { file: string; onChange: () => void; onError: (code: string) => void; wd: number; closed: boolean }
+interface WatchEntry { file: string; onChange: (populated?: boolean) => void; onError: (code: string) => void; wd: number; closed: boolean }
 
 /** One tsmf-spawner process, started at its first request. */
 class SpawnerProcess {
@@ -218,7 +224,7 @@ class SpawnerProcess {
     return child;
   }
 
-  watch(file: string, onChange: () => void, onError: (code: string) => void): FileWatch {
+  watch(file: string, onChange: (populated?: boolean) => void, onError: (code: string) => void): FileWatch {
     const key = ++this.seq;
     const w: WatchEntry = { file, onChange, onError, wd: 0, closed: false };
     this.watches.set(key, w);
@@ -342,6 +348,7 @@ class SpawnerProcess {
         this.children.delete(id);
         this.settled();
         const status = Number(f[2]);
+        c.populatedAtExit = populatedField(f[3]);
         const sig = status & 0x7f;
         if (sig === 0) c.emit('exit', (status >> 8) & 0xff, null);
         else c.emit('exit', null, signalName(sig));
@@ -368,7 +375,7 @@ class SpawnerProcess {
       }
       case 'E': {
         const w = this.watches.get(id);
-        if (w && !w.closed) w.onChange();
+        if (w && !w.closed) w.onChange(populatedField(f[2]));
         return;
       }
       case 'L': {
