@@ -18,7 +18,8 @@
  *          path, file, argv[argc], env[envc].
  *   SYNC:  u32 op=2, u32 id  -> every death that happened before is reported, then "Y id".
  *   WATCH: u32 op=3, u32 key, string path -> inotify IN_MODIFY watch (a cgroup.events file):
- *          "W key wd" (wd > 0) or "W key -errno"; then "E key pop" whenever the file changes (or its
+ *          "W key wd pop" (wd > 0; pop = "populated" read once the watch is
+ *          active, so a change made before it is not missed) or "W key -errno"; then "E key pop" whenever the file changes (or its
  *          watch ends because the file went away); pop = the "populated" value read right after
  *          the change (1, 0; -1 unreadable), so the daemon does not read it itself.
  *   UNWATCH: u32 op=4, u32 wd.
@@ -468,7 +469,8 @@ static void watch_add(uint32_t key, const char *path) {
   wd_keys[wd] = key + 1;
   free(wd_paths[wd]);
   wd_paths[wd] = strdup(path);
-  emit("W %u %d\n", key, wd);
+  /* the value once the watch is active: a change before it raised no event */
+  emit("W %u %d %d\n", key, wd, populated_in(path, ""));
 }
 
 static void watch_remove(uint32_t wd) {

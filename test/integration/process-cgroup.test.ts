@@ -152,6 +152,10 @@ test('a new ContractManager adopts an existing cgroup by id (daemon restart); ab
   const pid = readPid(file('a.pid'));
   const id = ad.contracts.contractId(fmri)!;
   ad.contracts.abandon(fmri);
+  // The old manager keeps watching the abandoned group to remove it once empty. Two managers of
+  // one group in one process (a real restart has one): let its watch become active first, or it
+  // may remove the group before the kill below reaches the new manager's watch.
+  await (ad.runner as unknown as { opts: { native: { sync(): Promise<void> } | null } }).opts.native?.sync();
   assert.equal(alive(pid), true, 'abandon does not kill');
   assert.equal(ad.contracts.has(fmri), false);
   const restarted = new CgroupContracts({ root: path.dirname(ad.contracts.kind('svc:/x:y').slice('cgroup v2 '.length).replace(/\/[^/]+$/, '')), parent });

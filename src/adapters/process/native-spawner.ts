@@ -150,7 +150,8 @@ export class NativeSpawner {
    * Watches a file (a cgroup's cgroup.events) through the first spawner's inotify descriptor: one
    * descriptor for thousands of contracts instead of a libuv handle and an FSWatcher each.
    * onChange runs when it changes, with the file's "populated" value read by the spawner right
-   * after the change when it could (and once after a spawner restart, when changes may have been
+   * after the change when it could, once when the watch is active (a change before it raised no
+   * event), and once after a spawner restart (when changes may have been
    * missed); onError when the watch cannot be added (e.g. ENOSPC: the caller polls instead).
    */
   watch(file: string, onChange: (populated?: boolean) => void, onError: (code: string) => void): FileWatch {
@@ -366,6 +367,8 @@ class SpawnerProcess {
         if (wd > 0) {
           w.wd = wd;
           if (w.closed) this.unwatch(id, w);
+          // the state once the watch was active: catches a change made before (no event for it)
+          else if (f[3] !== undefined) w.onChange(populatedField(f[3]));
           return;
         }
         this.watches.delete(id);
