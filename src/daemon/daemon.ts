@@ -100,7 +100,7 @@ export class Daemon implements ControlHandler {
     const fmris = repo.listInstances();
     const configs = [];
     const restored: RestoredInstance[] = [];
-    const version = this.host.repositoryVersion(); // before the reads (see remember)
+    const version = this.host.repositoryVersion({ fresh: true }); // before the reads (see remember)
     for (const [fmri, view] of this.readInstances(fmris)) {
       if (!view) continue;
       configs.push(instanceConfig(view));
@@ -127,7 +127,7 @@ export class Daemon implements ControlHandler {
     this.flushWrites();
     // A CLI that committed after our reads but before the socket listened found no daemon to
     // notify (svccfg import, svcadm): its change would wait for the next reload. Re-read now.
-    const now = this.host.repositoryVersion();
+    const now = this.host.repositoryVersion({ fresh: true });
     if (version !== undefined && now !== undefined && now !== version) {
       this.d.log('the repository changed while starting: re-reading it');
       this.startSnapshots.flush();

@@ -39,6 +39,14 @@ export function readGlobalEnvironment(root: string): string[] {
   }
 }
 
+/** os.hostname() (a system call) read at most once a second: every method's environment names it. */
+let host: { name: string; at: number } | undefined;
+function hostname(): string {
+  const now = Date.now();
+  if (!host || now - host.at > 1000) host = { name: os.hostname(), at: now };
+  return host.name;
+}
+
 export function prepareMethod(input: PrepareInput): Prepared {
   const { cmd, pgs } = input;
   const lookup = (ref: PropertyRef): readonly string[] | undefined => {
@@ -49,7 +57,7 @@ export function prepareMethod(input: PrepareInput): Prepared {
   if (!expanded.ok) return { ok: false, message: `${cmd.method} method "${cmd.exec}": ${expanded.message}` };
   const context = readMethodContext(findPg(pgs, cmd.method), findPg(pgs, 'method_context'));
   const env = buildMethodEnvironment({
-    fmri: cmd.fmri, method: cmd.method, zonename: os.hostname(),
+    fmri: cmd.fmri, method: cmd.method, zonename: hostname(),
     globalEnvironment: input.globalEnvironment, methodEnvironment: context.environment,
   });
   if (env.warnings.length) {

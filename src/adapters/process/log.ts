@@ -85,15 +85,18 @@ const waitingForSlot: [string, FileQueue][] = [];
 export class InstanceLogFiles implements InstanceLogs {
   private readonly maxBytes: number;
   private readonly keep: number;
+  private readonly dirPrefix: string;
 
   constructor(private readonly opts: InstanceLogOptions) {
     this.maxBytes = opts.maxBytes ?? 1024 * 1024;
     this.keep = opts.keep ?? 3;
+    this.dirPrefix = path.join(opts.dir, '/');
     if (opts.writer) writers.add(opts.writer);
   }
 
   pathFor(fmri: string): string {
-    return path.join(this.opts.dir, logFileName(fmri));
+    // (path.join normalizes the whole path again on every call: several per method)
+    return this.dirPrefix + logFileName(fmri);
   }
 
   append(fmri: string, text: string, when: Date = new Date()): void {
