@@ -182,6 +182,7 @@ class SpawnerProcess {
   /** request frames of this turn of the loop, written together (one pipe write instead of one each) */
   private outgoing: Buffer[] = [];
   private outgoingTo: ChildProcess | null = null;
+  private unsentSync: Promise<void> | null = null;
 
   constructor(private readonly binary: string, private readonly onDeath: (d: Death) => void) {}
 
@@ -200,6 +201,7 @@ class SpawnerProcess {
     const frames = this.outgoing;
     this.outgoing = [];
     this.outgoingTo = null;
+    this.unsentSync = null;
     if (frames.length) p.stdin!.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
@@ -252,15 +254,19 @@ class SpawnerProcess {
     this.send(this.proc, frameOf(OP_UNWATCH, w.wd));
   }
 
+  /** Syncs asked for in one turn of the loop share one SYNC (its frame is not written yet). */
   sync(): Promise<void> {
     if (!this.proc) return Promise.resolve();
+    if (this.unsentSync && this.outgoingTo === this.proc) return this.unsentSync;
     const id = ++this.seq;
     const frame = frameOf(OP_SYNC, id);
-    return new Promise((resolve) => {
+    const p = new Promise<void>((resolve) => {
       this.syncs.set(id, resolve);
       this.holdIfBusy(this.proc!);
       this.send(this.proc!, frame);
     });
+    this.unsentSync = p;
+    return p;
   }
 
   get pid(): number | undefined { return this.proc?.pid; }

@@ -125,7 +125,7 @@ export class Engine {
     this.evaluator.invalidate();
     this.dirty.add(v.fmri);
     onStateChange(this.ops, v, prev, rerr);
-    if (this.walks.active) this.walks.advance();
+    if (this.walks.active) this.walks.advance(v.fmri);
   }
 
   private drain(): void {

@@ -23,6 +23,9 @@ interface DisableWalk { root: string; marked: Set<string>; sent: Set<string>; di
 
 export class Walks {
   private readonly disables = new Map<string, DisableWalk>();
+  /** fmri -> the disable walks it is the root or a marked vertex of (what a change of it can
+   *  affect); a walk leaves it (forget) before release() looks at it */
+  private readonly members = new Map<string, Set<DisableWalk>>();
   /** milestone: instances still to be disabled */
   private milestonePending = new Set<string>();
 
@@ -49,20 +52,35 @@ export class Walks {
     }
     const walk: DisableWalk = { root: x.fmri, marked, sent: new Set(), disableSent: false };
     this.disables.set(x.fmri, walk);
+    for (const f of [x.fmri, ...marked]) {
+      let set = this.members.get(f);
+      if (!set) this.members.set(f, (set = new Set()));
+      set.add(walk);
+    }
     this.advance();
+  }
+
+  private forget(w: DisableWalk): void {
+    if (this.disables.get(w.root) === w) this.disables.delete(w.root);
+    for (const f of [w.root, ...w.marked]) {
+      const set = this.members.get(f);
+      if (!set) continue;
+      set.delete(w);
+      if (set.size === 0) this.members.delete(f);
+    }
   }
 
   cancelDisable(root: string): void {
     const w = this.disables.get(root);
     if (!w) return;
-    this.disables.delete(root);
+    this.forget(w);
     this.release(w);
   }
 
   private release(w: DisableWalk): void {
     for (const f of w.marked) {
       const d = this.ops.graph.get(f);
-      if (d && ![...this.disables.values()].some((o) => o.marked.has(f))) {
+      if (d && ![...(this.members.get(f) ?? [])].some((o) => o.marked.has(f))) {
         d.toOffline = false;
         this.ops.queueEval(f);
       }
@@ -75,18 +93,23 @@ export class Walks {
     this.advance();
   }
 
-  /** Re-examine every walk; called after each state change while a walk is active. */
-  advance(): void {
-    for (const w of [...this.disables.values()]) this.advanceDisable(w);
+  /**
+   * Re-examine the walks; called after each state change while a walk is active. With `changed`,
+   * only the disable walks that vertex belongs to (as root or marked): nothing else of a walk
+   * depends on it (stopping thousands of instances at once re-examined every walk per change).
+   */
+  advance(changed?: string): void {
+    const walks = changed === undefined ? [...this.disables.values()] : [...(this.members.get(changed) ?? [])];
+    for (const w of walks) if (this.disables.get(w.root) === w) this.advanceDisable(w);
     if (this.milestonePending.size) this.advanceMilestone();
   }
 
   private advanceDisable(w: DisableWalk): void {
     const root = this.ops.graph.get(w.root);
-    if (!root) { this.disables.delete(w.root); this.release(w); return; }
+    if (!root) { this.forget(w); this.release(w); return; }
     if (w.disableSent) {
       if (root.state === 'disabled' || root.state === 'maintenance' || (!root.transition && !isRunning(root.state))) {
-        this.disables.delete(w.root);
+        this.forget(w);
         this.release(w);
       }
       return;
