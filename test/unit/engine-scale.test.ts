@@ -26,7 +26,8 @@ test('disabling all of a 2,000-node DAG at once: everything ends disabled, depen
   s.load(specs);
   for (let i = 0; i < n; i++) assert.equal(s.st(`n${i}`), 'online');
   const before = s.methodRuns.length;
-  for (let i = 0; i < n; i++) s.admin(`n${i}`, { type: 'disable', temporary: false });
+  // every disable arrives before any stop method completes: 2,000 walks active together
+  for (let i = 0; i < n; i++) s.step({ kind: 'admin', fmri: svc(`n${i}`), action: { type: 'disable', temporary: false } });
   s.settle();
   for (let i = 0; i < n; i++) assert.equal(s.st(`n${i}`), 'disabled', `n${i}`);
   const stoppedAt = new Map<string, number>();
