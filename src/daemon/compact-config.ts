@@ -2,7 +2,8 @@
 // instance: 5,000 of them at scale). Repository reads build every values/properties array by
 // push (backing stores over-allocated to ~17 slots) and return a fresh string per row for
 // names, types and common values; a compact copy has exact-size arrays and shares repeated
-// strings through a bounded pool. The copy is deep and equal in content to its source.
+// strings through a bounded pool. The copy is deep and equal in content to its source; short
+// properties are shared (frozen) between copies: a compact copy is never modified in place.
 // methodConfiguration() keeps only what a later method run can read (see there).
 import { tokenize } from '../core/method/tokens.js';
 import { findPg, findProp, type Property, type PropertyGroup } from '../core/model.js';
@@ -20,10 +21,32 @@ export function intern<T extends string>(s: T): T {
   return s;
 }
 
+/**
+ * Identical short properties (grouping=require_all, restart_on=none, timeout_seconds=60...) are
+ * one shared, frozen object: thousands of instances repeat them (5 MB of a 5,000-instance daemon).
+ */
+const PROP_POOL_LIMIT = 50_000;
+const MAX_POOLED_PROPERTY = 160;
+const propPool = new Map<string, Property>();
+
 function compactProperty(p: Property): Property {
+  let key: string | undefined;
+  if (p.values.length <= 4) {
+    key = p.name + '\0' + p.type + '\0' + p.values.join('\0');
+    if (key.length > MAX_POOLED_PROPERTY) key = undefined;
+    else {
+      const hit = propPool.get(key);
+      if (hit !== undefined) return hit;
+    }
+  }
   const values = new Array<string>(p.values.length);
   for (let i = 0; i < p.values.length; i++) values[i] = intern(p.values[i]!);
-  return { name: intern(p.name), type: intern(p.type), values };
+  const out: Property = { name: intern(p.name), type: intern(p.type), values };
+  if (key !== undefined && propPool.size < PROP_POOL_LIMIT) {
+    Object.freeze(values);
+    propPool.set(key, Object.freeze(out));
+  }
+  return out;
 }
 
 /** A deep copy of `pgs` with exact-size arrays and pooled strings. */

@@ -3,7 +3,7 @@
 // from the whole effective configuration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { methodConfiguration, methodPgs } from '../../src/daemon/compact-config.js';
+import { compactPgs, methodConfiguration, methodPgs } from '../../src/daemon/compact-config.js';
 import { prepareMethod } from '../../src/daemon/method-request.js';
 import type { PropertyGroup } from '../../src/core/model.js';
 
@@ -49,4 +49,19 @@ test('a method prepared from the kept configuration equals one prepared from the
     assert.ok(full.ok);
     assert.deepStrictEqual(fromKept, full, method);
   }
+});
+
+test('identical short properties are one shared frozen object across copies; long ones are copied', () => {
+  const dep = (entity: string): PropertyGroup[] => [{ name: 'net', type: 'dependency', flags: 0, properties: [
+    { name: 'grouping', type: 'astring', values: ['require_all'] },
+    { name: 'entities', type: 'fmri', values: [entity] },
+    { name: 'config', type: 'astring', values: ['x'.repeat(300)] },
+  ] }];
+  const a = compactPgs(dep('svc:/a'));
+  const b = compactPgs(dep('svc:/b'));
+  assert.deepEqual(a, dep('svc:/a'), 'equal in content');
+  assert.equal(a[0]!.properties[0], b[0]!.properties[0], 'grouping shared');
+  assert.ok(Object.isFrozen(a[0]!.properties[0]) && Object.isFrozen(a[0]!.properties[0]!.values));
+  assert.notEqual(a[0]!.properties[1], b[0]!.properties[1], 'different entities: different objects');
+  assert.notEqual(a[0]!.properties[2], compactPgs(dep('svc:/a'))[0]!.properties[2], 'a long value is not pooled');
 });
