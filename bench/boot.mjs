@@ -109,8 +109,12 @@ async function makePlan() {
     cells.splice(cells.indexOf(peers[0]), 1);
     skipped.push({ cell: peers[0].cell, reason: `plan over --budget-min ${budgetS / 60}` });
   }
-  // run order as bench.mjs: N, then variant, then manager (peers beside tsmf under similar machine conditions)
-  cells.sort((a, b) => a.n - b.n || variants.indexOf(a.variant) - variants.indexOf(b.variant) || managers.indexOf(a.manager) - managers.indexOf(b.manager));
+  // run order: tsmf's cells first, then the peers' (each by N, then variant, then manager). Several peer
+  // adapters delete thousands of files between repetitions (supervisord its log directory, every
+  // adapter the previous work directory), and on ext4 creating files shortly after deleting many is
+  // several times slower (bench/README.md, "Hygiene"): the cells after them would pay for it.
+  const tsmfFirst = (c) => (c.manager === 'tsmf' ? 0 : 1);
+  cells.sort((a, b) => tsmfFirst(a) - tsmfFirst(b) || a.n - b.n || variants.indexOf(a.variant) - variants.indexOf(b.variant) || managers.indexOf(a.manager) - managers.indexOf(b.manager));
   return { cells, floor, skipped, total: total() };
 }
 
@@ -229,6 +233,9 @@ async function main() {
     plan.cells = plan.cells.filter((c) => c.manager !== 'runit');
     log('skipping runit: /usr/bin/execlineb missing and `apt-get install execline` failed');
   }
+  // Work directories of earlier runs are renamed aside, not deleted: the adapters would delete them
+  // at each launch, right before the manager creates its files in the same place (see above).
+  const trash = setAsideWorkDirs();
   const t0 = Date.now(); const elapsed = () => (Date.now() - t0) / 1000;
   for (const f of plan.floor) {
     const r = await runChild(`spawn floor n=${f.n}`, process.execPath, [path.join(SHARED, 'floor.mjs'), '--n', String(f.n), '--reps', String(f.reps), '--out', floorOut], cellTimeoutS);
@@ -267,7 +274,19 @@ async function main() {
   fs.writeFileSync(path.join(out, 'report.txt'), renderReport(out) + `\ntotal ${(elapsed() / 60).toFixed(1)} min; ${new Date().toISOString()}; load ${readText('/proc/loadavg').trim()}\n`);
   process.stdout.write(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'));
   log(`results in ${out}`);
+  if (trash) fs.rmSync(trash, { recursive: true, force: true });
   return cells.some((c) => c.status === 'failed' || c.status === 'timeout') ? 1 : 0;
+}
+/** Renames ../shared/bench/run/* to run/.trash-TIMESTAMP (removed when the run ends); returns that path or null. */
+function setAsideWorkDirs() {
+  const runDir = path.join(SHARED, 'run');
+  const entries = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((e) => !e.startsWith('.trash-')) : [];
+  if (!entries.length) return null;
+  const trash = path.join(runDir, `.trash-${Date.now()}`);
+  fs.mkdirSync(trash);
+  for (const e of entries) fs.renameSync(path.join(runDir, e), path.join(trash, e));
+  log(`set aside earlier work directories (${entries.join(', ')}) in ${trash}; removed at the end`);
+  return trash;
 }
 /** The report of a results directory: every manager side by side with the floor ratio, report.mjs's tables, the cells. */
 function renderReport(dir) {
