@@ -107,7 +107,7 @@ export class NativeSpawner {
     entry.queued++;
     const rot = { maxBytes: Math.min(Math.max(0, rotation.maxBytes), U32_MAX), keep: Math.min(Math.max(0, rotation.keep), U32_MAX) };
     this.procs[entry.proc]!.appendLog(file, text, rot, (errno) => {
-      if (errno !== 0 && onError) onError(file, errnoError(errno, `cannot write ${file}`));
+      if (errno !== 0 && onError) onError(file, errnoError(errno));
       entry.done++;
       if (entry.waiters.length) {
         const ready = entry.waiters.filter((w) => w.upTo <= entry.done);
@@ -428,11 +428,11 @@ function frameOf(op: number, value: number, text?: string): Buffer {
   return body.length ? Buffer.concat([head, body]) : head;
 }
 
-/** errno from the spawner as a Node-style error (-1: the spawner died) */
-function errnoError(errno: number, what: string): Error {
-  if (errno < 0) return Object.assign(new Error(`${what}: the spawner exited`), { code: 'EHELPER' });
+/** errno from the spawner as a Node-style error, e.g. "ENOTDIR (not a directory)" (-1: the spawner died) */
+function errnoError(errno: number): Error {
+  if (errno < 0) return Object.assign(new Error('the spawner exited before writing it'), { code: 'EHELPER' });
   const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
-  return Object.assign(new Error(`${what}: ${code} (${text})`), { code, errno });
+  return Object.assign(new Error(`${code} (${text})`), { code, errno });
 }
 
 function encodeLog(id: number, file: string, text: string, rot: { maxBytes: number; keep: number }): Buffer {
