@@ -221,3 +221,58 @@ describe('svc.startd start-up', () => {
     }
   });
 });
+
+describe('svc.startd admin requests naming many instances', () => {
+  test('their engine events go in slices of 256: the next once fewer than 256 methods run; every instance gets its event', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-daemon-paced-'));
+    const repo = Repository.openOrThrow(path.join(root, 'etc/svc/repository.db'));
+    const n = 600;
+    const fmri = (i: number) => `svc:/site/many${i}:default`;
+    repo.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        assert.ok(repo.addService(`svc:/site/many${i}`).ok);
+        assert.ok(repo.addInstance(fmri(i)).ok);
+      }
+    });
+    const engine = new ScriptedEngine();
+    // every admin event starts a method that runs until released
+    engine.script = (ev) => ev.kind === 'admin'
+      ? [{ kind: 'runMethod', fmri: ev.fmri, method: 'stop', transitionId: 1, model: 'contract', exec: '/bin/true', timeoutMs: null, waitForEmpty: false }]
+      : [];
+    const release: (() => void)[] = [];
+    const procs = fakeProcs(root).procs;
+    procs.runner = {
+      start() {
+        let done!: () => void;
+        const outcome = new Promise<import('../../src/ports/process.js').MethodOutcome>((r) => { done = () => r({ exitCode: 0, timedOut: false, durationMs: 1, stderrTail: '' }); });
+        release.push(done);
+        return { pid: 1, contractId: null, outcome };
+      },
+      run(req) { return this.start(req).outcome; },
+    };
+    const daemon = new Daemon({
+      root, runDir: path.join(root, 'run/tsmf'), socketPath: path.join(root, 'run/tsmf/control.sock'), engine, repo: new RepositoryAdapter(repo),
+      procs, clock: new FakeClock(), boot: { bootId: 'b1', newBoot: true }, log: () => undefined,
+    });
+    const admins = () => engine.seen.filter((e) => e.kind === 'admin').length;
+    try {
+      await daemon.start();
+      const reply = daemon.handle({ type: 'admin', id: 1, action: 'disable', fmris: Array.from({ length: n }, (_, i) => fmri(i)) }, ROOT);
+      for (let k = 0; k < 50 && admins() < 256; k++) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(admins(), 256, 'the first slice only, while its 256 methods run');
+      for (const r of release.splice(0)) r();
+      for (let k = 0; k < 200 && admins() < 512; k++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(admins(), 512, 'the second slice once they finished');
+      for (const r of release.splice(0)) r();
+      const res = await reply;
+      assert.ok(!('error' in res) && res.kind === 'admin' && res.results.length === n && res.results.every((x) => x.ok));
+      assert.deepEqual(engine.seen.filter((e) => e.kind === 'admin').map((e) => e.fmri), Array.from({ length: n }, (_, i) => fmri(i)));
+      for (const r of release.splice(0)) r();
+    } finally {
+      for (const r of release.splice(0)) r();
+      await daemon.stop('test over');
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
