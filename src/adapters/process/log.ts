@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InstanceLogs } from '../../ports/process.js';
 import { formatLogLine, logFileName } from '../../core/method/log-line.js';
+import { PendingLines } from './pending-lines.js';
 
 /** Something that writes log lines off the event loop, in call order per file (NativeSpawner). */
 export interface LogWriter {
@@ -59,10 +60,8 @@ export interface Rotation { maxBytes: number; keep: number }
 /** Lines of one file not yet written, who waits for them, and its write session. */
 interface FileQueue {
   lines: string[];
-  /** lines appended so far / lines whose write completed (or failed) */
-  queued: number;
-  done: number;
-  waiters: { upTo: number; resolve: () => void }[];
+  /** lines appended so far / lines whose write completed (or failed), and who waits for them */
+  count: PendingLines;
   rotation: Rotation;
   onError: ((logPath: string, err: Error) => void) | undefined;
   /** a session (open .. close) is running or waiting for a slot */
@@ -140,7 +139,7 @@ export function appendLogLine(p: string, text: string, when: Date = new Date(), 
     if (w.logPending(p)) { w.appendLog(p, line, { maxBytes: 0, keep: 0 }); return; }
   }
   const q = queues.get(p);
-  if (q && q.done < q.queued) { enqueue(p, line, q.rotation, q.onError); return; }
+  if (q?.count.pending) { enqueue(p, line, q.rotation, q.onError); return; }
   try {
     fs.appendFileSync(p, line, { mode: 0o644 });
   } catch (e) {
@@ -152,15 +151,11 @@ export function appendLogLine(p: string, text: string, when: Date = new Date(), 
 
 /** Whether lines for `p` are queued or in flight on the thread pool (not with a LogWriter). */
 export function queuedOnThreadPool(p: string): boolean {
-  const q = queues.get(p);
-  return q !== undefined && q.done < q.queued;
+  return queues.get(p)?.count.pending ?? false;
 }
 
 function whenWritten(p: string): Promise<void> | null {
-  const q = queues.get(p);
-  if (!q || q.done >= q.queued) return null; // nothing pending (a session may still be closing)
-  const upTo = q.queued;
-  return new Promise((resolve) => q.waiters.push({ upTo, resolve }));
+  return queues.get(p)?.count.whenDone() ?? null; // null: nothing pending (a session may still be closing)
 }
 
 const overLimit = (size: number, maxBytes: number) => maxBytes > 0 && size > maxBytes;
@@ -179,11 +174,11 @@ function rotate(p: string, keep: number): void {
 function enqueue(p: string, line: string, rotation: Rotation, onError: FileQueue['onError']): void {
   let q = queues.get(p);
   if (!q) {
-    q = { lines: [], queued: 0, done: 0, waiters: [], rotation, onError, active: false };
+    q = { lines: [], count: new PendingLines(), rotation, onError, active: false };
     queues.set(p, q);
   }
   q.lines.push(line);
-  q.queued++;
+  q.count.add();
   if (!q.active) {
     q.active = true;
     // lines of the same synchronous step (the engine's commands) go out in one write
@@ -198,7 +193,7 @@ function startSession(p: string, q: FileQueue): void {
   const opened = (err: NodeJS.ErrnoException | null, fd: number) => {
     if (err) {
       q.onError?.(p, err);
-      completed(q, q.lines.length);
+      q.count.complete(q.lines.length);
       q.lines = [];
       endSession(p, q, null);
       return;
@@ -209,15 +204,6 @@ function startSession(p: string, q: FileQueue): void {
     if (err?.code !== 'ENOENT') { opened(err, fd); return; }
     fs.mkdir(path.dirname(p), { recursive: true }, (me) => (me ? opened(me, -1) : fs.open(p, 'a', 0o644, opened)));
   });
-}
-
-/** Counts `n` more lines as written and resolves the waiters they satisfy. */
-function completed(q: FileQueue, n: number): void {
-  q.done += n;
-  if (!q.waiters.some((w) => w.upTo <= q.done)) return;
-  const ready = q.waiters.filter((w) => w.upTo <= q.done);
-  q.waiters = q.waiters.filter((w) => w.upTo > q.done);
-  for (const w of ready) w.resolve();
 }
 
 /** Writes the queued lines (rotating first when over the limit) until none come within a turn of the loop. */
@@ -234,7 +220,7 @@ function writeBatches(p: string, q: FileQueue, fd: number): void {
     const rest = (off: number) => fs.write(wfd, data, off, data.length - off, null, (err, k) => {
       if (!err && off + k < data.length) { rest(off + k); return; }
       if (err) q.onError?.(p, err);
-      completed(q, n);
+      q.count.complete(n);
       writeBatches(p, q, wfd);
     });
     rest(0);
@@ -245,7 +231,7 @@ function writeBatches(p: string, q: FileQueue, fd: number): void {
     fs.close(fd, () => {
       try { rotate(p, q.rotation.keep); } catch { /* the next open appends to the old file */ }
       fs.open(p, 'a', 0o644, (oe, nfd) => {
-        if (oe) { q.onError?.(p, oe); completed(q, n); endSession(p, q, null); return; }
+        if (oe) { q.onError?.(p, oe); q.count.complete(n); endSession(p, q, null); return; }
         write(nfd);
       });
     });

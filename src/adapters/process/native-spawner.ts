@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBuiltArtifact } from '../package-root.js';
 import { holdChild, readLines } from './child-pipe.js';
+import { PendingLines } from './pending-lines.js';
 import { signalName } from '../../core/method/signals.js';
 
 export interface NativeSpawnRequest {
@@ -67,7 +68,7 @@ export function locateNativeSpawner(): string | undefined {
 export class NativeSpawner {
   private readonly procs: SpawnerProcess[];
   /** log files with lines in flight: the spawner writing them, lines sent / written, who waits */
-  private readonly logFiles = new Map<string, { proc: number; queued: number; done: number; waiters: { upTo: number; resolve: () => void }[] }>();
+  private readonly logFiles = new Map<string, { proc: number; count: PendingLines }>();
   private readonly deathListeners = new Set<(d: Death) => void>();
 
   constructor(binary: string, opts: { processes?: number } = {}) {
@@ -100,30 +101,22 @@ export class NativeSpawner {
     let f = this.logFiles.get(file);
     if (!f) {
       const proc = this.procs.indexOf(this.leastBusy());
-      f = { proc, queued: 0, done: 0, waiters: [] };
+      f = { proc, count: new PendingLines() };
       this.logFiles.set(file, f);
     }
     const entry = f;
-    entry.queued++;
+    entry.count.add();
     const rot = { maxBytes: Math.min(Math.max(0, rotation.maxBytes), U32_MAX), keep: Math.min(Math.max(0, rotation.keep), U32_MAX) };
     this.procs[entry.proc]!.appendLog(file, text, rot, (errno) => {
       if (errno !== 0 && onError) onError(file, errnoError(errno));
-      entry.done++;
-      if (entry.waiters.length) {
-        const ready = entry.waiters.filter((w) => w.upTo <= entry.done);
-        entry.waiters = entry.waiters.filter((w) => w.upTo > entry.done);
-        for (const w of ready) w.resolve();
-      }
-      if (entry.done === entry.queued && this.logFiles.get(file) === entry) this.logFiles.delete(file);
+      entry.count.complete();
+      if (!entry.count.pending && this.logFiles.get(file) === entry) this.logFiles.delete(file);
     });
   }
 
   /** Resolves once the lines appended to `file` so far are in it; null when none are in flight. */
   whenLogWritten(file: string): Promise<void> | null {
-    const f = this.logFiles.get(file);
-    if (!f) return null;
-    const upTo = f.queued;
-    return new Promise((resolve) => f.waiters.push({ upTo, resolve }));
+    return this.logFiles.get(file)?.count.whenDone() ?? null;
   }
 
   /** Whether lines appended to `file` are still in flight. */
@@ -327,6 +320,15 @@ class SpawnerProcess {
     if (this.busy === 0 && this.proc) holdChild(this.proc, false);
   }
 
+  /** The request `id` of `pending`, answered now: removed (releasing the event loop when it was the last). */
+  private take<T>(pending: Map<number, T>, id: number): T | undefined {
+    const v = pending.get(id);
+    if (v === undefined) return undefined;
+    pending.delete(id);
+    this.settled();
+    return v;
+  }
+
   private onLine(line: string): void {
     const f = line.split(' ');
     const id = Number(f[1]);
@@ -339,21 +341,17 @@ class SpawnerProcess {
         return;
       }
       case 'F': {
-        const c = this.children.get(id);
+        const c = this.take(this.children, id);
         if (!c) return;
-        this.children.delete(id);
-        this.settled();
         const errno = Number(f[3]);
-        const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
+        const [code, text] = errnoNames(errno);
         const message = f[2] === 'exec' ? `${code} (${text})` : `${describeStage(f[2]!)}: ${code} (${text})`;
         c.emit('error', Object.assign(new Error(message), { code, errno, stage: f[2] }));
         return;
       }
       case 'X': {
-        const c = this.children.get(id);
+        const c = this.take(this.children, id);
         if (!c) return;
-        this.children.delete(id);
-        this.settled();
         const status = Number(f[2]);
         c.populatedAtExit = populatedField(f[3]);
         const sig = status & 0x7f;
@@ -387,22 +385,12 @@ class SpawnerProcess {
         if (w && !w.closed) w.onChange(populatedField(f[2]));
         return;
       }
-      case 'L': {
-        const done = this.logReplies.get(id);
-        if (!done) return;
-        this.logReplies.delete(id);
-        this.settled();
-        done(Number(f[2]));
+      case 'L':
+        this.take(this.logReplies, id)?.(Number(f[2]));
         return;
-      }
-      case 'Y': {
-        const resolve = this.syncs.get(id);
-        if (!resolve) return;
-        this.syncs.delete(id);
-        this.settled();
-        resolve();
+      case 'Y':
+        this.take(this.syncs, id)?.();
         return;
-      }
     }
   }
 }
@@ -428,10 +416,15 @@ function frameOf(op: number, value: number, text?: string): Buffer {
   return body.length ? Buffer.concat([head, body]) : head;
 }
 
+/** [code, description] of a positive errno from the spawner, e.g. ["ENOTDIR", "not a directory"] */
+function errnoNames(errno: number): [string, string] {
+  return SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
+}
+
 /** errno from the spawner as a Node-style error, e.g. "ENOTDIR (not a directory)" (-1: the spawner died) */
 function errnoError(errno: number): Error {
   if (errno < 0) return Object.assign(new Error('the spawner exited before writing it'), { code: 'EHELPER' });
-  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`E${errno}`, `error ${errno}`];
+  const [code, text] = errnoNames(errno);
   return Object.assign(new Error(`${code} (${text})`), { code, errno });
 }
 
