@@ -110,9 +110,11 @@ export class ProcessMethodRunner implements MethodRunner {
     let logFd: number | null = null;
     let logStart: number;
     try {
-      // the spawner opens the log itself; the tail is then simply the file's last bytes
-      if (native) logStart = ensureLogDir(req.logPath);
-      else {
+      // the spawner opens the log itself; the tail is then simply the file's last bytes (-1: no start offset)
+      if (native) {
+        ensureLogDir(req.logPath);
+        logStart = -1;
+      } else {
         logFd = openLog(req.logPath);
         logStart = fs.fstatSync(logFd).size;
       }
@@ -303,21 +305,13 @@ function withLazyTail(o: Omit<MethodOutcome, 'stderrTail'>, read: () => string):
 /** Log directories known to exist (the native spawner creates the file, not its directory). */
 const logDirs = new Set<string>();
 
-/** Creates the log's directory once; returns -1: the output's start offset is not taken. */
-function ensureLogDir(p: string): number {
+/** Creates the log's directory once per directory. */
+function ensureLogDir(p: string): void {
   const dir = path.dirname(p);
   if (!logDirs.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     logDirs.add(dir);
   }
-  return -1;
-}
-
-function logSize(p: string): number {
-  const st = fs.statSync(p, { throwIfNoEntry: false });
-  if (st) return st.size;
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  return 0;
 }
 
 /** Last `max` bytes written to the log since offset `from`. */
