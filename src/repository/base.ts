@@ -51,9 +51,15 @@ export class RepositoryBase {
    */
   relaxedTransaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
+    return this.withoutFsync(() => this.transaction(fn));
+  }
+
+  /** Runs fn (which opens a transaction) with synchronous = NORMAL, unless a transaction is open already. */
+  protected withoutFsync<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
     this.db.pragma('synchronous = NORMAL');
     try {
-      return this.transaction(fn);
+      return fn();
     } finally {
       this.db.pragma('synchronous = FULL');
     }

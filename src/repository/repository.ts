@@ -170,21 +170,15 @@ export class Repository extends RepositoryBase {
   }
   /** Many state writes in one transaction, committed without fsync (NONPERSISTENT data, see DESIGN). */
   writeRestarterStates(batch: readonly { fmri: string; state: RestarterStateUpdate }[]): RepoResult {
-    const relax = !this.db.inTransaction;
-    if (relax) this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.guard(() => {
-        for (const { fmri, state: upd } of batch) {
-          const r = this.instance(fmri);
-          if (!r.ok) return r;
-          const err = state.writeRestarterState(this.store, r.value.instId, upd);
-          if (err) return fail('invalid', `${r.value.fmri}: ${err}`);
-        }
-        return ok(undefined);
-      });
-    } finally {
-      if (relax) this.db.pragma('synchronous = FULL');
-    }
+    return this.withoutFsync(() => this.guard(() => {
+      for (const { fmri, state: upd } of batch) {
+        const r = this.instance(fmri);
+        if (!r.ok) return r;
+        const err = state.writeRestarterState(this.store, r.value.instId, upd);
+        if (err) return fail('invalid', `${r.value.fmri}: ${err}`);
+      }
+      return ok(undefined);
+    }));
   }
   /** svcadm enable/disable [-t]: persistent = general/enabled (and drop the override); temporary = general_ovr/enabled. */
   setEnabled(fmri: string, enabled: boolean, opts: { temporary?: boolean } = {}): RepoResult {
