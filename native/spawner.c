@@ -18,10 +18,10 @@
  *          path, file, argv[argc], env[envc].
  *   SYNC:  u32 op=2, u32 id  -> every death that happened before is reported, then "Y id".
  *   WATCH: u32 op=3, u32 key, string path -> inotify IN_MODIFY watch (a cgroup.events file):
- *          "W key wd pop" (wd > 0; pop = "populated" read once the watch is
- *          active, so a change made before it is not missed) or "W key -errno"; then "E key pop" whenever the file changes (or its
- *          watch ends because the file went away); pop = the "populated" value read right after
- *          the change (1, 0; -1 unreadable), so the daemon does not read it itself.
+ *          "W key wd pop" (wd > 0; pop = "populated" read once the watch is active, so a change
+ *          made before it is not missed) or "W key -errno"; then "E key pop" whenever the file
+ *          changes (or its watch ends because the file went away); pop = the "populated" value
+ *          read right after the change (1, 0; -1 unreadable), so the daemon does not read it.
  *   UNWATCH: u32 op=4, u32 wd.
  *   LOG:   u32 op=5, u32 id, u32 max_bytes, u32 keep, string path, then the bytes to append (the rest
  *          of the frame) -> "L id 0" once they are in the file, "L id errno" when they cannot be.
