@@ -42,7 +42,16 @@ export class RepositoryBase {
   close(): void { if (this.db.open) this.db.close(); }
 
   /** Runs fn in one write transaction (savepoint when nested). */
-  transaction<T>(fn: () => T): T { return this.db.transaction(fn).immediate(); }
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.rolledBack();
+      throw e;
+    }
+  }
+  /** Called when a transaction (or savepoint) of this connection was rolled back. */
+  protected rolledBack(): void {}
   /**
    * A write transaction committed without fsync (synchronous = NORMAL in WAL mode: atomic and
    * consistent, survives a crash of the process, may be lost with the last moments before a power

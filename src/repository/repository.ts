@@ -23,7 +23,13 @@ import {
 export type { BulkReadOptions, InstanceViews, OpenOptions };
 
 export class Repository extends RepositoryBase {
+  /** restarter pg ids by FMRI as given to writeRestarterStates (each checked when used) */
+  private readonly restarterIds = new Map<string, state.RestarterPgIds>();
+
   private constructor(file: string, opts: OpenOptions) { super(file, opts); }
+
+  /** Ids kept from writes that were undone may meet a generation that moved on by coincidence. */
+  protected override rolledBack(): void { this.restarterIds.clear(); }
 
   /** Opens (creating and migrating when writable) the repository file. */
   static open(file: string, opts: OpenOptions = {}): RepoResult<Repository> {
@@ -168,14 +174,25 @@ export class Repository extends RepositoryBase {
   writeRestarterState(fmri: string, upd: RestarterStateUpdate): RepoResult {
     return this.writeRestarterStates([{ fmri, state: upd }]);
   }
-  /** Many state writes in one transaction, committed without fsync (NONPERSISTENT data, see DESIGN). */
+  /**
+   * Many state writes in one transaction, committed without fsync (NONPERSISTENT data, see DESIGN).
+   * An instance written before is written through the ids kept then (state.writeRestarterStateFast),
+   * which checks they still hold: no FMRI resolution and no read per write.
+   */
   writeRestarterStates(batch: readonly { fmri: string; state: RestarterStateUpdate }[]): RepoResult {
     return this.withoutFsync(() => this.guard(() => {
       for (const { fmri, state: upd } of batch) {
+        const kept = this.restarterIds.get(fmri);
+        if (kept && state.writeRestarterStateFast(this.store, kept, upd)) continue;
+        this.restarterIds.delete(fmri);
         const r = this.instance(fmri);
         if (!r.ok) return r;
-        const err = state.writeRestarterState(this.store, r.value.instId, upd);
-        if (err) return fail('invalid', `${r.value.fmri}: ${err}`);
+        const ids = state.restarterPgIds(this.store, r.value.instId);
+        if (!state.writeRestarterStateFast(this.store, ids, upd)) {
+          const err = state.writeRestarterState(this.store, r.value.instId, upd);
+          if (err) return fail('invalid', `${r.value.fmri}: ${err}`);
+          this.restarterIds.set(fmri, state.restarterPgIds(this.store, r.value.instId));
+        } else this.restarterIds.set(fmri, ids);
       }
       return ok(undefined);
     }));

@@ -19,6 +19,83 @@ export function ensurePg(store: Store, instId: number, name: string, type: strin
 }
 
 /**
+ * What a later write of the same instance's restarter pg may skip looking up: the pg, its
+ * generation after the last write through these ids, its properties and the last property's seq.
+ */
+export interface RestarterPgIds {
+  instId: number;
+  pgId: number;
+  generation: number;
+  lastSeq: number;
+  /** single: exactly one value (the ones a write may replace in place) */
+  props: Map<string, { id: number; type: string; single: boolean }>;
+}
+
+/** The ids of an instance's restarter pg as they are now; without the pg, an empty one is created. */
+export function restarterPgIds(store: Store, instId: number): RestarterPgIds {
+  const pg = store.pgRow({ kind: 'instance', id: instId }, 'restarter');
+  if (!pg) {
+    const pgId = store.insertPg({ kind: 'instance', id: instId }, 'restarter', 'framework', PG_FLAG_NONPERSISTENT);
+    return { instId, pgId, generation: 1, lastSeq: 0, props: new Map() };
+  }
+  const props = new Map<string, { id: number; type: string; single: boolean }>();
+  let lastSeq = 0;
+  const rows = store.rawStmt(`SELECT p.id, p.name, p.type, p.seq, (SELECT count(*) FROM vals v WHERE v.prop_id = p.id)
+    FROM props p WHERE p.pg_id = ?`).all(pg.id) as [number, string, string, number, number][];
+  for (const [id, name, type, seq, count] of rows) {
+    props.set(name, { id, type, single: count === 1 });
+    lastSeq = Math.max(lastSeq, seq);
+  }
+  return { instId, pgId: pg.id, generation: pg.generation, lastSeq, props };
+}
+
+/**
+ * The restarter's usual write through ids kept from an earlier one: a single value replaced in
+ * place, a new single-valued property appended, a property removed; then the generation bump.
+ * Every write of a pg bumps its generation, so a bump made only while the generation is the one
+ * `ids` saw proves that nobody changed the pg since (another connection, a deletion, a rolled-back
+ * transaction), and it is made first. Returns false, having written nothing, when the update
+ * needs more (another type, several values, a bad value, a changed pg): writeRestarterState then
+ * does it (and reports a bad value).
+ */
+export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: RestarterStateUpdate): boolean {
+  const writes: { key: string; type: string; enc: string | Buffer | null }[] = [];
+  for (const [key, raw] of Object.entries(upd) as [keyof RestarterStateUpdate, unknown][]) {
+    if (raw === undefined) continue;
+    const type = STATE_TYPES[key];
+    if (!type) return false;
+    const cur = ids.props.get(key);
+    if (raw === null) {
+      if (cur) writes.push({ key, type, enc: null });
+      continue;
+    }
+    if (cur && (cur.type !== type || !cur.single)) return false;
+    const c = canonicalize(type, [String(raw)]);
+    if (!c.ok || c.values.length !== 1) return false;
+    writes.push({ key, type, enc: encodeValue(type, c.values[0]!) });
+  }
+  if (writes.length === 0) return true; // as writeRestarterState: nothing changes, no bump
+  const bumped = store.stmt(`UPDATE pgs SET generation = generation + 1
+    WHERE id = ? AND generation = ? AND instance_id = ? AND name = 'restarter'`).run(ids.pgId, ids.generation, ids.instId).changes;
+  if (bumped !== 1) return false;
+  ids.generation++;
+  for (const w of writes) {
+    const cur = ids.props.get(w.key);
+    if (w.enc === null) {
+      store.stmt('DELETE FROM props WHERE id = ?').run(cur!.id);
+      ids.props.delete(w.key);
+    } else if (cur) {
+      store.stmt('UPDATE vals SET value = ? WHERE prop_id = ? AND seq = 0').run(w.enc, cur.id);
+    } else {
+      const id = Number(store.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)').run(ids.pgId, ++ids.lastSeq, w.key, w.type).lastInsertRowid);
+      store.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, 0, ?)').run(id, w.enc);
+      ids.props.set(w.key, { id, type: w.type, single: true });
+    }
+  }
+  return true;
+}
+
+/**
  * Returns an error text for a bad value, else writes and returns undefined. The restarter writes
  * thousands of these during a boot, mostly single values replacing single values: the pg's current
  * properties are read in one query, an unchanged value is not written, a changed one is updated in

@@ -10,7 +10,7 @@ import {
   type RepoResult,
 } from '../../src/repository/index.js';
 import { bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
-import type { PropertyType } from '../../src/core/model.js';
+import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../../src/core/model.js';
 
 let dir: string;
 let repo: Repository;
@@ -195,6 +195,53 @@ test('restarter state: batch writes, null deletes, bad values rejected atomicall
   assert.equal(bad.ok ? 'ok' : bad.code, 'invalid');
   assert.deepEqual(val(I, 'restarter', 'state'), ['online'], 'first write of the failed batch rolled back');
   assert.equal(repo.db.pragma('synchronous', { simple: true }), 2, 'FULL restored after the batch');
+});
+
+test('restarter state: later writes through kept ids, which every change of the pg invalidates', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  const gen = () => must(repo.getPg(I, 'restarter', { view: VIEW_EFFECTIVE })).generation;
+  must(repo.writeRestarterState(I, { state: 'offline', next_state: 'none', state_timestamp: '1700000000.1' }));
+  const g0 = gen();
+  // fast path: replace, append, remove; one bump per write
+  must(repo.writeRestarterState(I, { next_state: 'online', start_pid: 7 }));
+  must(repo.writeRestarterState(I, { state: 'online', next_state: 'none', contract: 42, start_pid: null }));
+  assert.equal(gen(), g0 + 2);
+  assert.deepEqual(must(repo.getPg(I, 'restarter', { view: VIEW_EFFECTIVE })).properties.map((p) => [p.name, p.values]),
+    [['state', ['online']], ['next_state', ['none']], ['state_timestamp', ['1700000000.100000000']], ['contract', ['42']]]);
+  assert.deepEqual(must(repo.writeRestarterStates([])), undefined);
+
+  // another connection rewrites the pg (same generation count as a kept write would expect next)
+  const other = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+  must(other.deletePg(I, 'restarter'));
+  must(other.addPg(I, 'restarter', 'framework', PG_FLAG_NONPERSISTENT));
+  must(other.setProperty(I, 'restarter', 'state', 'astring', ['maintenance', 'extra']));
+  other.close();
+  must(repo.writeRestarterState(I, { state: 'degraded', contract: 43 }));
+  assert.deepEqual(val(I, 'restarter', 'state'), ['degraded'], 'a two-valued property is replaced whole');
+  assert.deepEqual(val(I, 'restarter', 'contract'), ['43']);
+
+  // this connection deletes the pg: the kept ids no longer hold
+  must(repo.deletePg(I, 'restarter'));
+  must(repo.writeRestarterState(I, { state: 'online' }));
+  assert.deepEqual(must(repo.getPg(I, 'restarter', { view: VIEW_EFFECTIVE })).properties.map((p) => p.name), ['state']);
+
+  // a batch that fails after kept-id writes is rolled back whole, and the next write still lands
+  const bad = repo.writeRestarterStates([{ fmri: I, state: { state: 'maintenance', start_pid: 9 } }, { fmri: 'svc:/site/none:default', state: { state: 'online' } }]);
+  assert.equal(bad.ok, false);
+  assert.deepEqual(val(I, 'restarter', 'state'), ['online']);
+  assert.equal(repo.getProperty(I, 'restarter', 'start_pid', { view: VIEW_EFFECTIVE }).ok, false);
+  // one bump by someone else brings the generation where the undone write had left it
+  const third = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+  must(third.setProperty(I, 'restarter', 'logfile', 'astring', ['/x']));
+  third.close();
+  must(repo.writeRestarterState(I, { state: 'offline', start_pid: 10 }));
+  assert.deepEqual(val(I, 'restarter', 'logfile'), ['/x']);
+  assert.deepEqual(val(I, 'restarter', 'state'), ['offline']);
+  assert.deepEqual(val(I, 'restarter', 'start_pid'), ['10']);
+  // a bad value through the kept ids is reported like the first time
+  const badValue = repo.writeRestarterState(I, { state_timestamp: 'yesterday' });
+  assert.equal(badValue.ok ? 'ok' : badValue.code, 'invalid');
+  assert.equal(repo.db.pragma('integrity_check', { simple: true }), 'ok');
 });
 
 test('enable/disable: persistent drops the temporary override', () => {
