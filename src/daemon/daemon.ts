@@ -117,6 +117,7 @@ export class Daemon implements ControlHandler {
       }
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
+    this.sweepContracts();
     this.prepareContracts(configs);
     this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
     if (boot.newBoot) {
@@ -163,6 +164,17 @@ export class Daemon implements ControlHandler {
   private flushWrites(): void {
     this.states.flush();
     this.startSnapshots.flush();
+  }
+
+  /**
+   * Empty groups nobody tracks after the restoration (a killed daemon's method groups, groups
+   * emptied while no daemon ran) would make every start that meets one probe it on the event loop.
+   */
+  private sweepContracts(): void {
+    const contracts = this.d.procs.contracts as { sweep?: () => string[] };
+    if (typeof contracts.sweep !== 'function') return;
+    const removed = contracts.sweep();
+    if (removed.length) this.d.log(`removed ${removed.length} empty contract group(s) left from an earlier run`);
   }
 
   /** Lets the contract backend create the groups of instances likely to start soon ahead of time. */
