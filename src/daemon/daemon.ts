@@ -211,7 +211,13 @@ export class Daemon implements ControlHandler {
     this.startSnapshots.flush();
     let result: HandlerResult;
     switch (req.type) {
-      case 'refresh': result = { kind: 'refresh', results: this.reload(req.fmris, true) }; break;
+      case 'refresh': {
+        const t0 = performance.now();
+        const results = this.reload(req.fmris, true);
+        this.d.log(`refresh notification for ${req.fmris.length} entit${req.fmris.length === 1 ? 'y' : 'ies'}: read and configured in ${Math.round(performance.now() - t0)} ms`);
+        result = { kind: 'refresh', results };
+        break;
+      }
       case 'admin': {
         result = this.admin(req, caller);
         const backlog = this.adminBacklog;

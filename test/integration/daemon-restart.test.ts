@@ -178,6 +178,8 @@ describe('svc.startd restart and reboot', () => {
       assert.equal(r.code, 0, r.out);
     }
     await waitFor({ [DAEMON]: 'online', [TEMP]: 'disabled', [BROKEN]: 'maintenance' }, 'after import');
+    assert.match(fs.readFileSync(path.join(root, 'var/svc/log/svc.startd.log'), 'utf8'),
+      /svc\.startd\[\d+\]: refresh notification for 1 entity: read and configured in \d+ ms/);
     assert.equal(starts('countd'), 1);
     assert.equal(starts('broken'), 3, 'a start method that always exits 1 runs exactly 3 times');
     const r = await sendAdmin(root, 'enable', [TEMP], { temporary: true, client: 'test' });

@@ -193,6 +193,26 @@ test('a method follows the restarter\'s lines sent before it, without waiting fo
   }
 });
 
+test('requests of one long turn of the loop reach the spawner before the turn ends (a reload starting hundreds)', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 1 });
+  const dir = file('early');
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    const runs = Array.from({ length: 40 }, (_, i) => {
+      const c = s.spawn({ file: '/bin/sh', argv: ['sh', '-c', `: > ${dir}/m${i}`], env: {}, cwd: '/', logPath: path.join(dir, 'log'), cgroupDir: null });
+      return new Promise<void>((resolve, reject) => { c.once('exit', () => resolve()); c.once('error', reject); });
+    });
+    // still in the same turn: the first methods run meanwhile
+    const deadline = Date.now() + 5000;
+    while (!fs.existsSync(path.join(dir, 'm0')) && Date.now() < deadline) { /* busy: the loop does not turn */ }
+    assert.ok(fs.existsSync(path.join(dir, 'm0')), 'the first method ran before the turn that asked for it ended');
+    await Promise.all(runs);
+    assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith('m')).length, 40);
+  } finally {
+    s.close();
+  }
+});
+
 test('InstanceLogFiles with the spawner as writer: bracketed lines; appendLogLine joins lines in flight instead of overtaking them', { skip: skip ?? false }, async () => {
   const s = new NativeSpawner(binary!, { processes: 2 });
   try {

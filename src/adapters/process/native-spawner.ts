@@ -164,6 +164,9 @@ export interface FileWatch { close(): void }
 
 interface WatchEntry { file: string; onChange: (populated?: boolean) => void; onError: (code: string) => void; wd: number; closed: boolean }
 
+/** Frames queued in one turn of the loop after which they are written without waiting for its end. */
+const SEND_EARLY_FRAMES = 16;
+
 /** One tsmf-spawner process, started at its first request. */
 class SpawnerProcess {
   private proc: ChildProcess | null = null;
@@ -186,6 +189,8 @@ class SpawnerProcess {
       setImmediate(() => this.writeOut());
     }
     this.outgoing.push(frame);
+    // a long turn (a reload starting hundreds) lets the spawner begin before the turn ends
+    if (this.outgoing.length >= SEND_EARLY_FRAMES) this.writeOut();
   }
 
   private writeOut(): void {
