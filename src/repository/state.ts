@@ -22,29 +22,41 @@ export function ensurePg(store: Store, instId: number, name: string, type: strin
  * What a later write of the same instance's restarter pg may skip looking up: the pg, its
  * generation after the last write through these ids, its properties and the last property's seq.
  */
+/** The restarter's properties in a fixed order: RestarterPgIds.props is indexed by it. */
+const STATE_KEYS = Object.keys(STATE_TYPES) as (keyof RestarterStateUpdate)[];
+const KEY_INDEX = new Map<string, number>(STATE_KEYS.map((k, i) => [k, i]));
+/** RestarterPgIds.props entry of a property a write cannot replace in place (another type, not one value) */
+const NOT_IN_PLACE = -1;
+
+/**
+ * What a later write of the same instance's restarter pg may skip looking up: the pg, its
+ * generation after the last write through these ids, the last property's seq, and per restarter
+ * property (STATE_KEYS order) its id when it holds one value of its type, 0 when absent,
+ * NOT_IN_PLACE otherwise. Kept for every instance the daemon runs: ~150 bytes each.
+ */
 export interface RestarterPgIds {
   instId: number;
   pgId: number;
   generation: number;
   lastSeq: number;
-  /** single: exactly one value (the ones a write may replace in place) */
-  props: Map<string, { id: number; type: string; single: boolean }>;
+  props: number[];
 }
 
 /** The ids of an instance's restarter pg as they are now; without the pg, an empty one is created. */
 export function restarterPgIds(store: Store, instId: number): RestarterPgIds {
+  const props = new Array<number>(STATE_KEYS.length).fill(0);
   const pg = store.pgRow({ kind: 'instance', id: instId }, 'restarter');
   if (!pg) {
     const pgId = store.insertPg({ kind: 'instance', id: instId }, 'restarter', 'framework', PG_FLAG_NONPERSISTENT);
-    return { instId, pgId, generation: 1, lastSeq: 0, props: new Map() };
+    return { instId, pgId, generation: 1, lastSeq: 0, props };
   }
-  const props = new Map<string, { id: number; type: string; single: boolean }>();
   let lastSeq = 0;
   const rows = store.rawStmt(`SELECT p.id, p.name, p.type, p.seq, (SELECT count(*) FROM vals v WHERE v.prop_id = p.id)
     FROM props p WHERE p.pg_id = ?`).all(pg.id) as [number, string, string, number, number][];
   for (const [id, name, type, seq, count] of rows) {
-    props.set(name, { id, type, single: count === 1 });
     lastSeq = Math.max(lastSeq, seq);
+    const k = KEY_INDEX.get(name);
+    if (k !== undefined) props[k] = count === 1 && type === STATE_TYPES[STATE_KEYS[k]!] ? id : NOT_IN_PLACE;
   }
   return { instId, pgId: pg.id, generation: pg.generation, lastSeq, props };
 }
@@ -59,37 +71,40 @@ export function restarterPgIds(store: Store, instId: number): RestarterPgIds {
  * does it (and reports a bad value).
  */
 export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: RestarterStateUpdate): boolean {
-  const writes: { key: string; type: string; enc: string | Buffer | null }[] = [];
+  const writes: { k: number; enc: string | Buffer | null }[] = [];
   for (const [key, raw] of Object.entries(upd) as [keyof RestarterStateUpdate, unknown][]) {
     if (raw === undefined) continue;
-    const type = STATE_TYPES[key];
-    if (!type) return false;
-    const cur = ids.props.get(key);
+    const k = KEY_INDEX.get(key);
+    if (k === undefined) return false;
+    const cur = ids.props[k]!;
+    // (removing what the ids say is absent proves nothing about the pg: the full path checks)
+    if (cur === NOT_IN_PLACE || (raw === null && cur === 0)) return false;
     if (raw === null) {
-      if (cur) writes.push({ key, type, enc: null });
+      writes.push({ k, enc: null });
       continue;
     }
-    if (cur && (cur.type !== type || !cur.single)) return false;
+    const type = STATE_TYPES[key];
     const c = canonicalize(type, [String(raw)]);
     if (!c.ok || c.values.length !== 1) return false;
-    writes.push({ key, type, enc: encodeValue(type, c.values[0]!) });
+    writes.push({ k, enc: encodeValue(type, c.values[0]!) });
   }
-  if (writes.length === 0) return true; // as writeRestarterState: nothing changes, no bump
+  if (writes.length === 0) return true; // nothing given: nothing changes, no bump
   const bumped = store.stmt(`UPDATE pgs SET generation = generation + 1
     WHERE id = ? AND generation = ? AND instance_id = ? AND name = 'restarter'`).run(ids.pgId, ids.generation, ids.instId).changes;
   if (bumped !== 1) return false;
   ids.generation++;
-  for (const w of writes) {
-    const cur = ids.props.get(w.key);
-    if (w.enc === null) {
-      store.stmt('DELETE FROM props WHERE id = ?').run(cur!.id);
-      ids.props.delete(w.key);
-    } else if (cur) {
-      store.stmt('UPDATE vals SET value = ? WHERE prop_id = ? AND seq = 0').run(w.enc, cur.id);
+  for (const { k, enc } of writes) {
+    const cur = ids.props[k]!;
+    if (enc === null) {
+      store.stmt('DELETE FROM props WHERE id = ?').run(cur);
+      ids.props[k] = 0;
+    } else if (cur !== 0) {
+      store.stmt('UPDATE vals SET value = ? WHERE prop_id = ? AND seq = 0').run(enc, cur);
     } else {
-      const id = Number(store.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)').run(ids.pgId, ++ids.lastSeq, w.key, w.type).lastInsertRowid);
-      store.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, 0, ?)').run(id, w.enc);
-      ids.props.set(w.key, { id, type: w.type, single: true });
+      const key = STATE_KEYS[k]!;
+      const id = Number(store.stmt('INSERT INTO props(pg_id, seq, name, type) VALUES (?, ?, ?, ?)').run(ids.pgId, ++ids.lastSeq, key, STATE_TYPES[key]).lastInsertRowid);
+      store.stmt('INSERT INTO vals(prop_id, seq, value) VALUES (?, 0, ?)').run(id, enc);
+      ids.props[k] = id;
     }
   }
   return true;

@@ -219,6 +219,10 @@ test('restarter state: later writes through kept ids, which every change of the 
   must(repo.writeRestarterState(I, { state: 'degraded', contract: 43 }));
   assert.deepEqual(val(I, 'restarter', 'state'), ['degraded'], 'a two-valued property is replaced whole');
   assert.deepEqual(val(I, 'restarter', 'contract'), ['43']);
+  // a restarter property of another type (an administrator's) is replaced or removed by the full path
+  must(repo.setProperty(I, 'restarter', 'start_pid', 'astring', ['x', 'y']));
+  must(repo.writeRestarterState(I, { start_pid: null }));
+  assert.equal(repo.getProperty(I, 'restarter', 'start_pid', { view: VIEW_EFFECTIVE }).ok, false);
 
   // this connection deletes the pg: the kept ids no longer hold
   must(repo.deletePg(I, 'restarter'));
