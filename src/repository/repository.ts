@@ -22,6 +22,9 @@ import {
 
 export type { BulkReadOptions, InstanceViews, OpenOptions };
 
+/** Instances whose restarter-pg ids writeRestarterStates keeps at most (~150 bytes each). */
+const MAX_KEPT_RESTARTER_IDS = 50_000;
+
 export class Repository extends RepositoryBase {
   /** restarter pg ids by FMRI as given to writeRestarterStates (each checked when used) */
   private readonly restarterIds = new Map<string, state.RestarterPgIds>();
@@ -193,6 +196,8 @@ export class Repository extends RepositoryBase {
           if (err) return fail('invalid', `${r.value.fmri}: ${err}`);
           this.restarterIds.set(fmri, state.restarterPgIds(this.store, r.value.instId));
         } else this.restarterIds.set(fmri, ids);
+        // a cache: the ids of instances deleted since are never asked for again
+        if (this.restarterIds.size > MAX_KEPT_RESTARTER_IDS) this.restarterIds.clear();
       }
       return ok(undefined);
     }));
