@@ -12,6 +12,7 @@ import { currentBootId } from './boot.js';
 import { Daemon } from './daemon.js';
 import type { Clock, DaemonRepository, EngineLike, ProcessPorts } from './ports.js';
 import { realClock } from './ports.js';
+import { installMethodLibrary } from './method-library.js';
 
 export interface Wired {
   engine: EngineLike;
@@ -93,6 +94,9 @@ export async function startDaemon(opts: DaemonMainOptions): Promise<RunningDaemo
     throw e;
   }
   const bootId = currentBootId(env);
+  const lib = installMethodLibrary(root);
+  if (!lib.ok) log(`methods: ${lib.message}`);
+  else if (lib.changed) log(`installed ${lib.path}`);
   const { newBoot } = wired.noteBoot(bootId);
   if (newBoot && wired.importBaseManifests) {
     for (const problem of wired.importBaseManifests()) log(`base manifests: ${problem}`);

@@ -178,8 +178,11 @@ describe('svc.startd restart and reboot', () => {
       assert.equal(r.code, 0, r.out);
     }
     await waitFor({ [DAEMON]: 'online', [TEMP]: 'disabled', [BROKEN]: 'maintenance' }, 'after import');
-    assert.match(fs.readFileSync(path.join(root, 'var/svc/log/svc.startd.log'), 'utf8'),
-      /svc\.startd\[\d+\]: refresh notification for 1 entity: read and configured in \d+ ms/);
+    const daemonLog = fs.readFileSync(path.join(root, 'var/svc/log/svc.startd.log'), 'utf8');
+    assert.match(daemonLog, /svc\.startd\[\d+\]: refresh notification for 1 entity: read and configured in \d+ ms/);
+    // the method library, where method scripts source it (the illumos path under the root)
+    assert.match(daemonLog, /installed .*\/lib\/svc\/share\/smf_include\.sh/);
+    assert.match(fs.readFileSync(path.join(root, 'lib/svc/share/smf_include.sh'), 'utf8'), /^SMF_EXIT_ERR_CONFIG=96\b/m);
     assert.equal(starts('countd'), 1);
     assert.equal(starts('broken'), 3, 'a start method that always exits 1 runs exactly 3 times');
     const r = await sendAdmin(root, 'enable', [TEMP], { temporary: true, client: 'test' });
