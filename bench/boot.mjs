@@ -144,6 +144,30 @@ const cgProcs = (dir) => {
   return out;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Live processes named perfsvc (as floor.mjs counts them before each method: zombies excluded). */
+function perfsvcCount() {
+  let n = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'perfsvc') continue;
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat[stat.lastIndexOf(')') + 2] !== 'Z') n++;
+    } catch { /* gone */ }
+  }
+  return n;
+}
+
+/** Waits until no perfsvc process is left (at most limitMs); whether none is. */
+async function waitForNoPerfsvc(limitMs) {
+  const end = Date.now() + limitMs;
+  while (perfsvcCount() > 0) {
+    if (Date.now() > end) return false;
+    await sleep(200);
+  }
+  return true;
+}
 /** Kill every process left in the harness's cgroup of `name` (perfbench-MANAGER / perffloor-*); returns how many. */
 async function killCgroup(name) {
   const dir = path.join(CG_ROOT, name);
@@ -238,8 +262,19 @@ async function main() {
   const trash = setAsideWorkDirs();
   const t0 = Date.now(); const elapsed = () => (Date.now() - t0) / 1000;
   for (const f of plan.floor) {
-    const r = await runChild(`spawn floor n=${f.n}`, process.execPath, [path.join(SHARED, 'floor.mjs'), '--n', String(f.n), '--reps', String(f.reps), '--out', floorOut], cellTimeoutS);
+    const floorRun = () => runChild(`spawn floor n=${f.n}`, process.execPath, [path.join(SHARED, 'floor.mjs'), '--n', String(f.n), '--reps', String(f.reps), '--out', floorOut], cellTimeoutS);
+    let r = await floorRun();
     await killCgroupsOf('perffloor-');
+    if (r.code !== 0 && !r.timedOut) {
+      // floor.mjs refuses to start a method while `perfsvc` processes are alive, and the previous
+      // method's killed children may still be exiting (15:37 run, n=1000 after sh-loop): wait for
+      // them, then try once more (the methods that had completed are measured twice; the report
+      // takes medians)
+      const gone = await waitForNoPerfsvc(30_000);
+      log(`spawn floor n=${f.n} failed; ${gone ? 'no perfsvc left' : 'perfsvc still present after 30 s'}: retrying once`);
+      r = await floorRun();
+      await killCgroupsOf('perffloor-');
+    }
     record({ cell: f.cell, status: r.code === 0 ? 'ok' : r.timedOut ? 'timeout' : 'failed', wall_s: r.wall_s, reps_done: r.code === 0 ? f.reps : 0, est_s: f.est });
   }
   for (const c of plan.cells) {
