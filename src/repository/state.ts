@@ -18,10 +18,6 @@ export function ensurePg(store: Store, instId: number, name: string, type: strin
   return store.insertPg({ kind: 'instance', id: instId }, name, type, flags);
 }
 
-/**
- * What a later write of the same instance's restarter pg may skip looking up: the pg, its
- * generation after the last write through these ids, its properties and the last property's seq.
- */
 /** The restarter's properties in a fixed order: RestarterPgIds.props is indexed by it. */
 const STATE_KEYS = Object.keys(STATE_TYPES) as (keyof RestarterStateUpdate)[];
 const KEY_INDEX = new Map<string, number>(STATE_KEYS.map((k, i) => [k, i]));
