@@ -4,9 +4,9 @@
 // like manifest-import. Heavy modules are imported lazily so `svc.startd --help` stays fast.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logDir, repositoryPath } from '../cli/common/root.js';
 import type { Wired } from './main.js';
+import { packagePath } from './package-path.js';
 
 /** SQLite page cache of the daemon's connection, KiB. */
 const DAEMON_CACHE_KIB = 2048;
@@ -20,16 +20,9 @@ export interface WireOptions {
   contracts?: 'auto' | 'cgroup' | 'pgroup';
 }
 
-/** <package root>/manifests, found by walking up from this module (works from src/ and dist/). */
+/** <package root>/manifests. */
 export function packageManifestDir(): string | undefined {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const cand = path.join(dir, 'manifests');
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(cand)) return cand;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  return packagePath('manifests');
 }
 
 export function wireProduction(opts: WireOptions = {}) {

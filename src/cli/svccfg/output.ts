@@ -1,17 +1,21 @@
-// Output of export/archive/extract `> FILE`: a temporary file in the same directory, fsync,
-// rename, so a reader never sees a half-written file.
+// Output of export/archive/extract `> FILE` (and the method library svc.startd installs): a
+// temporary file in the same directory, fsync, rename, so a reader never sees a half-written file.
 import fs from 'node:fs';
 import path from 'node:path';
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
-/** Writes `text` to `file` atomically (same directory temp file, fsync, rename). */
-export function writeFileAtomic(file: string, text: string): { ok: true } | { ok: false; error: string } {
+/**
+ * Writes `text` to `file` atomically (same directory temp file, fsync, rename). The file gets
+ * 0644 less the umask, or exactly `mode` when given.
+ */
+export function writeFileAtomic(file: string, text: string, mode?: number): { ok: true } | { ok: false; error: string } {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}`);
   try {
     const fd = fs.openSync(tmp, 'w', 0o644);
     try {
       fs.writeFileSync(fd, text);
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
