@@ -32,6 +32,9 @@ after(async () => {
 const log = () => path.join(root.dir, 'var/svc/log/native.log');
 const file = (n: string) => path.join(root.dir, n);
 const groupDir = (fmri: string) => ad.contracts.kind(fmri).slice('cgroup v2 '.length);
+/** Resolves when a spawned child exits, rejects on its spawn error. */
+const exited = (c: import('node:events').EventEmitter) =>
+  new Promise<void>((resolve, reject) => { c.once('exit', () => resolve()); c.once('error', reject); });
 const procStatus = (pid: number, field: string) => /^\S+:\s*(.*)$/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'))!)![1]!;
 
 test('"cmd &": the method is done once cmd runs; cmd is the contract, ignores SIGINT/SIGQUIT, gets PWD', { skip: skip ?? false }, async () => {
@@ -183,7 +186,7 @@ test('a method follows the restarter\'s lines sent before it, without waiting fo
       const logPath = path.join(dir, `m${i}.log`);
       s.appendLog(logPath, `[ Executing start method for m${i} ]\n`, { maxBytes: 0, keep: 0 });
       const c = s.spawn({ file: '/bin/echo', argv: ['echo', `output of m${i}`], env: {}, cwd: '/', logPath, cgroupDir: null });
-      return new Promise<string>((resolve, reject) => { c.once('exit', () => resolve(logPath)); c.once('error', reject); });
+      return exited(c).then(() => logPath);
     });
     for (const [i, logPath] of (await Promise.all(runs)).entries()) {
       assert.equal(fs.readFileSync(logPath, 'utf8'), `[ Executing start method for m${i} ]\noutput of m${i}\n`);
@@ -200,7 +203,7 @@ test('requests of one long turn of the loop reach the spawner before the turn en
   try {
     const runs = Array.from({ length: 40 }, (_, i) => {
       const c = s.spawn({ file: '/bin/sh', argv: ['sh', '-c', `: > ${dir}/m${i}`], env: {}, cwd: '/', logPath: path.join(dir, 'log'), cgroupDir: null });
-      return new Promise<void>((resolve, reject) => { c.once('exit', () => resolve()); c.once('error', reject); });
+      return exited(c);
     });
     // still in the same turn: the first methods run meanwhile
     const deadline = Date.now() + 5000;
