@@ -68,15 +68,17 @@ export function restarterPgIds(store: Store, instId: number): RestarterPgIds {
  */
 export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: RestarterStateUpdate): boolean {
   const writes: { k: number; enc: string | Buffer | null }[] = [];
+  /** a removal of what the ids say is absent: nothing to write once the ids are proved current */
+  let absentRemoved = false;
   for (const [key, raw] of Object.entries(upd) as [keyof RestarterStateUpdate, unknown][]) {
     if (raw === undefined) continue;
     const k = KEY_INDEX.get(key);
     if (k === undefined) return false;
     const cur = ids.props[k]!;
-    // (removing what the ids say is absent proves nothing about the pg: the full path checks)
-    if (cur === NOT_IN_PLACE || (raw === null && cur === 0)) return false;
+    if (cur === NOT_IN_PLACE) return false;
     if (raw === null) {
-      writes.push({ k, enc: null });
+      if (cur === 0) absentRemoved = true;
+      else writes.push({ k, enc: null });
       continue;
     }
     const type = STATE_TYPES[key];
@@ -84,7 +86,12 @@ export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: 
     if (!c.ok || c.values.length !== 1) return false;
     writes.push({ k, enc: encodeValue(type, c.values[0]!) });
   }
-  if (writes.length === 0) return true; // nothing given: nothing changes, no bump
+  if (writes.length === 0) {
+    // nothing to write: no bump; only-absent removals are right when the pg is as the ids saw it
+    return !absentRemoved || store.stmt(`SELECT 1 FROM pgs WHERE id = ? AND generation = ? AND instance_id = ? AND name = 'restarter'`)
+      .get(ids.pgId, ids.generation, ids.instId) !== undefined;
+  }
+  // the guarded bump also proves the absence behind absentRemoved
   const bumped = store.stmt(`UPDATE pgs SET generation = generation + 1
     WHERE id = ? AND generation = ? AND instance_id = ? AND name = 'restarter'`).run(ids.pgId, ids.generation, ids.instId).changes;
   if (bumped !== 1) return false;

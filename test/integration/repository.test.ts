@@ -245,6 +245,21 @@ test('restarter state: later writes through kept ids, which every change of the 
   // a bad value through the kept ids is reported like the first time
   const badValue = repo.writeRestarterState(I, { state_timestamp: 'yesterday' });
   assert.equal(badValue.ok ? 'ok' : badValue.code, 'invalid');
+  // removing what the kept ids say is absent: nothing to do while the pg is as they saw it (no
+  // bump), and a removal all the same when another connection added it meanwhile
+  must(repo.writeRestarterState(I, { contract: null, transient_contract: null }));
+  const g1 = gen();
+  must(repo.writeRestarterState(I, { transient_contract: null }));
+  assert.equal(gen(), g1, 'removing nothing changes nothing');
+  const absent = () => repo.getProperty(I, 'restarter', 'transient_contract', { view: VIEW_EFFECTIVE }).ok === false;
+  for (const upd of [{ transient_contract: null }, { state: 'online', transient_contract: null }] as const) {
+    const fourth = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'));
+    must(fourth.setProperty(I, 'restarter', 'transient_contract', 'count', ['5']));
+    fourth.close();
+    must(repo.writeRestarterState(I, upd));
+    assert.ok(absent(), `${JSON.stringify(upd)}: the property another connection added is removed`);
+  }
+  assert.deepEqual(val(I, 'restarter', 'state'), ['online']);
   assert.equal(repo.db.pragma('integrity_check', { simple: true }), 'ok');
 });
 
