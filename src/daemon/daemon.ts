@@ -438,9 +438,11 @@ export class Daemon implements ControlHandler {
           await this.graph.idle();
         }
       }
+      // methods still completing (a stop during a boot) must not act on what closes below
+      this.graph.close();
+      this.host.close();
       await this.d.procs.logs.flush?.();
       this.flushWrites();
-      this.host.cancelAllTimers();
       this.unsubscribeContracts?.();
       this.d.procs.contracts.close();
       this.server?.close();

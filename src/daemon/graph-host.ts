@@ -7,6 +7,8 @@
 //
 // A throw from the engine or from executing one instance's command is an internal error for that
 // instance: it is logged and the instance is put into maintenance; the daemon keeps running.
+// Once closed (the daemon is exiting), events are dropped: nothing acts on a closed repository,
+// and what was in flight is reconciled by the next daemon from the states it finds.
 import type { EngineCommand, EngineEvent } from '../core/engine/types.js';
 import type { Clock, EngineLike } from './ports.js';
 
@@ -29,6 +31,7 @@ export class GraphHost {
   private readonly idleWaiters: (() => void)[] = [];
   /** instances already forced into maintenance because of an internal error (no loops) */
   private readonly faulted = new Set<string>();
+  private closed = false;
 
   constructor(
     private readonly engine: EngineLike,
@@ -42,6 +45,7 @@ export class GraphHost {
   }
 
   post(ev: EngineEvent): void {
+    if (this.closed) return;
     this.queue.push(ev);
     if (!this.draining) this.drain();
   }
@@ -52,10 +56,17 @@ export class GraphHost {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Stops taking events (those queued are dropped); idle() resolves. */
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    if (!this.draining) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
   private drain(): void {
     this.draining = true;
     try {
-      for (let ev = this.queue.shift(); ev; ev = this.queue.shift()) this.process(ev);
+      for (let ev = this.queue.shift(); ev && !this.closed; ev = this.queue.shift()) this.process(ev);
     } finally {
       this.draining = false;
       for (const w of this.idleWaiters.splice(0)) w();

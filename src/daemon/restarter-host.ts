@@ -40,6 +40,8 @@ export class RestarterHost implements CommandExecutor {
   private readonly freshDataVersion: () => number | undefined;
   /** method runs in progress, by fmri (for shutdown: wait for quiescence) */
   readonly running = new Map<string, number>();
+  /** the daemon is exiting: no method starts any more (see close) */
+  private closed = false;
 
   constructor(private readonly o: RestarterHostOptions) {
     // PRAGMA data_version of the SQLite repository behind RepositoryAdapter, when there is one.
@@ -180,6 +182,7 @@ export class RestarterHost implements CommandExecutor {
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
     void written.then(() => {
       this.finished(cmd.fmri);
+      if (this.closed) return;
       try {
         this.spawn(cmd, prepared.req);
       } catch (e) {
@@ -303,6 +306,16 @@ export class RestarterHost implements CommandExecutor {
   cancelAllTimers(): void {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+  }
+
+  /**
+   * The daemon is exiting: a method waiting for its log lines is not spawned any more (the
+   * GraphHost, closed too, sends no new commands). Its instance stays mid-transition in the
+   * repository, which the next daemon reconciles.
+   */
+  close(): void {
+    this.closed = true;
+    this.cancelAllTimers();
   }
 }
 

@@ -210,6 +210,16 @@ export class DaemonHandle {
     await this.start();
   }
 
+  /** SIGTERM to the daemon alone; resolves whether it exited within timeoutMs (services keep running). */
+  async terminate(timeoutMs = 15000): Promise<boolean> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return true;
+    child.kill('SIGTERM');
+    let done = false;
+    await Promise.race([this.exited.then(() => { done = true; }), new Promise((r) => setTimeout(r, timeoutMs))]);
+    return done;
+  }
+
   /** Kills only the daemon (SIGKILL); services keep running until stop(). */
   async killDaemonOnly(): Promise<void> {
     const child = this.child;

@@ -179,6 +179,8 @@ class SpawnerProcess {
   private outgoing: Buffer[] = [];
   private outgoingTo: ChildProcess | null = null;
   private unsentSync: Promise<void> | null = null;
+  /** close() was called: no new spawner process is started (it would keep the daemon alive) */
+  private closed = false;
 
   constructor(private readonly binary: string, private readonly onDeath: (d: Death) => void) {}
 
@@ -204,6 +206,7 @@ class SpawnerProcess {
   }
 
   appendLog(file: string, text: string, rot: { maxBytes: number; keep: number }, done: (errno: number) => void): void {
+    if (this.closed) { queueMicrotask(() => done(-1)); return; }
     const id = ++this.seq;
     const frame = encodeLog(id, file, text, rot); // throws for a NUL byte in the path
     this.logReplies.set(id, done);
@@ -218,6 +221,10 @@ class SpawnerProcess {
     const id = ++this.seq;
     const frame = encodeSpawn(id, req); // throws for a NUL byte, before anything is registered
     const child = new SpawnedChild();
+    if (this.closed) {
+      queueMicrotask(() => child.emit('error', Object.assign(new Error('the spawner is closed'), { code: 'EHELPER' })));
+      return child;
+    }
     this.children.set(id, child);
     const p = this.ensure();
     this.holdIfBusy(p);
@@ -226,6 +233,10 @@ class SpawnerProcess {
   }
 
   watch(file: string, onChange: (populated?: boolean) => void, onError: (code: string) => void): FileWatch {
+    if (this.closed) {
+      queueMicrotask(() => onError('EHELPER'));
+      return { close: () => undefined };
+    }
     const key = ++this.seq;
     const w: WatchEntry = { file, onChange, onError, wd: 0, closed: false };
     this.watches.set(key, w);
@@ -270,6 +281,7 @@ class SpawnerProcess {
   get pid(): number | undefined { return this.proc?.pid; }
 
   close(): void {
+    this.closed = true;
     this.writeOut();
     this.proc?.stdin?.end();
     this.proc = null;
@@ -285,9 +297,10 @@ class SpawnerProcess {
     p.on('exit', () => {
       if (this.proc === p) this.proc = null;
       // the watches died with it: added again by the next spawner, changes meanwhile re-checked
+      // (not after close(): a new spawner would outlive the daemon's shutdown)
       const lost = [...this.watches].filter(([, w]) => !w.closed);
       for (const [, w] of lost) w.wd = 0;
-      if (lost.length) {
+      if (lost.length && !this.closed) {
         setImmediate(() => {
           const next = this.ensure();
           for (const [key, w] of lost) {
