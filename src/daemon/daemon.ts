@@ -77,13 +77,14 @@ export class Daemon implements ControlHandler {
 
   constructor(private readonly d: DaemonDeps) {
     this.graph = new GraphHost(d.engine, d.clock, d.log);
-    const tx = repositoryTransaction(d.repo);
-    this.tx = tx;
-    this.startSnapshots = new StartSnapshotBatch((f) => d.repo.takeStartSnapshots(f), tx, d.clock, d.log);
+    this.tx = repositoryTransaction(d.repo);
     // State commits and queued start snapshots share one write transaction, committed without
-    // fsync: restarter bookkeeping that a reboot rebuilds (docs/DESIGN-repository.md).
-    const logs = d.procs.logs;
+    // fsync: restarter bookkeeping that a reboot rebuilds (docs/DESIGN-repository.md). Snapshots
+    // whose own timer comes first are committed the same way (with an fsync each, 36 of them
+    // stalled the loop during a 1,000-service boot).
     const relaxed = repositoryTransaction(d.repo, { relaxed: true });
+    this.startSnapshots = new StartSnapshotBatch((f) => d.repo.takeStartSnapshots(f), relaxed, d.clock, d.log);
+    const logs = d.procs.logs;
     this.states = new StateWriter((b) => relaxed(() => { this.startSnapshots.takeAll(); d.repo.writeRestarterStates(b); }), d.clock,
       (e) => d.log(`repository write failed: ${(e as Error).message}`), 5, logs.flush ? () => logs.flush!() : undefined);
     this.globalEnv = readGlobalEnvironment(d.root);

@@ -68,6 +68,7 @@ describe('svc.startd event loop (scripted engine)', () => {
   let clock: FakeClock;
   let batches: Map<string, RestarterStateUpdate>[];
   let procs: ReturnType<typeof fakeProcs>;
+  let adapter: RepositoryAdapter;
   const daemonLog: string[] = [];
 
   beforeEach(async () => {
@@ -85,7 +86,7 @@ describe('svc.startd event loop (scripted engine)', () => {
       assert.ok(repo.addPg(f, 'config', 'application').ok);
       assert.ok(repo.setProperty(f, 'config', 'word', 'astring', ['hello world']).ok);
     }
-    const adapter = new RepositoryAdapter(repo);
+    adapter = new RepositoryAdapter(repo);
     batches = [];
     const write = adapter.writeRestarterStates.bind(adapter);
     adapter.writeRestarterStates = (b) => { batches.push(new Map(b)); write(b); };
@@ -123,6 +124,22 @@ describe('svc.startd event loop (scripted engine)', () => {
       const next = repo.getProperty(A, 'restarter', 'next_state', { viewer: ROOT_VIEWER });
       assert.deepEqual(next.ok && next.value.values, ['online'], 'written before the reply');
     } finally { repo.close(); }
+  });
+
+  test('start snapshots committed on their own go without fsync, like the state batches they usually join', async () => {
+    const inner = adapter.repo;
+    assert.ok(inner.takeSnapshot(A, 'running').ok);
+    // outermost transactions only: relaxed (synchronous = NORMAL) or full
+    const kinds: string[] = [];
+    const relaxed = inner.relaxedTransaction.bind(inner);
+    inner.relaxedTransaction = <T>(fn: () => T): T => { if (!inner.db.inTransaction) kinds.push('relaxed'); return relaxed(fn); };
+    const full = inner.transaction.bind(inner);
+    inner.transaction = <T>(fn: () => T): T => { if (!inner.db.inTransaction && kinds.at(-1) !== 'relaxed') kinds.push('full'); return full(fn); };
+    daemon.startSnapshots.add(A);
+    clock.advance(10);
+    assert.deepEqual(kinds, ['relaxed'], 'one transaction, committed without fsync');
+    const snaps = inner.listSnapshots(A);
+    assert.deepEqual(snaps.ok && snaps.value.map((x) => x.name).filter((n) => n === 'start'), ['start']);
   });
 
   test('runMethod: tokens expanded against the configuration, completion fed back with the transition id', async () => {
