@@ -41,7 +41,9 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const [{ startDaemon }, { wireProduction }] = await Promise.all([import('../daemon/main.js'), import('../daemon/wiring.js')]);
+  const [{ startDaemon }, { wireProduction }, { tuneV8ForDaemon }] = await Promise.all([
+    import('../daemon/main.js'), import('../daemon/wiring.js'), import('../daemon/v8-tuning.js')]);
+  tuneV8ForDaemon();
   let running;
   try {
     running = await startDaemon({ root: parsed.root, verbose, wire: wireProduction({ baseManifests, contracts }) });
