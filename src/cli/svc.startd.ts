@@ -2,6 +2,7 @@
 // `shutdown` request; services keep running when it exits (see docs/svc.startd.8.md).
 import { spawn } from 'node:child_process';
 import { takeRootOption } from './common/root.js';
+import { tuneTiering } from './common/v8-tiering.js';
 
 const USAGE = `usage: svc.startd [--root DIR] [-v|--verbose] [--no-base-manifests] [--contracts auto|cgroup|pgroup]
   --root DIR            state root (default: $TSMF_ROOT, / for root, ~/.local/state/tsmf otherwise)
@@ -41,9 +42,8 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const [{ startDaemon }, { wireProduction }, { tuneV8ForDaemon }] = await Promise.all([
-    import('../daemon/main.js'), import('../daemon/wiring.js'), import('../daemon/v8-tuning.js')]);
-  tuneV8ForDaemon();
+  tuneTiering();
+  const [{ startDaemon }, { wireProduction }] = await Promise.all([import('../daemon/main.js'), import('../daemon/wiring.js')]);
   let running;
   try {
     running = await startDaemon({ root: parsed.root, verbose, wire: wireProduction({ baseManifests, contracts }) });
