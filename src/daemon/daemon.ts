@@ -119,8 +119,8 @@ export class Daemon implements ControlHandler {
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
     this.sweepContracts();
-    this.prepareContracts(configs);
     this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
+    this.prepareContracts(configs);
     if (boot.newBoot) {
       const milestone = repo.bootMilestone();
       if (milestone && milestone !== 'all') this.graph.post({ kind: 'milestone', target: milestone });
@@ -178,7 +178,11 @@ export class Daemon implements ControlHandler {
     if (removed.length) this.d.log(`removed ${removed.length} empty contract group(s) left from an earlier run`);
   }
 
-  /** Lets the contract backend create the groups of instances likely to start soon ahead of time. */
+  /**
+   * Lets the contract backend create the groups of instances likely to start soon ahead of time.
+   * Called after their configure event: those starting at once (no dependencies) have made their
+   * group by then, on the spot, instead of racing a background mkdir of the same directory.
+   */
   private prepareContracts(configs: readonly InstanceConfig[]): void {
     const contracts = this.d.procs.contracts as { prepare?: (fmris: readonly string[]) => void };
     if (typeof contracts.prepare !== 'function') return;
@@ -271,8 +275,8 @@ export class Daemon implements ControlHandler {
       this.known.add(fmri);
     }
     if (fresh.length) {
-      this.prepareContracts(fresh);
       this.graph.post({ kind: 'configure', instances: fresh });
+      this.prepareContracts(fresh);
     }
     if (asRefresh) for (const config of existing) this.graph.post({ kind: 'refresh', config });
     else if (existing.length) this.graph.post({ kind: 'configure', instances: existing });
