@@ -22,6 +22,13 @@ export interface OpenOptions {
   readonly?: boolean;
   /** clock for snapshot timestamps, seconds since the epoch (tests inject one) */
   now?: () => number;
+  /**
+   * Checkpoint the WAL in close() instead of in the commit that grows it past 1,000 pages
+   * (SQLite's default): `svccfg import` notifies the daemon right after its commit, and the
+   * checkpoint of a large import (copying megabytes into the database file, then an fsync) then
+   * runs while the daemon starts the services instead of before it hears of them.
+   */
+  checkpointOnClose?: boolean;
 }
 
 export class RepositoryBase {
@@ -36,10 +43,22 @@ export class RepositoryBase {
     if (!this.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file, { readonly: this.readonly, fileMustExist: this.readonly });
     configureConnection(this.db, this.readonly);
+    this.checkpointOnClose = !this.readonly && !!opts.checkpointOnClose;
+    if (this.checkpointOnClose) this.db.pragma('wal_autocheckpoint = 0');
     this.store = new Store(this.db);
   }
 
-  close(): void { if (this.db.open) this.db.close(); }
+  private readonly checkpointOnClose: boolean;
+
+  close(): void {
+    if (!this.db.open) return;
+    if (this.checkpointOnClose) {
+      // PASSIVE: copies what no reader still needs, never waits; the last connection to close
+      // checkpoints everything anyway
+      try { this.db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: a later commit's checkpoint does it */ }
+    }
+    this.db.close();
+  }
 
   /** Runs fn in one write transaction (savepoint when nested). */
   transaction<T>(fn: () => T): T {

@@ -99,3 +99,33 @@ test(`kill -9 during imports and property transactions never leaves a partial st
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('checkpointOnClose: a large commit leaves the WAL to close() while another connection stays open', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-ckpt-'));
+  try {
+    const file = path.join(dir, 'repository.db');
+    const daemon = Repository.openOrThrow(file); // the daemon's connection, open throughout
+    const dbSize = () => fs.statSync(file).size;
+    for (const deferred of [false, true]) {
+      const cli = Repository.openOrThrow(file, { checkpointOnClose: deferred });
+      const before = dbSize();
+      // ~8 MB in one commit: past SQLite's 1,000-page autocheckpoint
+      const table = `filler_${deferred ? 'deferred' : 'default'}`;
+      cli.db.exec(`CREATE TABLE ${table}(x)`);
+      cli.transaction(() => { const ins = cli.db.prepare(`INSERT INTO ${table} VALUES (randomblob(4000))`); for (let i = 0; i < 2000; i++) ins.run(); });
+      const afterCommit = dbSize();
+      cli.close();
+      const afterClose = dbSize();
+      if (deferred) {
+        assert.equal(afterCommit, before, 'the commit did not copy its pages into the database file');
+        assert.ok(afterClose > before + 4_000_000, `close() checkpointed (${before} -> ${afterClose})`);
+      } else {
+        assert.ok(afterCommit > before + 4_000_000, `SQLite's default: the commit checkpointed (${before} -> ${afterCommit})`);
+      }
+      assert.deepEqual(daemon.db.prepare(`SELECT count(*) AS n FROM ${table}`).get(), { n: 2000 }, 'the other connection sees the data either way');
+    }
+    daemon.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

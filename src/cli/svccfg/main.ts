@@ -51,7 +51,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   let repo: Repository | undefined;
   const openRepo = (): Repository => {
     if (!repo) {
-      const r = Repository.open(repositoryPath(root));
+      const r = Repository.open(repositoryPath(root), { checkpointOnClose: true });
       if (!r.ok) throw new RepositoryOpenError(r.message);
       repo = r.value;
     }
