@@ -216,6 +216,25 @@ test('requests of one long turn of the loop reach the spawner before the turn en
   }
 });
 
+test('after close() the pool starts no spawner: a log line is appended directly, a spawn fails with EHELPER', { skip: skip ?? false }, async () => {
+  const s = new NativeSpawner(binary!, { processes: 1 });
+  const logPath = path.join(file('closed'), 'sub', 'x.log');
+  s.appendLog(logPath, 'before\n', { maxBytes: 0, keep: 0 });
+  await s.whenLogWritten(logPath);
+  const pids = s.pids;
+  s.close();
+  const errors: string[] = [];
+  s.appendLog(logPath, 'after close\n', { maxBytes: 0, keep: 0 }, (_f, e) => errors.push(e.message));
+  s.appendLog(path.join(file('closed'), 'new', 'y.log'), 'new file\n', { maxBytes: 0, keep: 0 }, (_f, e) => errors.push(e.message));
+  const c = s.spawn({ file: '/bin/true', argv: ['true'], env: {}, cwd: '/', logPath, cgroupDir: null });
+  await assert.rejects(exited(c), /the spawner is closed/);
+  assert.deepEqual(errors, []);
+  assert.equal(fs.readFileSync(logPath, 'utf8'), 'before\nafter close\n');
+  assert.equal(fs.readFileSync(path.join(file('closed'), 'new', 'y.log'), 'utf8'), 'new file\n');
+  await waitFor(() => pids.every((p) => !alive(p)), 5000, 'the closed spawner to exit');
+  assert.deepEqual(s.pids, [], 'no spawner process started after close()');
+});
+
 test('InstanceLogFiles with the spawner as writer: bracketed lines; appendLogLine joins lines in flight instead of overtaking them', { skip: skip ?? false }, async () => {
   const s = new NativeSpawner(binary!, { processes: 2 });
   try {

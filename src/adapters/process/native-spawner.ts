@@ -9,6 +9,7 @@
 // - Nothing here reaches a shell: file, argv and env go to execve as they are.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import os from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import path from 'node:path';
@@ -206,7 +207,7 @@ class SpawnerProcess {
   }
 
   appendLog(file: string, text: string, rot: { maxBytes: number; keep: number }, done: (errno: number) => void): void {
-    if (this.closed) { queueMicrotask(() => done(-1)); return; }
+    if (this.closed) { done(appendAfterClose(file, text)); return; }
     const id = ++this.seq;
     const frame = encodeLog(id, file, text, rot); // throws for a NUL byte in the path
     this.logReplies.set(id, done);
@@ -410,6 +411,21 @@ class SpawnerProcess {
         this.take(this.syncs, id)?.();
         return;
     }
+  }
+}
+
+/**
+ * A line for a log file once the spawners are closed (a method that completes while svc.startd
+ * exits): appended here, synchronously, without rotation (lines still in the closed spawner's
+ * pipe may land after it); the errno as LOG would report it.
+ */
+function appendAfterClose(file: string, text: string): number {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    fs.appendFileSync(file, text, { mode: 0o644 });
+    return 0;
+  } catch (e) {
+    return Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
   }
 }
 
