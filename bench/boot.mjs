@@ -145,24 +145,10 @@ const cgProcs = (dir) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Live processes named perfsvc (as floor.mjs counts them before each method: zombies excluded). */
-function perfsvcCount() {
-  let n = 0;
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== 'perfsvc') continue;
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (stat[stat.lastIndexOf(')') + 2] !== 'Z') n++;
-    } catch { /* gone */ }
-  }
-  return n;
-}
-
-/** Waits until no perfsvc process is left (at most limitMs); whether none is. */
+/** Waits until no live perfsvc process is left (at most limitMs; zombies, as floor.mjs, do not count); whether none is. */
 async function waitForNoPerfsvc(limitMs) {
   const end = Date.now() + limitMs;
-  while (perfsvcCount() > 0) {
+  while (census().perfsvc.length > 0) {
     if (Date.now() > end) return false;
     await sleep(200);
   }
