@@ -5,7 +5,7 @@
 // sees half a file). Failing to install is logged, never fatal.
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../cli/svccfg/output.js';
+import { writeFileAtomic } from '../adapters/atomic-file.js';
 import { packagePath } from './package-path.js';
 
 /** Where methods find the library under a state root. */

@@ -10,7 +10,7 @@ import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
-import { writeFileAtomic } from './output.js';
+import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
 
 export interface IoContext { root: string; repo: () => Repository }

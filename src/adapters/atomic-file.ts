@@ -1,5 +1,6 @@
-// Output of export/archive/extract `> FILE` (and the method library svc.startd installs): a
-// temporary file in the same directory, fsync, rename, so a reader never sees a half-written file.
+// Writes a file atomically: a temporary file in the same directory, fsync, rename, so a reader
+// never sees a half-written file (svccfg export/archive/extract `> FILE`, the method library
+// svc.startd installs).
 import fs from 'node:fs';
 import path from 'node:path';
 
