@@ -36,6 +36,8 @@ export class RepositoryBase {
   /** @internal */ readonly store: Store;
   readonly readonly: boolean;
   /** @internal */ readonly now: () => number;
+  /** OpenOptions.checkpointOnClose (never for a read-only connection) */
+  private readonly checkpointOnClose: boolean;
 
   protected constructor(readonly file: string, opts: OpenOptions) {
     this.readonly = !!opts.readonly;
@@ -47,8 +49,6 @@ export class RepositoryBase {
     if (this.checkpointOnClose) this.db.pragma('wal_autocheckpoint = 0');
     this.store = new Store(this.db);
   }
-
-  private readonly checkpointOnClose: boolean;
 
   close(): void {
     if (!this.db.open) return;

@@ -140,12 +140,17 @@ export function appendLogLine(p: string, text: string, when: Date = new Date(), 
   }
   const q = queues.get(p);
   if (q?.count.pending) { enqueue(p, line, q.rotation, q.onError); return; }
+  appendLogText(p, line);
+}
+
+/** Appends text as it is, synchronously (the file created 0644, its directory when missing). */
+export function appendLogText(p: string, text: string): void {
   try {
-    fs.appendFileSync(p, line, { mode: 0o644 });
+    fs.appendFileSync(p, text, { mode: 0o644 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    fs.appendFileSync(p, line, { mode: 0o644 });
+    fs.appendFileSync(p, text, { mode: 0o644 });
   }
 }
 

@@ -9,7 +9,6 @@
 // - Nothing here reaches a shell: file, argv and env go to execve as they are.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
 import os from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { findBuiltArtifact } from '../package-root.js';
 import { holdChild, readLines } from './child-pipe.js';
 import { PendingLines } from './pending-lines.js';
+import { appendLogText } from './log.js';
 import { signalName } from '../../core/method/signals.js';
 
 export interface NativeSpawnRequest {
@@ -421,8 +421,7 @@ class SpawnerProcess {
  */
 function appendAfterClose(file: string, text: string): number {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    fs.appendFileSync(file, text, { mode: 0o644 });
+    appendLogText(file, text);
     return 0;
   } catch (e) {
     return Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
