@@ -8,9 +8,10 @@ const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).
 
 /**
  * Writes `text` to `file` atomically (same directory temp file, fsync, rename). The file gets
- * 0644 less the umask, or exactly `mode` when given.
+ * 0644 less the umask, or exactly `mode` when given. A failure names the file and the errno
+ * code (`cause`: the error itself, for callers that word it their way).
  */
-export function writeFileAtomic(file: string, text: string, mode?: number): { ok: true } | { ok: false; error: string } {
+export function writeFileAtomic(file: string, text: string, mode?: number): { ok: true } | { ok: false; error: string; cause: unknown } {
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}`);
   try {
     const fd = fs.openSync(tmp, 'w', 0o644);
@@ -25,6 +26,6 @@ export function writeFileAtomic(file: string, text: string, mode?: number): { ok
     return { ok: true };
   } catch (e) {
     try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    return { ok: false, error: `cannot write ${file}: ${errno(e)}` };
+    return { ok: false, error: `cannot write ${file}: ${errno(e)}`, cause: e };
   }
 }

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../adapters/atomic-file.js';
 
 export interface BootInfo {
   bootId: string;
@@ -42,10 +43,9 @@ export function detectBoot(runDir: string, env: NodeJS.ProcessEnv = process.env)
   return info;
 }
 
-/** Records the boot id atomically (write + rename), so a crash never leaves a torn file. */
+/** Records the boot id atomically (temporary file, fsync, rename), so a crash never leaves a torn file. */
 export function recordBoot(runDir: string, bootId: string): void {
   fs.mkdirSync(runDir, { recursive: true });
-  const tmp = bootIdPath(runDir) + '.tmp';
-  fs.writeFileSync(tmp, bootId + '\n');
-  fs.renameSync(tmp, bootIdPath(runDir));
+  const r = writeFileAtomic(bootIdPath(runDir), bootId + '\n');
+  if (!r.ok) throw new Error(r.error);
 }

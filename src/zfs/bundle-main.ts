@@ -1,8 +1,7 @@
 // `zfs-mount-generator --tsmf [--import-fmri FMRI] [--pool-fmri POOL=FMRI]... [--output FILE] [--zfs PATH]`:
 // the tsmf service bundle for the same cache (see src/core/zfs/tsmf-bundle.ts), on stdout or
 // written atomically to FILE, ready for `svccfg import`.
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../adapters/atomic-file.js';
 import { DEFAULT_IMPORT_FMRI, buildTsmfBundle, importFmriTemplate } from '../core/zfs/tsmf-bundle.js';
 import { importedPools } from './generator.js';
 import { cacheDir, readCacheDir, strerror } from './io.js';
@@ -63,13 +62,9 @@ export async function runTsmfBundle(argv: string[], env: NodeJS.ProcessEnv): Pro
   if (output === undefined) {
     process.stdout.write(r.xml);
   } else {
-    const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, r.xml);
-      fs.renameSync(tmp, output);
-    } catch (e) {
-      try { fs.unlinkSync(tmp); } catch { /* not created */ }
-      process.stderr.write(`${prog}cannot write ${output}: ${strerror(e)}\n`);
+    const w = writeFileAtomic(output, r.xml);
+    if (!w.ok) {
+      process.stderr.write(`${prog}cannot write ${output}: ${strerror(w.cause)}\n`);
       return 1;
     }
   }

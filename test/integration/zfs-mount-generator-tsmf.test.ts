@@ -24,6 +24,14 @@ test('--tsmf bundle imports with svccfg; svcs -d shows the mount ordering', { sk
     const g = spawnSync(path.join(repo, 'bin/zfs-mount-generator'), ['--tsmf', '--output', xml, '--import-fmri', 'svc:/site/zpool-%p:default'], { env, encoding: 'utf8' });
     assert.equal(g.stderr, '');
     assert.equal(g.status, 0);
+    // written atomically: no temporary file left beside it; an unwritable place is named, and
+    // nothing is written
+    assert.deepEqual(fs.readdirSync(tmp).sort(), ['cache', 'zfs.xml']);
+    const nowhere = path.join(tmp, 'missing', 'zfs.xml');
+    const bad = spawnSync(path.join(repo, 'bin/zfs-mount-generator'), ['--tsmf', '--output', nowhere], { env, encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, new RegExp(`cannot write ${nowhere.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: No such file or directory`));
+    assert.equal(fs.existsSync(path.join(tmp, 'missing')), false);
     const root = path.join(tmp, 'root');
     const cmd = (name: string, ...args: string[]): string => {
       const r = spawnSync(path.join(repo, 'bin', name), ['--root', root, ...args], { encoding: 'utf8', env: { ...process.env, TSMF_ROOT: root } });
