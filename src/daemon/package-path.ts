@@ -1,17 +1,15 @@
-// Files shipped with this package (manifests/, share/), found by walking up from this module to
-// the directory holding package.json: works from src/ (tsx) and from dist/ (the bundle).
+// Files shipped with this package (manifests/, share/), under the package root that
+// adapters/package-root.ts finds upwards from this module: works from src/ (tsx), from dist/ (the
+// bundle) and from an npm install.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../adapters/package-root.js';
 
 /** <package root>/<parts...> when it exists, else undefined. */
 export function packagePath(...parts: string[]): string | undefined {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const cand = path.join(dir, ...parts);
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(cand)) return cand;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  const root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+  if (!root) return undefined;
+  const p = path.join(root, ...parts);
+  return fs.existsSync(p) ? p : undefined;
 }
