@@ -13,7 +13,7 @@ import { importBundle } from './import.js';
 import { isValidName } from './names.js';
 import { directOwner, fail, ok, stringValues } from './read.js';
 import { migrate } from './schema.js';
-import { copySnapshot, dropSnapshot, listSnapshots, readSnapshotLevels, restoreLevels, takeSnapshot } from './snapshots.js';
+import { copySnapshot, dropSnapshot, listSnapshots, readSnapshotLevels, restoreLevels, shareIntoAbsentSnapshot, takeSnapshot } from './snapshots.js';
 import * as state from './state.js';
 import {
   VIEW_COMPOSED, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
@@ -129,6 +129,16 @@ export class Repository extends RepositoryBase {
     if (!isValidName(to)) return fail('invalid', `"${to}" is not a valid snapshot name`);
     return this.writeInstance(fmri, (ent) => copySnapshot(this.store, ent.instId, from, to, this.now())
       ? ok(undefined) : fail('not-found', `No such snapshot "${from}" for ${ent.fmri}.`));
+  }
+  /**
+   * `start` := `running` after a successful start (illumos libscf_snapshots_poststart), as
+   * copySnapshot(fmri, 'running', 'start'). An instance's first start, the common case of a boot,
+   * takes one statement and no savepoint.
+   */
+  copyRunningToStart(fmri: string): RepoResult {
+    const r = this.instance(fmri);
+    if (r.ok && shareIntoAbsentSnapshot(this.store, r.value.instId, 'running', 'start', this.now())) return ok(undefined);
+    return this.copySnapshot(fmri, 'running', 'start');
   }
   deleteSnapshot(fmri: string, name: string): RepoResult {
     return this.writeInstance(fmri, (ent) => dropSnapshot(this.store, ent.instId, name)

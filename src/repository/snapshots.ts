@@ -65,6 +65,19 @@ export function copySnapshot(store: Store, instId: number, from: string, to: str
   return true;
 }
 
+/**
+ * Snapshot TO := snapshot FROM when the instance has no TO yet (the `start` snapshot of an
+ * instance's first start): one statement, so it needs no savepoint of its own. Returns false,
+ * having written nothing, when FROM is absent or TO exists (copySnapshot then does it).
+ */
+export function shareIntoAbsentSnapshot(store: Store, instId: number, from: string, to: string, now: number): boolean {
+  return store.stmt(`INSERT INTO snapshots(instance_id, name, taken_at, levels_of)
+    SELECT f.instance_id, ?, ?, coalesce(f.levels_of, f.id) FROM snapshots f
+    WHERE f.instance_id = ? AND f.name = ? AND ? != f.name
+      AND NOT EXISTS (SELECT 1 FROM snapshots t WHERE t.instance_id = f.instance_id AND t.name = ?)`)
+    .run(to, now, instId, from, to, to).changes === 1;
+}
+
 /** Reads both levels of a snapshot (undefined if absent). */
 export function readSnapshotLevels(store: Store, instId: number, name: string): { instance: PgView[]; service: PgView[] } | undefined {
   const src = findSnapshot(store, instId, name);
