@@ -223,3 +223,22 @@ export function canonicalValues(type: PropertyType, vs: readonly string[], opts:
   }
   return { ok: true, values: out };
 }
+
+const CANONICAL_TIME = /^(?:0|[1-9][0-9]{0,17})(?:\.(?!0{9})[0-9]{9})?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]{0,4096}$/;
+
+/**
+ * The canonical form of `raw` when it visibly is one already, without parsing: a safe integer for
+ * count/integer, `SECONDS[.NANOSECONDS]` with 9 fraction digits for time, short printable ASCII for
+ * astring. Undefined otherwise (canonicalValue then decides). The restarter writes thousands of
+ * such values during a boot; equal to canonicalValue's result whenever it returns one.
+ */
+export function triviallyCanonical(type: PropertyType, raw: string | number): string | undefined {
+  if (typeof raw === 'number') {
+    if (!Number.isSafeInteger(raw)) return undefined;
+    return type === 'integer' || (type === 'count' && raw >= 0) ? String(raw) : undefined;
+  }
+  if (type === 'time') return CANONICAL_TIME.test(raw) ? raw : undefined;
+  if (type === 'astring') return PRINTABLE_ASCII.test(raw) ? raw : undefined;
+  return undefined;
+}

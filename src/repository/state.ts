@@ -2,6 +2,7 @@
 // and `general_ovr/enabled` (§2.8), `restarter_actions` (§6.5). All target NONPERSISTENT pgs
 // except general/enabled; pgs are created on first use. Called inside the caller's transaction.
 import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../core/model.js';
+import { triviallyCanonical } from '../core/values.js';
 import { canonicalize, encodeValue } from './encode.js';
 import type { Store } from './store.js';
 import type { RestarterStateUpdate } from './types.js';
@@ -82,6 +83,8 @@ export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: 
       continue;
     }
     const type = STATE_TYPES[key];
+    const trivial = typeof raw === 'string' || typeof raw === 'number' ? triviallyCanonical(type, raw) : undefined;
+    if (trivial !== undefined) { writes.push({ k, enc: trivial }); continue; } // no opaque restarter property
     const c = canonicalize(type, [String(raw)]);
     if (!c.ok || c.values.length !== 1) return false;
     writes.push({ k, enc: encodeValue(type, c.values[0]!) });

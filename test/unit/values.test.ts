@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PropertyType } from '../../src/core/model.js';
-import { canonicalValue } from '../../src/core/values.js';
+import { canonicalValue, triviallyCanonical } from '../../src/core/values.js';
 
 const OK: [PropertyType, string, string][] = [
   ['boolean', 'true', 'true'], ['boolean', 't', 'true'], ['boolean', '1', 'true'],
@@ -74,4 +74,25 @@ test('large values are never truncated', () => {
   const o = canonicalValue('opaque', hex);
   assert.ok(o.ok);
   assert.equal(o.value.length, hex.length);
+});
+
+test('triviallyCanonical: the common restarter values pass without parsing, and always as canonicalValue has them', () => {
+  const fast: [PropertyType, string | number][] = [
+    ['count', 0], ['count', 4242], ['count', Number.MAX_SAFE_INTEGER], ['integer', -9], ['integer', 0], ['integer', 256],
+    ['time', '1763752000.123456789'], ['time', '0'], ['time', '1763752000'], ['time', '1.000000001'],
+    ['astring', 'online'], ['astring', ''], ['astring', '/var/svc/log/site-perf-s0001:default.log'], ['astring', 'svc:/a/b:c'],
+  ];
+  for (const [type, raw] of fast) {
+    const t = triviallyCanonical(type, raw);
+    assert.notEqual(t, undefined, `${type} ${raw}`);
+    const c = canonicalValue(type, String(raw));
+    assert.ok(c.ok && c.value === t, `${type} ${raw}: ${JSON.stringify(c)} vs ${t}`);
+  }
+  const slow: [PropertyType, string | number][] = [
+    ['count', -1], ['count', 1.5], ['count', 2 ** 60], ['integer', Number.NaN], ['count', '12'],
+    ['time', '1763752000.000000000'], ['time', '1763752000.5'], ['time', '01'], ['time', '12345678901234567890'], ['time', '-1'],
+    ['astring', 'caf\u00e9'], ['astring', 'a\u0000b'], ['astring', 'tab\there'], ['astring', 'x'.repeat(5000)],
+    ['boolean', 'true'], ['opaque', 'ab'], ['ustring', 'x'],
+  ];
+  for (const [type, raw] of slow) assert.equal(triviallyCanonical(type, raw), undefined, `${type} ${JSON.stringify(raw).slice(0, 30)}`);
 });
