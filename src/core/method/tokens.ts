@@ -58,9 +58,12 @@ export function tokenize(exec: string): TokenResult<MethodToken[]> {
     lit = '';
   };
   for (let i = 0; i < exec.length; i++) {
-    const c = exec[i]!;
-    if (c !== '%') {
-      lit += c;
+    if (exec[i] !== '%') {
+      // the literal run up to the next '%' in one piece (not a string per character)
+      const next = exec.indexOf('%', i);
+      const end = next < 0 ? exec.length : next;
+      lit += exec.slice(i, end);
+      i = end - 1;
       continue;
     }
     const n = exec[i + 1];
