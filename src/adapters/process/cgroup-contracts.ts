@@ -167,10 +167,10 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     }
     g.busy++;
     g.runs++;
-    const procs = path.join(g.dir, 'cgroup.procs');
     return {
       id: () => g.id,
-      shellPrelude: `echo 0 > ${shQuote(procs)} || exit 96; `,
+      // only the fallback runner (no native spawner) needs it: built when asked for
+      get shellPrelude() { return `echo 0 > ${shQuote(`${g.dir}/cgroup.procs`)} || exit 96; `; },
       cgroupDir: g.dir,
       attached: () => undefined,
       killAll: (sig) => {
@@ -254,9 +254,14 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
     return { dir, id, populated, busy: 0, held: 0, runs: 0, holds: 0, killed: false, quiet: 0, watcher: null, waiters: new Set() };
   }
 
+  /** PARENT/NAME for a group name (a single component: cgroupNameForFmri never yields '', '.', '..' or '/'). */
+  private childDir(name: string): string {
+    return `${this.parentDir}/${name}`;
+  }
+
   /** mkdir a group; a populated leftover of the same name (abandoned earlier) is never reused. */
   private createGroup(name: string, unique: boolean): Group {
-    let dir = path.join(this.parentDir, name);
+    let dir = this.childDir(name);
     const made = unique ? undefined : this.prepared.get(dir);
     if (typeof made === 'number') {
       // made by prepare() moments ago and not used since: empty, ours, id known (no mkdir/read/stat here)
@@ -276,7 +281,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         if (!unique && readPopulated(dir) === false && !this.isTrackedDir(dir)) break; // empty leftover: reuse
       }
-      dir = path.join(this.parentDir, `${name}~${k}`);
+      dir = this.childDir(`${name}~${k}`);
     }
     this.prepared.delete(dir);
     return this.newGroup(dir, cgroupId(dir), false);
@@ -302,7 +307,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   prepare(fmris: readonly string[]): void {
     for (const fmri of fmris) {
       if (this.primaries.has(fmri)) continue;
-      const dir = path.join(this.parentDir, cgroupNameForFmri(fmri));
+      const dir = this.childDir(cgroupNameForFmri(fmri));
       if (this.prepared.has(dir)) continue;
       this.prepared.set(dir, 'pending');
       fs.mkdir(dir, (e) => {
