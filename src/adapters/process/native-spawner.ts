@@ -485,17 +485,20 @@ function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {
   if (r.background) flags |= FLAG_BACKGROUND;
   if (r.creds) flags |= FLAG_CREDS;
   if (r.pathSearch) flags |= FLAG_PATHSEARCH;
-  const head = Buffer.alloc(4 + 4 * 8 + 4 * groups.length);
-  let o = 4;
-  for (const v of [OP_SPAWN, id, flags, r.creds?.uid ?? 0, r.creds?.gid ?? 0, groups.length, r.argv.length, env.length]) {
-    head.writeUInt32LE(v >>> 0, o);
-    o += 4;
-  }
-  for (const g of groups) {
-    head.writeUInt32LE(g >>> 0, o);
-    o += 4;
-  }
-  const body = Buffer.from(strings.join('\0') + '\0', 'utf8');
-  head.writeUInt32LE(head.length - 4 + body.length, 0);
-  return Buffer.concat([head, body]);
+  const body = strings.join('\0') + '\0';
+  const headLength = 4 + 4 * 8 + 4 * groups.length;
+  // one buffer per request: length, 8 fields, the groups, then the NUL-terminated strings
+  const frame = Buffer.allocUnsafe(headLength + Buffer.byteLength(body, 'utf8'));
+  frame.writeUInt32LE(frame.length - 4, 0);
+  frame.writeUInt32LE(OP_SPAWN, 4);
+  frame.writeUInt32LE(id >>> 0, 8);
+  frame.writeUInt32LE(flags >>> 0, 12);
+  frame.writeUInt32LE((r.creds?.uid ?? 0) >>> 0, 16);
+  frame.writeUInt32LE((r.creds?.gid ?? 0) >>> 0, 20);
+  frame.writeUInt32LE(groups.length, 24);
+  frame.writeUInt32LE(r.argv.length, 28);
+  frame.writeUInt32LE(env.length, 32);
+  for (let i = 0; i < groups.length; i++) frame.writeUInt32LE(groups[i]! >>> 0, 36 + 4 * i);
+  frame.write(body, headLength, 'utf8');
+  return frame;
 }
