@@ -22,7 +22,9 @@ export class StateWriter {
   ) {}
 
   update(fmri: string, u: RestarterStateUpdate): void {
-    this.pending.set(fmri, { ...this.pending.get(fmri), ...u });
+    const cur = this.pending.get(fmri);
+    if (cur) Object.assign(cur, u); // merged in place: a pending update is never handed out for keeps
+    else this.pending.set(fmri, { ...u });
     if (!this.waiting) this.timer ??= this.clock.setTimeout(() => { this.timer = undefined; this.timedFlush(); }, this.delayMs);
   }
 
