@@ -446,6 +446,8 @@ export class Daemon implements ControlHandler {
       // methods still completing (a stop during a boot) must not act on what closes below
       this.graph.close();
       this.host.close();
+      // services keep running: the processes started through node (wait model) no longer hold the daemon
+      this.d.procs.runner.release?.();
       await this.d.procs.logs.flush?.();
       this.flushWrites();
       this.unsubscribeContracts?.();

@@ -68,6 +68,12 @@ export interface MethodRunner {
    * wait for InstanceLogs.whenWritten first.
    */
   ordersAfterLog?(req: MethodRunRequest): boolean;
+  /**
+   * The daemon is exiting and leaves its services running: the processes it started itself (wait
+   * model services, methods still running) and their timeouts stop holding its process alive.
+   * Outcomes may still arrive while it finishes; nothing is killed.
+   */
+  release?(): void;
 }
 
 export type ContractEventKind = 'empty' | 'core' | 'signal';

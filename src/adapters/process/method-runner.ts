@@ -10,7 +10,7 @@
 //   paths and ids added here are single-quoted or numeric.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 import type { MethodHandle, MethodOutcome, MethodRunRequest, MethodRunner } from '../../ports/process.js';
 import { classifyExec } from '../../core/method/exec.js';
 import { resolveMethodContext, type ResolvedCredentials, type ResolvedMethodContext, type UserDatabase } from '../../core/method/context.js';
@@ -49,6 +49,9 @@ export class ProcessMethodRunner implements MethodRunner {
   private readonly directExec: boolean;
   private readonly tailBytes: number;
   private readonly self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, home: process.env.HOME || '/' };
+  /** what keeps the event loop alive for methods in flight and wait-model services: child handles, timeout timers */
+  private readonly holds = new Set<{ unref(): unknown }>();
+  private released = false;
 
   constructor(private readonly opts: ProcessMethodRunnerOptions) {
     this.users = opts.users ?? new SystemUserDatabase();
@@ -60,6 +63,19 @@ export class ProcessMethodRunner implements MethodRunner {
 
   run(req: MethodRunRequest): Promise<MethodOutcome> {
     return this.start(req).outcome;
+  }
+
+  release(): void {
+    this.released = true;
+    for (const h of this.holds) h.unref();
+    this.holds.clear();
+  }
+
+  /** Tracks a handle that keeps the event loop alive until `done` (unref'd at once after release()). */
+  private hold(h: { unref(): unknown }, done: Promise<unknown>): void {
+    if (this.released) { h.unref(); return; }
+    this.holds.add(h);
+    void done.finally(() => this.holds.delete(h));
   }
 
   /**
@@ -161,12 +177,13 @@ export class ProcessMethodRunner implements MethodRunner {
           group.killAll(9);
           if (child.pid !== undefined) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
         }, req.timeoutMs);
+        if (this.released) timer.unref(); else this.holds.add(timer);
       }
       let settled = false;
       const settle = async (o: Omit<MethodOutcome, 'durationMs' | 'stderrTail'>) => {
         if (settled) return;
         settled = true;
-        if (timer) clearTimeout(timer);
+        if (timer) { clearTimeout(timer); this.holds.delete(timer); }
         // After a timeout SIGKILL, let the group drain so its emptiness is not reported later as an event.
         if (timedOut) await drain(group, 2000);
         // the native spawner read the group's state as it reported the exit (not after a timeout's drain)
@@ -208,6 +225,8 @@ export class ProcessMethodRunner implements MethodRunner {
         });
       });
     });
+    // a wait-model service or a method run through node's spawn holds the event loop until it exits
+    if (child instanceof ChildProcess) this.hold(child, outcome);
     return started(outcome, child.pid ?? null, group.id());
   }
 
