@@ -69,6 +69,7 @@ export class ProcessMethodRunner implements MethodRunner {
     this.released = true;
     for (const h of this.holds) h.unref();
     this.holds.clear();
+    this.opts.helper?.close(); // the fallback's spawn helper, held while its requests are pending
   }
 
   /** Tracks a handle that keeps the event loop alive until `done` (unref'd at once after release()). */
