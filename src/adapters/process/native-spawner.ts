@@ -476,7 +476,8 @@ function encodeLog(id: number, file: string, text: string, rot: { maxBytes: numb
   return frame;
 }
 
-function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {
+/** A SPAWN request frame (native/spawner.c: little-endian length, op, id, flags, uid, gid, ngroups, argc, envc, the groups, then NUL-terminated strings); exported for its test. */
+export function encodeSpawn(id: number, r: NativeSpawnRequest): Buffer {
   const env = Object.entries(r.env).map(([k, v]) => `${k}=${v}`);
   const strings = [r.cgroupDir ?? '', r.cwd, r.logPath, r.file, ...r.argv, ...env];
   for (const s of strings) if (s.includes('\0')) throw Object.assign(new TypeError('a method string contains a NUL byte'), { code: 'ERR_INVALID_ARG_VALUE' });
