@@ -68,11 +68,11 @@ export class RepositoryAdapter implements DaemonRepository {
 
   /** illumos libscf_snapshots_poststart: `start` := `running` (shared levels, no copy); a missing `running` is taken first. */
   takeStartSnapshots(fmri: string): RepoOutcome {
-    const r = this.repo.copyRunningToStart(fmri);
+    const r = this.repo.copySnapshot(fmri, 'running', 'start');
     if (r.ok || r.code !== 'not-found') return done(r);
     const taken = this.repo.takeSnapshot(fmri, 'running');
     if (!taken.ok) return done(taken);
-    return done(this.repo.copyRunningToStart(fmri));
+    return done(this.repo.copySnapshot(fmri, 'running', 'start'));
   }
 
   /** Reads and clears restarter_actions in one transaction: an action svcadm writes meanwhile is never lost. */

@@ -125,20 +125,16 @@ export class Repository extends RepositoryBase {
     if (!isValidName(name)) return fail('invalid', `"${name}" is not a valid snapshot name`);
     return this.writeInstance(fmri, (ent) => { takeSnapshot(this.store, ent, name, this.now()); return ok(undefined); });
   }
+  /**
+   * Snapshot TO := snapshot FROM, sharing its pgs. When the instance has no TO yet (the `start`
+   * snapshot of its first start, the common case of a boot) that is one statement and no savepoint.
+   */
   copySnapshot(fmri: string, from: string, to: string): RepoResult {
     if (!isValidName(to)) return fail('invalid', `"${to}" is not a valid snapshot name`);
+    const r = this.instance(fmri);
+    if (r.ok && shareIntoAbsentSnapshot(this.store, r.value.instId, from, to, this.now())) return ok(undefined);
     return this.writeInstance(fmri, (ent) => copySnapshot(this.store, ent.instId, from, to, this.now())
       ? ok(undefined) : fail('not-found', `No such snapshot "${from}" for ${ent.fmri}.`));
-  }
-  /**
-   * `start` := `running` after a successful start (illumos libscf_snapshots_poststart), as
-   * copySnapshot(fmri, 'running', 'start'). An instance's first start, the common case of a boot,
-   * takes one statement and no savepoint.
-   */
-  copyRunningToStart(fmri: string): RepoResult {
-    const r = this.instance(fmri);
-    if (r.ok && shareIntoAbsentSnapshot(this.store, r.value.instId, 'running', 'start', this.now())) return ok(undefined);
-    return this.copySnapshot(fmri, 'running', 'start');
   }
   deleteSnapshot(fmri: string, name: string): RepoResult {
     return this.writeInstance(fmri, (ent) => dropSnapshot(this.store, ent.instId, name)

@@ -69,25 +69,25 @@ test('retaking a shared snapshot hands its pgs over: the others keep the old con
   healthy();
 });
 
-test('copyRunningToStart: a first start shares running in one row; later starts replace start; errors name what is missing', () => {
+test('copySnapshot running -> start: a first start shares running in one row; later starts replace start; errors name what is missing', () => {
   must(repo.importBundle(bundle(poolImport('tank'))));
   const pgRows = () => (repo.db.prepare('SELECT count(*) AS n FROM pgs').get() as { n: number }).n;
   const before = pgRows();
-  must(repo.copyRunningToStart(I)); // no `start` yet: the one-statement path
+  must(repo.copySnapshot(I, 'running', 'start')); // no `start` yet: the one-statement path
   assert.deepEqual(copies(), { snapshots: 4, owners: 1 });
   assert.equal(pgRows(), before);
   assert.deepEqual(val(I, 'config', 'pool', 'start'), ['tank']);
   must(repo.setProperty(S, 'config', 'pool', 'astring', ['changed']));
   must(repo.refresh(I));
-  must(repo.copyRunningToStart(I)); // `start` exists: replaced, sharing the new running
+  must(repo.copySnapshot(I, 'running', 'start')); // `start` exists: replaced, sharing the new running
   assert.deepEqual(val(I, 'config', 'pool', 'start'), ['changed']);
   assert.deepEqual(val(I, 'config', 'pool', 'initial'), ['tank']);
   assert.deepEqual(must(repo.listSnapshots(I)).map((s) => s.name).sort(), ['initial', 'last-import', 'running', 'start']);
   must(repo.addInstance(`${S}:bare`)); // no running snapshot
-  const bare = repo.copyRunningToStart(`${S}:bare`);
+  const bare = repo.copySnapshot(`${S}:bare`, 'running', 'start');
   assert.ok(!bare.ok && bare.code === 'not-found' && /No such snapshot "running"/.test(bare.message), JSON.stringify(bare));
   assert.deepEqual(must(repo.listSnapshots(`${S}:bare`)), []);
-  const gone = repo.copyRunningToStart(`${S}:gone`);
+  const gone = repo.copySnapshot(`${S}:gone`, 'running', 'start');
   assert.ok(!gone.ok && gone.code === 'not-found' && /does not exist/.test(gone.message), JSON.stringify(gone));
   healthy();
 });
