@@ -2,7 +2,8 @@
 // caller's transaction (a failure value makes the caller roll everything back).
 //
 // import: create or upgrade services and instances (upgrade.ts), new instance -> `initial`,
-// existing -> `previous` before upgrading, always `last-import` := the manifest as delivered;
+// existing -> `previous` before upgrading, `last-import` := the manifest as delivered (except
+// for svccfg restore, opts.noLastImport);
 // `<dependent>` injection (creating the target if absent, conflict if another declarer owns the
 // pg); then refresh (retake `running` of) the imported instances and dependent targets, which
 // are returned for the restarter to be notified.
@@ -174,12 +175,12 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           const snap = rows.addSnapshot(instId, 'initial', now, null);
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
-          rows.addSnapshot(instId, 'last-import', now, snap);
+          if (!opts.noLastImport) rows.addSnapshot(instId, 'last-import', now, snap);
           initialOf.set(instId, snap);
         } else {
           store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
           takeSnapshot(store, target(), 'initial', now);
-          writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+          if (!opts.noLastImport) writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
         }
       } else {
         const baseline = lastImport(instId);
@@ -190,8 +191,9 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         })) written.add(`instance:${instId}`);
         if (deletePgs(store, deleted, fmri, { kind: 'instance', id: instId })) written.add(`instance:${instId}`);
         // an identical manifest leaves last-import as it is (only its time moves): no rewrite
-        if (unchangedManifest) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
-        else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+        if (opts.noLastImport) { /* restore: last-import stays the last manifest's */ } else if (unchangedManifest) {
+          store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'last-import'").run(now, instId);
+        } else writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
       }
       refresh.set(fmri, target());
     }

@@ -76,6 +76,12 @@ export interface ImportOptions {
   manifestPath?: string;
   /** seconds since epoch used for snapshot timestamps (default: now) */
   now?: number;
+  /**
+   * svccfg restore (illumos SCI_NOSNAP): take no `last-import` snapshot and leave an existing
+   * one as it is. An archive holds the administrator's values, which must not become the
+   * baseline the next manifest import upgrades from.
+   */
+  noLastImport?: boolean;
 }
 
 export interface ImportReport {

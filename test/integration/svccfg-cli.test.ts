@@ -350,3 +350,84 @@ test('xi:include through the file loader: relative hrefs, nested bundles importe
   assert.equal(miss.code, 1);
   assert.match(miss.err, /inc-missing\.xml:4:\d+: error: .*cannot include 'nope\.xml'.*ENOENT/);
 });
+
+test('archive then restore into an empty root: the administrator\'s values and enabled state come back, with no last-import', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const file = write('r.xml', manifest("<property_group name='config' type='application'><propval name='port' type='count' value='80'/></property_group>", 'site/r'));
+  assert.equal(svccfg(root, ['import', file]).code, 0);
+  assert.equal(svccfg(root, [], 'select site/r\nsetprop config/port = count: 8080\nselect site/r:default\nsetprop general/enabled = true\n').code, 0);
+  const archive = path.join(tmp, 'r-archive.xml');
+  assert.equal(svccfg(root, [], `archive > ${archive}\n`).code, 0);
+
+  const other = freshRoot();
+  const r = svccfg(other, ['restore', archive]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readProp(other, 'svc:/site/r', 'config', 'port').values, ['8080']);
+  assert.deepEqual(readProp(other, 'svc:/site/r:default', 'general', 'enabled').values, ['true']);
+  // no last-import (illumos SCI_NOSNAP): the archive holds the administrator's values, not a delivered manifest
+  assert.equal(svccfg(other, ['-s', 'site/r:default', 'listsnap']).out, 'initial\nrunning\n');
+
+  // a manifest is not an archive: nothing is written
+  const third = freshRoot();
+  const wrong = svccfg(third, ['restore', file]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.err, /r\.xml is a manifest, not an archive .*import it with "svccfg import /);
+  assert.equal(svccfg(third, ['list']).out, '');
+});
+
+test('set shows and switches verbose mode; a bad option is a usage error', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const file = write('sv.xml', manifest('', 'site/sv'));
+  const r = svccfg(root, [], `set\nset -v\nset\nimport ${file}\nset -V\nset\n`);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, 'noverbose\nverbose\nnoverbose\n');
+  assert.match(r.err, /svccfg: import: created svc:\/site\/sv:default/);
+  const bad = svccfg(root, ['set', '-x']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /Usage: set \[-v \| -V\]/);
+});
+
+test('repository FILE: a private repository, created when absent, leaves the root\'s alone and tells no restarter', async (t) => {
+  if (skipUnbuilt(t)) return;
+  const net = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const root = freshRoot();
+  // a stand-in for svc.startd on the root's control socket: counts connections, answers none
+  const sockDir = path.join(root, 'run', 'tsmf');
+  fs.mkdirSync(sockDir, { recursive: true });
+  let connections = 0;
+  const server = net.createServer((sock) => { connections++; sock.destroy(); });
+  await new Promise<void>((resolve) => server.listen(path.join(sockDir, 'control.sock'), resolve));
+  t.after(() => server.close());
+  const run = (script: string) => new Promise<{ code: number | null; err: string }>((resolve) => {
+    const c = spawn(process.execPath, [bin, '--root', root], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    c.stderr.on('data', (d) => { err += d; });
+    c.on('close', (code) => resolve({ code, err }));
+    c.stdin.end(script);
+  });
+  const priv = path.join(tmp, `private-${n}.db`);
+  const file = write('pr.xml', manifest('', 'site/private'));
+  const p = await run(`repository ${priv}\nimport ${file}\n`);
+  assert.equal(p.code, 0, p.err);
+  assert.match(p.err, /private-\d+\.db did not exist; created an empty repository/);
+  assert.equal(connections, 0, 'an import into a private repository must not notify the restarter');
+  assert.equal(svccfg(root, ['list']).out, '', 'the root repository is untouched');
+  assert.equal(svccfg(root, [], `repository ${priv}\nlist\n`).out, 'site/private\n');
+  // the same import into the root's repository does reach the control socket
+  const sys = await run(`import ${file}\n`);
+  assert.equal(sys.code, 0, sys.err);
+  assert.ok(connections >= 1, 'the stand-in saw the notification of a normal import');
+  assert.match(sys.err, /the restarter was not told about the change/);
+
+  const noDir = svccfg(root, ['repository', path.join(tmp, 'no-such-dir', 'x.db')]);
+  assert.equal(noDir.code, 1);
+  assert.match(noDir.err, /repository: the directory .*no-such-dir does not exist/);
+  const junk = write('junk.db', 'not a database\n');
+  const j = svccfg(root, [], `repository ${junk}\nlist\n`);
+  assert.equal(j.code, 1);
+  assert.match(j.err, /repository: cannot open repository .*junk\.db: file is not a database/);
+  assert.equal(j.out, 'site/private\n', 'after a failed switch the session still uses the root repository');
+});

@@ -1,8 +1,8 @@
 // The svccfg verbs that read or write bundle files (smf-spec §7.3, §8, §9): import, apply,
-// validate, inventory, export, archive, extract. They run inside the pure session (errors via
-// fail(), so `-f script` locations apply) and reach the repository through ctx.repo(). The
-// manifest layer (XML parser, lowering, raising, writer) is loaded by these verbs only, so the
-// editing verbs start without it.
+// restore, validate, inventory, export, archive, extract; and repository (which file is used).
+// They run inside the pure session (errors via fail(), so `-f script` locations apply) and
+// reach the repository through ctx.repo(). The manifest layer (XML parser, lowering, raising,
+// writer) is loaded by these verbs only, so the editing verbs start without it.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceBundle } from '../../core/manifest/bundle.js';
@@ -13,7 +13,12 @@ import type { Repository } from '../../repository/repository.js';
 import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
 
-export interface IoContext { root: string; repo: () => Repository }
+export interface IoContext {
+  root: string;
+  repo: () => Repository;
+  /** `repository FILE`: switch the session to another repository file (created when absent). */
+  useRepository?: (file: string) => { ok: true; created: boolean } | { ok: false; error: string };
+}
 
 const loadAndLower = async (file: string) => (await import('./bundle-io.js')).loadAndLower(file);
 const exporter = () => import('./export.js');
@@ -92,6 +97,45 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       for (const m of r.value.warnings) warn(s, `apply: ${m}`);
       if (s.verbose) for (const m of r.value.ignored) warn(s, `apply: ${m} does not exist; ignored`);
       await s.notify(r.value.notify);
+      return 0;
+    },
+  };
+
+  const restore: Verb = {
+    name: 'restore', usage: 'restore file', summary: 'restore the services of an archive made by "svccfg archive" (then refresh)',
+    async run(args, s) {
+      const w = wordsOf(args);
+      if (!w || w.length !== 1) return usage(s, restore);
+      const file = w[0]!;
+      const l = await loadAndLower(file);
+      if (!l.ok) return reportLoadErrors(s, l.errors);
+      for (const m of l.warnings) warn(s, m);
+      const type = l.lowered.bundleType;
+      if (type !== 'archive') {
+        const instead = type === 'profile' ? `apply it with "svccfg apply ${file}"` : `import it with "svccfg import ${file}"`;
+        return fail(s, `restore: ${file} is a ${type}, not an archive (made by "svccfg archive"); ${instead}.`);
+      }
+      // illumos engine_restore: an import without the last-import snapshot (SCI_NOSNAP)
+      const r = ctx.repo().importBundle(l.lowered, { noLastImport: true });
+      if (!r.ok) return fail(s, `restore: ${file}: ${r.message}`);
+      for (const m of r.value.warnings) warn(s, `restore: ${m}`);
+      if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: restore: created ${c}\n`);
+      await s.notify(r.value.notify);
+      return 0;
+    },
+  };
+
+  const repository: Verb = {
+    name: 'repository', usage: 'repository file', summary: 'use file as a private repository (created when absent; the restarter is not told of changes)',
+    run(args, s) {
+      const w = wordsOf(args);
+      if (!w || w.length !== 1 || w[0]!.startsWith('-')) return usage(s, repository);
+      if (!ctx.useRepository) return fail(s, 'repository: not available here.');
+      const r = ctx.useRepository(w[0]!);
+      if (!r.ok) return fail(s, r.error);
+      if (r.created) warn(s, `repository: ${path.resolve(w[0]!)} did not exist; created an empty repository.`);
+      s.selection = null;
+      s.snapshot = null;
       return 0;
     },
   };
@@ -184,5 +228,5 @@ export function ioVerbs(ctx: IoContext): Verb[] {
     },
   };
 
-  return [importVerb, apply, validate, inventory, exportVerb, archive, extract, editprop];
+  return [importVerb, apply, restore, repository, validate, inventory, exportVerb, archive, extract, editprop];
 }

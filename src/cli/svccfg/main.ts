@@ -3,6 +3,7 @@
 // lexer, as illumos does, so `'"a b"'` quoting works the same), `-f FILE` (errors carry
 // FILE:LINE), and stdin (interactive with a prompt on a tty, else a script).
 import fs from 'node:fs';
+import path from 'node:path';
 import { notifyRestarter } from '../common/notify.js';
 import { repositoryPath, takeRootOption } from '../common/root.js';
 import { tokenize, type Command } from '../../core/svccfg/lexer.js';
@@ -49,21 +50,41 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   if (file !== undefined && args.length) { io.err(`svccfg: -f and a subcommand exclude each other\n${USAGE}`); return 2; }
 
   let repo: Repository | undefined;
+  const systemRepository = repositoryPath(root);
+  /** the repository file in use: the root's, or a private one named by `repository FILE` */
+  let repoFile = systemRepository;
   const openRepo = (): Repository => {
     if (!repo) {
-      const r = Repository.open(repositoryPath(root), { checkpointOnClose: true });
+      const r = Repository.open(repoFile, { checkpointOnClose: true });
       if (!r.ok) throw new RepositoryOpenError(r.message);
       repo = r.value;
     }
     return repo;
   };
+  /** Switches to another repository file (svccfg `repository`); the current one stays in use on failure. */
+  const useRepository = (file: string): { ok: true; created: boolean } | { ok: false; error: string } => {
+    const target = path.resolve(file);
+    const dir = path.dirname(target);
+    if (!fs.existsSync(dir)) return { ok: false, error: `repository: the directory ${dir} does not exist.` };
+    let st: fs.Stats | undefined;
+    try { st = fs.statSync(target); } catch { st = undefined; }
+    if (st && !st.isFile()) return { ok: false, error: `repository: ${target} is not a regular file.` };
+    const r = Repository.open(target, { checkpointOnClose: true });
+    if (!r.ok) return { ok: false, error: `repository: ${r.message}` };
+    repo?.close();
+    repo = r.value;
+    repoFile = target;
+    return { ok: true, created: !st };
+  };
+  /** A private repository has no restarter reading it: changes are not notified. */
+  const isPrivate = (): boolean => !sameFile(repoFile, systemRepository);
   const store = new RepositoryConfigStore(openRepo);
   const s: Session = {
     store,
     values: (type, raw) => canonicalValue(type, raw),
     resolve: (operand) => resolveEntity(operand, store),
     notify: async (fmris) => {
-      if (!fmris.length) return;
+      if (!fmris.length || isPrivate()) return;
       const r = await notifyRestarter(root, fmris);
       if (r.message) io.err(`svccfg: warning: the restarter was not told about the change (${r.message}); run "svcadm refresh" later.\n`);
     },
@@ -75,7 +96,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     line: 0,
     done: false,
   };
-  s.verbs = verbTable(ioVerbs({ root, repo: openRepo }));
+  s.verbs = verbTable(ioVerbs({ root, repo: openRepo, useRepository }));
   try {
     if (select !== undefined) {
       const status = await runCommands(s, [{ line: 0, tokens: [{ kind: 'word', text: 'select', quoted: false, line: 0 }, { kind: 'word', text: select, quoted: false, line: 0 }] }]);
@@ -100,6 +121,17 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     throw e;
   } finally {
     repo?.close();
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 // svccfg entity navigation and snapshot verbs (smf-spec §7.3, §6.4, §3.6): select, unselect,
-// list, add, delete, listsnap, selectsnap, revert, refresh, help, end/exit/quit. Pure (via
+// list, add, delete, listsnap, selectsnap, revert, refresh, set, help, end/exit/quit. Pure (via
 // ConfigStore and the session's notify hook).
 //
 // Invariants: delete refuses an online/degraded instance unless -f (the store also removes
@@ -215,5 +215,20 @@ const help: Verb = {
   },
 };
 
-export const NAV_VERBS: Verb[] = [select, unselect, list, add, del, listsnap, selectsnap, revert, refresh, help,
+/** illumos engine_set: no operand prints the options in effect ("verbose" / "noverbose"). */
+const set: Verb = {
+  name: 'set', usage: 'set [-v | -V]', summary: 'show the session options, or turn verbose mode on (-v) or off (-V)',
+  run(args, s) {
+    const w = wordsOf(args);
+    if (!w) return usage(s, set);
+    if (w.length === 0) { s.io.out(`${s.verbose ? '' : 'no'}verbose\n`); return 0; }
+    for (const word of w) {
+      if (!/^-[vV]+$/.test(word)) return usage(s, set);
+      for (const flag of word.slice(1)) s.verbose = flag === 'v';
+    }
+    return 0;
+  },
+};
+
+export const NAV_VERBS: Verb[] = [select, unselect, list, add, del, listsnap, selectsnap, revert, refresh, set, help,
   endVerb('end'), endVerb('exit'), endVerb('quit')];
