@@ -6,10 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceBundle } from '../../core/manifest/bundle.js';
+import type { LowerResult } from '../../core/manifest/lower.js';
 import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '../../core/svccfg/session.js';
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
+import type { ImportOptions } from '../../repository/types.js';
 import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
 
@@ -51,7 +53,25 @@ function reportLoadErrors(s: Session, errors: string[]): number {
   return 1;
 }
 
+/** Loads and lowers a bundle file, reporting its errors and warnings; a number is the status to return. */
+async function loadReported(s: Session, file: string): Promise<LowerResult | number> {
+  const l = await loadAndLower(file);
+  if (!l.ok) return reportLoadErrors(s, l.errors);
+  for (const m of l.warnings) warn(s, m);
+  return l.lowered;
+}
+
 export function ioVerbs(ctx: IoContext): Verb[] {
+  /** import and restore: writes the bundle, reports warnings (and, verbose, created instances), tells the restarter. */
+  async function importReported(s: Session, verb: string, file: string, lowered: LowerResult, opts: ImportOptions): Promise<number> {
+    const r = ctx.repo().importBundle(lowered, opts);
+    if (!r.ok) return fail(s, `${verb}: ${file}: ${r.message}`);
+    for (const m of r.value.warnings) warn(s, `${verb}: ${m}`);
+    if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: ${verb}: created ${c}\n`);
+    await s.notify(r.value.notify);
+    return 0;
+  }
+
   const importVerb: Verb = {
     name: 'import', usage: 'import [-V] file', summary: 'import a service manifest (then refresh the imported instances)',
     async run(args, s) {
@@ -59,22 +79,16 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const f = w && takeFlags(w, 'V');
       if (!f || !f.ok || f.rest.length !== 1) return usage(s, importVerb);
       const file = f.rest[0]!;
-      const l = await loadAndLower(file);
-      if (!l.ok) return reportLoadErrors(s, l.errors);
-      for (const m of l.warnings) warn(s, m);
-      if (l.lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
-      const problems = checkServices(l.lowered.services);
+      const lowered = await loadReported(s, file);
+      if (typeof lowered === 'number') return lowered;
+      if (lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
+      const problems = checkServices(lowered.services);
       if (problems.length && f.flags.has('V')) {
         for (const p of problems) fail(s, `import: ${file}: template violation: ${p}`);
         return fail(s, `import: ${file} not imported (template violations with -V; fix them or import without -V).`);
       }
       for (const p of problems) warn(s, `import: ${file}: template violation: ${p}`);
-      const r = ctx.repo().importBundle(l.lowered, { manifestPath: path.resolve(file) });
-      if (!r.ok) return fail(s, `import: ${file}: ${r.message}`);
-      for (const m of r.value.warnings) warn(s, `import: ${m}`);
-      if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: import: created ${c}\n`);
-      await s.notify(r.value.notify);
-      return 0;
+      return importReported(s, 'import', file, lowered, { manifestPath: path.resolve(file) });
     },
   };
 
@@ -85,14 +99,13 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const f = w && takeFlags(w, 'n');
       if (!f || !f.ok || f.rest.length !== 1) return usage(s, apply);
       const file = f.rest[0]!;
-      const l = await loadAndLower(file);
-      if (!l.ok) return reportLoadErrors(s, l.errors);
-      for (const m of l.warnings) warn(s, m);
-      if (l.lowered.bundleType !== 'profile') return fail(s, `apply: ${file} is a ${l.lowered.bundleType}, not a profile; import it with "svccfg import ${file}".`);
-      const withTemplate = l.lowered.services.filter((sv) => [sv, ...sv.instances].some((e) => e.pgs.some((pg) => pg.type.startsWith('template'))));
+      const lowered = await loadReported(s, file);
+      if (typeof lowered === 'number') return lowered;
+      if (lowered.bundleType !== 'profile') return fail(s, `apply: ${file} is a ${lowered.bundleType}, not a profile; import it with "svccfg import ${file}".`);
+      const withTemplate = lowered.services.filter((sv) => [sv, ...sv.instances].some((e) => e.pgs.some((pg) => pg.type.startsWith('template'))));
       if (withTemplate.length) return fail(s, `apply: ${file}: templates are not allowed in profiles (svc:/${withTemplate[0]!.name}); move them to the manifest.`);
       if (f.flags.has('n')) return 0;
-      const r = ctx.repo().applyProfile(l.lowered);
+      const r = ctx.repo().applyProfile(lowered);
       if (!r.ok) return fail(s, `apply: ${file}: ${r.message}`);
       for (const m of r.value.warnings) warn(s, `apply: ${m}`);
       if (s.verbose) for (const m of r.value.ignored) warn(s, `apply: ${m} does not exist; ignored`);
@@ -107,21 +120,15 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const w = wordsOf(args);
       if (!w || w.length !== 1) return usage(s, restore);
       const file = w[0]!;
-      const l = await loadAndLower(file);
-      if (!l.ok) return reportLoadErrors(s, l.errors);
-      for (const m of l.warnings) warn(s, m);
-      const type = l.lowered.bundleType;
+      const lowered = await loadReported(s, file);
+      if (typeof lowered === 'number') return lowered;
+      const type = lowered.bundleType;
       if (type !== 'archive') {
         const instead = type === 'profile' ? `apply it with "svccfg apply ${file}"` : `import it with "svccfg import ${file}"`;
         return fail(s, `restore: ${file} is a ${type}, not an archive (made by "svccfg archive"); ${instead}.`);
       }
       // illumos engine_restore: an import without the last-import snapshot (SCI_NOSNAP)
-      const r = ctx.repo().importBundle(l.lowered, { noLastImport: true });
-      if (!r.ok) return fail(s, `restore: ${file}: ${r.message}`);
-      for (const m of r.value.warnings) warn(s, `restore: ${m}`);
-      if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: restore: created ${c}\n`);
-      await s.notify(r.value.notify);
-      return 0;
+      return importReported(s, 'restore', file, lowered, { noLastImport: true });
     },
   };
 
@@ -157,10 +164,8 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       if (!w || w.length > 1) return usage(s, validate);
       const arg = w[0];
       if (arg !== undefined && (fs.existsSync(arg) || arg.endsWith('.xml'))) {
-        const l = await loadAndLower(arg);
-        if (!l.ok) return reportLoadErrors(s, l.errors);
-        for (const m of l.warnings) warn(s, m);
-        return 0;
+        const lowered = await loadReported(s, arg);
+        return typeof lowered === 'number' ? lowered : 0;
       }
       if (arg === undefined) {
         if (!s.selection) return fail(s, 'validate: name a file or an FMRI, or select an entity first.');
