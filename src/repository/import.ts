@@ -3,7 +3,10 @@
 //
 // import: create or upgrade services and instances (upgrade.ts), new instance -> `initial`,
 // existing -> `previous` before upgrading, `last-import` := the manifest as delivered (except
-// for svccfg restore, opts.noLastImport);
+// for svccfg restore, opts.noLastImport); an existing service none of whose instances has a
+// `last-import` but one of which has general/enabled (restored from an archive, or configured
+// by hand) is not upgraded: its values are kept and the manifest only becomes the baseline
+// (illumos lscf_service_import's "last-import only" case; see baselineOnly below);
 // `<dependent>` injection (creating the target if absent, conflict if another declarer owns the
 // pg); then refresh (retake `running` of) the imported instances and dependent targets, which
 // are returned for the restarter to be notified.
@@ -103,6 +106,9 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   // pgs and snapshots of new services and their new instances, written set-based; flushed
   // before anything else writes pgs or snapshots (import-rows.ts)
   const rows = new ImportRows(store);
+  // declarers (service and existing instances) of services imported as a baseline only: their
+  // <dependent>s are not injected either
+  const skippedDeclarers = new Set<string>();
   const manifestProp = opts.manifestPath ? manifestPropName(opts.manifestPath) : undefined;
 
   for (const s0 of norm.value) {
@@ -113,6 +119,13 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
     const existing = svc.created ? [] : store.instancesOf(svc.id);
+    const keepValues = !svc.created && !opts.noLastImport && baselineOnly(store, svc.id, existing);
+    if (keepValues) {
+      report.warnings.push(`${svcFmri}: no instance has a "last-import" snapshot (restored from an archive or configured without an import): `
+        + 'the existing values are kept and this manifest only becomes the baseline of later imports');
+      skippedDeclarers.add(svcFmri);
+      for (const e of existing) skippedDeclarers.add(`${svcFmri}:${e.name}`);
+    }
     // `previous` := the configuration before this import touches either level (shared with
     // `running` when that is still the current configuration)
     // (current pgs are loaded once here and handed to the upgrade below)
@@ -152,11 +165,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         const lv = lastImport(i.id);
         if (lv) { svcBaseline = withoutManifestFiles(lv.service); break; }
       }
-      if (upgradeLevel(store, {
+      if (!keepValues && upgradeLevel(store, {
         owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline, current: svcCurrent,
         isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
       })) written.add(`service:${svc.id}`);
-      if (deletePgs(store, deleted, svcFmri, svcOwner)) written.add(`service:${svc.id}`);
+      if (!keepValues && deletePgs(store, deleted, svcFmri, svcOwner)) written.add(`service:${svc.id}`);
       for (const [name, values] of manifestFiles) if (recordManifest(store, svc.id, name, values)) written.add(`service:${svc.id}`);
     }
 
@@ -182,6 +195,10 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           takeSnapshot(store, target(), 'initial', now);
           if (!opts.noLastImport) writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
         }
+      } else if (keepValues) {
+        // values kept, not refreshed: only the baseline is taken (an existing one is impossible here)
+        writeSnapshot(store, instId, 'last-import', now, { instance: inst.pgs, service: s.pgs });
+        continue;
       } else {
         const baseline = lastImport(instId);
         const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(withoutManifestFiles(baseline.service), s.pgs);
@@ -204,6 +221,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   rows.flush();
   const touched = new Set<string>(); // owners written by dependents: `service:ID` / `instance:ID`
   for (const d of bundle.dependents ?? []) {
+    if (skippedDeclarers.has(canon(d.declaringFmri))) continue; // kept as it is, like the declarer's own pgs
     const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`), touched);
     if (!r.ok) return r;
     for (const [fmri, t] of r.value) refresh.set(fmri, t);
@@ -223,6 +241,22 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   }
   rows.flush();
   return ok(report);
+}
+
+/**
+ * An existing service is imported as a baseline only when none of its instances has a
+ * `last-import` snapshot while one of them has general/enabled: its configuration did not come
+ * from an import (svccfg restore takes no last-import; instances configured by hand), so there is
+ * nothing to tell an administrator's values from a manifest's, and the manifest must not
+ * overwrite them. Without general/enabled anywhere (instances created as dependent targets or by
+ * `svccfg add`), the manifest is imported over what is there, as illumos does.
+ */
+function baselineOnly(store: Store, svcId: number, instances: readonly { id: number }[]): boolean {
+  if (!instances.length) return false;
+  const hasLastImport = store.stmt(`SELECT 1 FROM snapshots s JOIN instances i ON i.id = s.instance_id
+    WHERE i.service_id = ? AND s.name = 'last-import' LIMIT 1`).get(svcId) !== undefined;
+  if (hasLastImport) return false;
+  return instances.some((i) => store.loadPg({ kind: 'instance', id: i.id }, 'general')?.properties.some((p) => p.name === 'enabled') === true);
 }
 
 function withoutDeleted(s: ServiceData, deleted: ReadonlySet<string>): ServiceData {

@@ -116,6 +116,43 @@ test('re-import: unchanged values upgraded, admin changes kept, override forces,
   assert.deepEqual(val(I, 'general', 'enabled', VIEW_DIRECT), ['false']);
 });
 
+test('import over a service without any last-import: kept as a baseline when an instance has general/enabled, imported over otherwise', () => {
+  // restored (svccfg restore: no last-import) with the administrator's values
+  const restored = poolImport('tank', { enabled: false });
+  must(repo.importBundle(bundle(restored), { noLastImport: true }));
+  const withSecond = poolImport('main');
+  withSecond.instances.push({ name: 'second', pgs: [general(true)] });
+  const b = bundle(withSecond);
+  b.dependents = [dependent(S, 'pool-import_smb', 'svc:/network/smb/server:default', 'require_all', 'restart')];
+  const r = must(repo.importBundle(b));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['tank']);
+  assert.deepEqual(val(I, 'general', 'enabled', VIEW_DIRECT), ['false']);
+  assert.ok(r.warnings.some((w) => w.startsWith(`${S}: no instance has a "last-import" snapshot`)), r.warnings.join('\n'));
+  // the existing instance is not refreshed; the new one is created and started as usual
+  assert.deepEqual(r.notify, [`${S}:second`]);
+  assert.deepEqual(r.created, [`${S}:second`]);
+  assert.deepEqual(val(`${S}:second`, 'general', 'enabled', VIEW_DIRECT), ['true']);
+  // the declarer's <dependent> is not injected either (kept as it is, like its own pgs)
+  assert.equal(repo.getPg('svc:/network/smb/server:default', 'pool-import_smb').ok, false);
+  // the manifest became the baseline: its service level is what a later import upgrades from
+  assert.deepEqual(val(I, 'config', 'pool', snapshotView('last-import')), ['main']);
+  const r2 = must(repo.importBundle(bundle(poolImport('main2'))));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['tank'], 'customised against the baseline: kept');
+  assert.ok(r2.warnings.some((w) => w.includes('config/pool')), r2.warnings.join('\n'));
+  assert.ok(!r2.warnings.some((w) => w.includes('last-import')), r2.warnings.join('\n'));
+
+  // created by hand without general/enabled (as svccfg add does): the manifest is imported over it
+  must(repo.addService('svc:/site/hand'));
+  must(repo.addInstance('svc:/site/hand:default'));
+  must(repo.addPg('svc:/site/hand', 'config', 'application'));
+  must(repo.setProperty('svc:/site/hand', 'config', 'pool', 'astring', ['old']));
+  const hand = { ...poolImport('new'), name: 'site/hand' };
+  const r3 = must(repo.importBundle(bundle(hand)));
+  assert.deepEqual(val('svc:/site/hand', 'config', 'pool', VIEW_DIRECT), ['new']);
+  assert.deepEqual(val('svc:/site/hand:default', 'general', 'enabled', VIEW_DIRECT), ['true']);
+  assert.deepEqual(r3.notify, ['svc:/site/hand:default']);
+});
+
 test('re-import sets general/enabled on an existing instance that has none (created as a dependent target)', () => {
   const smb = { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] };
   const b = bundle(poolImport());

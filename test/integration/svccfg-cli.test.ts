@@ -368,6 +368,20 @@ test('archive then restore into an empty root: the administrator\'s values and e
   // no last-import (illumos SCI_NOSNAP): the archive holds the administrator's values, not a delivered manifest
   assert.equal(svccfg(other, ['-s', 'site/r:default', 'listsnap']).out, 'initial\nrunning\n');
 
+  // the manifest imported again (a package update) keeps what was restored and becomes the baseline
+  const again = svccfg(other, ['import', file]);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.err, /svc:\/site\/r: no instance has a "last-import" snapshot .*existing values are kept/);
+  assert.deepEqual(readProp(other, 'svc:/site/r', 'config', 'port').values, ['8080']);
+  assert.deepEqual(readProp(other, 'svc:/site/r:default', 'general', 'enabled').values, ['true']);
+  assert.equal(svccfg(other, ['-s', 'site/r:default', 'listsnap']).out, 'initial\nrunning\nprevious\nlast-import\n');
+  // from then on the normal upgrade: the port is the administrator's (80 delivered, 8080 set), kept with a warning
+  const upd = write('r2.xml', manifest("<property_group name='config' type='application'><propval name='port' type='count' value='81'/></property_group>", 'site/r'));
+  const third2 = svccfg(other, ['import', upd]);
+  assert.equal(third2.code, 0, third2.err);
+  assert.doesNotMatch(third2.err, /last-import/);
+  assert.deepEqual(readProp(other, 'svc:/site/r', 'config', 'port').values, ['8080']);
+
   // a manifest is not an archive: nothing is written
   const third = freshRoot();
   const wrong = svccfg(third, ['restore', file]);
