@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cliDir = path.join(root, 'src', 'cli');
 const entries = fs.readdirSync(cliDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(cliDir, f));
-await build({
+const commands = await build({
+  metafile: true,
   entryPoints: entries,
   outdir: path.join(root, 'dist'),
   bundle: true,
@@ -27,7 +28,8 @@ await build({
 // zfs-mount-generator runs at every boot and daemon-reload, over every dataset: its systemd path
 // gets a dedicated one-file CommonJS bundle (no ESM loader, no chunks, no source map to look up),
 // which bin/zfs-mount-generator loads; --tsmf still goes through dist/zfs-mount-generator.js.
-await build({
+const generator = await build({
+  metafile: true,
   entryPoints: [path.join(root, 'src', 'zfs', 'systemd-main.ts')],
   outfile: path.join(root, 'dist', 'zfs-mount-generator.cjs'),
   bundle: true,
@@ -36,3 +38,12 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+
+// Chunk names carry a content hash: files of earlier builds that this one did not write are
+// removed, so that dist/ holds exactly what the launchers can load.
+const written = new Set([...Object.keys(commands.metafile.outputs), ...Object.keys(generator.metafile.outputs)]
+  .map((f) => path.resolve(f))); // metafile paths are relative to the working directory
+for (const f of fs.readdirSync(path.join(root, 'dist'))) {
+  const file = path.join(root, 'dist', f);
+  if (!written.has(file) && /\.(c?js|js\.map)$/.test(f)) fs.rmSync(file);
+}
