@@ -289,7 +289,11 @@ export function partialNearMisses(op: string, candidates: readonly string[], lim
   return out;
 }
 
-/** Second line for a no-match error when partialNearMisses() found something (undefined otherwise). */
+/**
+ * Second line for a no-match error when partialNearMisses() found something (undefined otherwise).
+ * The CLIs print it only for a person (stderr a terminal, or TSMF_HINTS=1): scripts and tests
+ * get exactly SMF's one-line message.
+ */
 export function partialHint(op: string, candidates: readonly string[]): string | undefined {
   const near = partialNearMisses(op, candidates);
   if (!near.length) return undefined;

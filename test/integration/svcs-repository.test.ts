@@ -165,7 +165,11 @@ test('a partial operand that only matches at a later occurrence: no match (as li
     repo.addInstance('svc:/site/c:default');
     repo.setEnabled('svc:/site/c:default', true);
     repo.close();
-    const miss = await runCli(r2, 'svcs', ['-H', '-o', 'fmri', 'c']);
+    // a script reading stderr gets exactly SMF's message; a person (a terminal, or TSMF_HINTS=1) also the hint
+    const plain = await runCli(r2, 'svcs', ['-H', '-o', 'fmri', 'c']);
+    assert.equal(plain.code, 1);
+    assert.equal(plain.stderr, "svcs: Pattern 'c' doesn't match any instances\n");
+    const miss = await runCli(r2, 'svcs', ['-H', '-o', 'fmri', 'c'], { env: { TSMF_HINTS: '1' } });
     assert.equal(miss.code, 1);
     assert.equal(miss.stdout, '');
     const [first, hint, ...rest] = miss.stderr.split('\n');
@@ -173,7 +177,8 @@ test('a partial operand that only matches at a later occurrence: no match (as li
     assert.match(hint!, /^svcs: 'c' only counts where it first occurs in an FMRI \(as in SMF\), so it does not select svc:\/site\/c:default;/);
     assert.deepEqual(rest, ['']);
     for (const op of ['c:default', 'site/c']) assert.equal((await runCli(r2, 'svcs', ['-H', '-o', 'fmri', op])).stdout, 'svc:/site/c:default\n', op);
-    const adm = await runCli(r2, 'svcadm', ['disable', 'c']);
+    assert.equal((await runCli(r2, 'svcadm', ['disable', 'c'])).stderr, "svcadm: Pattern 'c' doesn't match any instances\n");
+    const adm = await runCli(r2, 'svcadm', ['disable', 'c'], { env: { TSMF_HINTS: '1' } });
     assert.equal(adm.code, 1);
     assert.match(adm.stderr, /^svcadm: Pattern 'c' doesn't match any instances\nsvcadm: 'c' only counts where it first occurs/);
   } finally {

@@ -112,6 +112,16 @@ test('G7: enable -r closure follows require_* service deps; require_any with alt
   assert.deepEqual(r.requiresOneOf, [{ fmri: svc('a'), candidates: [svc('b'), svc('c')] }]);
 });
 
+test('enable -r: require_any alternatives are its entities as stored, absent ones and services included', () => {
+  const s = new Sim();
+  s.load({
+    a: { enabled: false, deps: [{ grouping: 'require_any', restartOn: 'none', entities: ['b', 'svc:/site/absent:default', 'svc:/site/m'] }] },
+    b: { enabled: false },
+  });
+  assert.deepEqual(s.engine.enableClosure(svc('a')).requiresOneOf,
+    [{ fmri: svc('a'), candidates: [svc('b'), 'svc:/site/absent:default', 'svc:/site/m'] }]);
+});
+
 test('milestones: subgraph kept, the rest temporarily disabled leaves first; all restores', () => {
   const s = new Sim();
   s.load({

@@ -30,3 +30,19 @@ test('usage errors', () => {
   assert.ok(parseSvcsArgs(['-xL']).ok, '-x -L needs no operands');
   assert.deepEqual(parseSvcsArgs(['--bogus']), { ok: false, error: 'unknown option "--bogus"' });
 });
+
+test('options outside the synopsis of a mode are usage errors (svcs(1) argserr)', () => {
+  const bad: [string[], string][] = [
+    [['-H', '-l', 'x'], '-H cannot be used with -l'], [['-o', 'state', '-l', 'x'], '-o cannot be used with -l'],
+    [['-Hx'], '-H cannot be used with -x'], [['-o', 'fmri', '-x'], '-o cannot be used with -x'], [['-px'], '-p cannot be used with -x'],
+    [['-a', '-d', 'x'], '-a cannot be used with -d'], [['-a', '-x'], '-a cannot be used with -x'],
+    [['-R', 'svc:/r:default', '-D', 'x'], '-R cannot be used with -D'], [['-s', 'state', '-l', 'x'], '-s cannot be used with -l'],
+    [['-S', 'fmri', '-x'], '-S cannot be used with -x'], [['-s', 'state', '-L', 'x'], '-s cannot be used with -L'],
+  ];
+  for (const [argv, error] of bad) assert.deepEqual(parseSvcsArgs(argv), { ok: false, error }, argv.join(' '));
+  // what each synopsis allows
+  for (const argv of [['-lpv', 'x'], ['-d', '-Hpv', '-o', 'fmri', '-s', 'state', 'x'], ['-D', '-S', 'fmri', 'x'], ['-xvL'], ['-x', 'x'],
+    ['-L', '-v', 'x'], ['-aHpv', '-o', 'fmri', '-R', 'svc:/r:default', '-s', 'state']]) {
+    assert.ok(parseSvcsArgs(argv).ok, argv.join(' '));
+  }
+});

@@ -3,6 +3,7 @@
 // an error (`Partial FMRI 'X' matches multiple instances:` + one tab-indented line per match), the
 // operand being skipped. Also the engine graph over stored state behind `enable -r` and `-s`.
 import { noMatchError, partialHint, partialMultipleError, resolveOperand } from '../../core/fmri.js';
+import { hintsWanted } from '../common/hints.js';
 import type { Repository } from '../../repository/repository.js';
 import { storedGraph, type StoredGraph } from '../../core/listing/stored-graph.js';
 import { ROOT_VIEWER, VIEW_COMPOSED } from '../../repository/types.js';
@@ -35,7 +36,7 @@ export function selectTargets(repo: Repository, cmd: SvcadmCommand): Selection {
     const r = resolveOperand(op, instances);
     if (r.matches.length === 0) {
       errors.push(noMatchError(op));
-      const hint = partialHint(op, instances);
+      const hint = hintsWanted() ? partialHint(op, instances) : undefined;
       if (hint) errors.push(hint);
       continue;
     }

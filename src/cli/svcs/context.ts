@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { noMatchError, partialHint, resolveOperand } from '../../core/fmri.js';
+import { hintsWanted } from '../common/hints.js';
 import type { InstanceRow } from '../../core/listing/row.js';
 import type { Repository } from '../../repository/repository.js';
 import { logDir, repositoryPath } from '../common/root.js';
@@ -94,7 +95,7 @@ export class SvcsContext {
 
   private noMatch(op: string, candidates: readonly string[]): void {
     this.error(noMatchError(op));
-    const hint = partialHint(op, candidates);
+    const hint = hintsWanted() ? partialHint(op, candidates) : undefined;
     if (hint) process.stderr.write(`svcs: ${hint}\n`);
   }
 

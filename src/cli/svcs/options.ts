@@ -46,6 +46,15 @@ export function parseSvcsArgs(argv: readonly string[]): ParseResult {
   }
   const modes = [o.dependencies, o.dependents, o.long, o.explain, o.log && !o.explain].filter(Boolean).length;
   if (modes > 1) return { ok: false, error: 'only one of -d, -D, -l, -L and -x may be given' };
+  // Options outside the synopsis of the mode are usage errors, as svcs(1)'s argserr cases are:
+  // -a and -R only list, -H and -o not with -l or -x, -p not with -x, -s/-S only list (and -d/-D).
+  const mode = o.dependencies ? '-d' : o.dependents ? '-D' : o.long ? '-l' : o.explain ? '-x' : o.log ? '-L' : undefined;
+  if (mode) {
+    const misfit = o.all ? '-a' : o.restarter !== undefined ? '-R'
+      : o.noHeader && (o.long || o.explain) ? '-H' : o.columns !== undefined && (o.long || o.explain) ? '-o'
+        : o.processes && o.explain ? '-p' : o.sort.length && !(o.dependencies || o.dependents) ? (o.sort[0]!.descending ? '-S' : '-s') : undefined;
+    if (misfit) return { ok: false, error: `${misfit} cannot be used with ${mode}` };
+  }
   if ((o.dependencies || o.dependents || o.long) && o.operands.length === 0) return { ok: false, error: 'operands are required with -d, -D and -l' };
   if (o.log && !o.explain && o.operands.length === 0) return { ok: false, error: 'operands are required with -L' };
   return { ok: true, options: o };

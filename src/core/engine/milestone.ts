@@ -60,8 +60,9 @@ export function enableClosure(graph: Graph, fmri: string): EnableClosure {
     for (const g of v.groups) {
       if (g.type !== 'service' || (g.grouping !== 'require_all' && g.grouping !== 'require_any')) continue;
       const ents = g.entities.flatMap((e) => (e.kind === 'file' ? [] : [e]));
+      // svcadm counts and prints the group's entities as stored (an absent one, a service), as illumos does
       if (g.grouping === 'require_any' && ents.length > 1) {
-        res.requiresOneOf.push({ fmri: v.fmri, candidates: ents.flatMap((e) => graph.expand(e.fmri)) });
+        res.requiresOneOf.push({ fmri: v.fmri, candidates: ents.map((e) => e.fmri) });
         continue;
       }
       for (const e of ents) {
