@@ -367,8 +367,7 @@ export class Daemon implements ControlHandler {
         return post(enabled ? { type: 'enable', temporary: !!req.temporary } : { type: 'disable', temporary: !!req.temporary });
       }
       case 'restart':
-        if (req.flags?.dump) this.d.procs.contracts.kill(fmri, 'SIGABRT');
-        return post({ type: 'restart' });
+        return post(req.flags?.dump ? { type: 'restart', dump: true } : { type: 'restart' });
       case 'refresh':
         return this.refreshInstance(fmri);
       case 'clear': {

@@ -198,22 +198,22 @@ export class RestarterHost implements CommandExecutor {
     if (cmd.method === 'start') this.o.states.update(cmd.fmri, { start_method_timestamp: timeValue(startedAt) });
     const handle = this.o.procs.runner.start(req);
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
+    // A method outside the primary contract (stop, refresh, a transient start) runs in a contract of its
+    // own: restarter/transient_contract while it runs (svcs -p lists its processes), removed when it ends.
+    const inTransientContract = handle.contractId !== null && !(cmd.method === 'start' && cmd.model !== 'transient');
     if (cmd.method === 'start') {
       const u: Parameters<StateWriter['update']>[1] = {};
       if (handle.pid !== null) u.start_pid = handle.pid;
-      if (handle.contractId !== null) {
-        if (cmd.model === 'transient') u.transient_contract = handle.contractId;
-        else u.contract = handle.contractId;
-      }
+      if (handle.contractId !== null && !inTransientContract) u.contract = handle.contractId;
       this.o.states.update(cmd.fmri, u);
     }
+    if (inTransientContract) this.o.states.update(cmd.fmri, { transient_contract: handle.contractId });
     if (cmd.model === 'child' && cmd.method === 'start' && handle.pid !== null) {
       // Wait model: the start method *is* the service; it is online as soon as it runs.
       this.startSucceeded(cmd.fmri);
       queueMicrotask(() => this.complete(cmd, { timedOut: false, exitCode: 0 }));
       void handle.outcome.then((o) => {
         this.finished(cmd.fmri);
-        if (o.spawnError) this.o.procs.logs.append(cmd.fmri, o.message ?? 'start method could not be executed');
         this.o.post({ kind: 'childExited', fmri: cmd.fmri, ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}), ...(o.signal ? { signal: o.signal } : {}) });
       }, (e: unknown) => this.runnerBug(cmd, e));
       return;
@@ -222,7 +222,8 @@ export class RestarterHost implements CommandExecutor {
       if (cmd.method === 'start' && o.waitStatus !== undefined) this.o.states.update(cmd.fmri, { start_method_waitstatus: o.waitStatus });
       // spawned through the helper: the pid is known only now
       if (cmd.method === 'start' && handle.pid === null && o.pid !== undefined) this.o.states.update(cmd.fmri, { start_pid: o.pid });
-      if (o.spawnError && o.message) this.o.procs.logs.append(cmd.fmri, o.message);
+      // (the runner wrote o.message to the log itself)
+      if (inTransientContract) this.o.states.update(cmd.fmri, { transient_contract: null });
       let outcome = toEngineOutcome(o);
       if (cmd.method === 'start' && succeeded(o)) this.startSucceeded(cmd.fmri);
       if (cmd.waitForEmpty && succeeded(o)) outcome = await this.waitForEmpty(cmd, startedAt, outcome);
@@ -265,8 +266,9 @@ export class RestarterHost implements CommandExecutor {
         if (contracts.isEmpty(cmd.fmri)) { unsubscribe(); resolve(outcome); return; }
         if (this.o.clock.now() >= deadline) {
           unsubscribe();
+          const contractId = contracts.contractId(cmd.fmri);
           contracts.kill(cmd.fmri, 'SIGKILL');
-          resolve({ ...outcome, timedOut: true });
+          resolve({ ...outcome, timedOut: true, ...(contractId !== null ? { contractId } : {}) });
           return;
         }
         timer = this.o.clock.setTimeout(check, Math.min(EMPTY_POLL_MS, deadline - this.o.clock.now()));
@@ -329,5 +331,6 @@ function toEngineOutcome(o: MethodOutcome): EngineOutcome {
   if (o.signal !== undefined) out.signal = o.signal;
   if (o.coreDumped !== undefined) out.coreDumped = o.coreDumped;
   if (o.spawnError !== undefined) out.spawnError = o.spawnError;
+  if (o.contractId !== undefined) out.contractId = o.contractId;
   return out;
 }

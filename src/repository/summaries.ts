@@ -24,6 +24,8 @@ export interface InstanceSummary {
   logfile?: string;
   altLogfile?: string;
   startMethodWaitstatus?: string;
+  /** restarter/transient_contract: the contract of a method running outside the primary one */
+  transientContract?: string;
   /** general/enabled (instance, else service) */
   enabled?: boolean;
   /** general_ovr/enabled */
@@ -34,7 +36,7 @@ export interface InstanceSummary {
 
 const RESTARTER_PROPS = [
   'state', 'next_state', 'state_timestamp', 'contract', 'auxiliary_state', 'auxiliary_fmri', 'logfile', 'alt_logfile',
-  'start_method_waitstatus',
+  'start_method_waitstatus', 'transient_contract',
 ] as const;
 
 const pick = (pg: string, prop: string) => `max(CASE WHEN p.name = '${pg}' AND pr.name = '${prop}' THEN v.value END)`;
@@ -87,11 +89,12 @@ export function instanceSummaries(store: Store): InstanceSummary[] {
     if (r[9] !== null) s.logfile = str(r[9]);
     if (r[10] !== null) s.altLogfile = str(r[10]);
     if (r[11] !== null) s.startMethodWaitstatus = str(r[11]);
-    const enabled = bool(str(r[12]) ?? d?.enabled);
+    if (r[12] !== null) s.transientContract = str(r[12]);
+    const enabled = bool(str(r[13]) ?? d?.enabled);
     if (enabled !== undefined) s.enabled = enabled;
-    const restarter = str(r[13]) ?? d?.restarter;
+    const restarter = str(r[14]) ?? d?.restarter;
     if (restarter !== undefined) s.restarter = restarter;
-    const ovr = bool(str(r[14]));
+    const ovr = bool(str(r[15]));
     if (ovr !== undefined) s.enabledOverride = ovr;
     out[k] = s;
   }

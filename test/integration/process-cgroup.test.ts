@@ -117,7 +117,9 @@ test('timeout: the whole method cgroup gets SIGKILL, including a TERM-ignoring c
   assert.equal(ad.contracts.isEmpty(fmri), true, 'drained before the outcome');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(events.filter((e) => e.fmri === fmri).length, 0, 'the timeout outcome reports it; no late empty event');
-  assert.match(fs.readFileSync(log(), 'utf8'), /Method or service exit timed out\. Killing contract \d+\./);
+  // the contract killed is reported for the restarter's log line (written once, by the engine)
+  assert.equal(typeof o.contractId, 'number');
+  assert.doesNotMatch(fs.readFileSync(log(), 'utf8'), /timed out/);
 });
 
 test('stop with :kill and waitForEmpty; a TERM-ignoring member is SIGKILLed at the deadline', { skip: skip ?? false }, async () => {

@@ -76,14 +76,15 @@ test(':default working directory is the home of the user; root when no credentia
   assert.equal(report(out).cwd, fs.realpathSync(process.env.HOME || '/'));
 });
 
-test('configuration errors are spawnError values with a message naming the property', async () => {
+test('configuration errors are spawnError values with a message naming the property; a working directory that cannot be entered exits 96', async () => {
   const fmri = 'svc:/test/bad:default';
   const logPath = logs.pathFor(fmri);
   const badUser = await ad.runner.run(request({ fmri, exec: '/bin/true', logPath, context: ctx({ credentialsGiven: true, user: 'no-such-user-xyz' }) }));
   assert.equal(badUser.spawnError, 'config');
   assert.match(badUser.message!, /user "no-such-user-xyz"/);
   const badCwd = await ad.runner.run(request({ fmri, exec: '/bin/true', logPath, context: ctx({ workingDirectory: '/no/such/dir' }) }));
-  assert.equal(badCwd.spawnError, 'config');
+  // as SMF's child does (smf-spec §4.5): exit 96, SMF_EXIT_ERR_CONFIG, with that wait status
+  assert.deepEqual([badCwd.spawnError, badCwd.exitCode, badCwd.waitStatus], [undefined, 96, 96 << 8]);
   assert.match(badCwd.message!, /working directory "\/no\/such\/dir"/);
   const badKill = await ad.runner.run(request({ fmri, method: 'stop', exec: ':kill -NOPE', logPath }));
   assert.equal(badKill.spawnError, 'config');

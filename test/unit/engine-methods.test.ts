@@ -16,7 +16,10 @@ test('classifyOutcome table (§2.6, §4.7)', () => {
   }
   assert.equal(classifyOutcome('start', { signal: 'SIGKILL', timedOut: true }, DEFAULT_STARTD).kind, 'retry');
   assert.equal(classifyOutcome('start', { signal: 'SIGKILL', timedOut: true }, { ...DEFAULT_STARTD, timeoutRetry: false }).kind, 'maintenance');
-  assert.equal(classifyOutcome('stop', { signal: 'SIGKILL', timedOut: true }, DEFAULT_STARTD).kind, 'maintenance');
+  // a stop method killed by its own timeout is retried; one that returned 0 while the contract did not empty is not
+  assert.equal(classifyOutcome('stop', { signal: 'SIGKILL', timedOut: true }, DEFAULT_STARTD).kind, 'retry');
+  assert.equal(classifyOutcome('stop', { signal: 'SIGKILL', timedOut: true }, { ...DEFAULT_STARTD, timeoutRetry: false }).kind, 'maintenance');
+  assert.equal(classifyOutcome('stop', { exitCode: 0, timedOut: true }, DEFAULT_STARTD).kind, 'maintenance');
   assert.equal(classifyOutcome('start', { timedOut: false, spawnError: 'config' }, DEFAULT_STARTD).kind, 'maintenance');
 });
 
@@ -130,12 +133,13 @@ test('start restart_on=any_fault: the service stays online when all processes ex
   assert.equal(s.starts('c'), 1);
 });
 
-test('D1: start timeout retried 3 times; timeout_retry=false => method_failed at once; stop timeout => maintenance', () => {
+test('D1: start timeout retried 3 times; timeout_retry=false => method_failed at once; stop timeouts', () => {
   const s = new Sim();
   s.load({
     t3: { model: 'contract', start: 'timeout' },
     t5: { model: 'contract', start: 'timeout', startd: { timeoutRetry: false } },
-    t6: { model: 'contract', start: 'daemon', stop: 'timeout' },
+    t6: { model: 'contract', start: 'daemon', stop: 'linger' },
+    t7: { model: 'contract', start: 'daemon', stop: 'timeout' },
   });
   assert.equal(s.starts('t3'), 3);
   assert.equal(s.aux('t3'), 'fault_threshold_reached');
@@ -146,6 +150,32 @@ test('D1: start timeout retried 3 times; timeout_retry=false => method_failed at
   assert.equal(s.st('t6'), 'maintenance');
   assert.equal(s.aux('t6'), 'method_failed');
   assert.equal(s.runs('t6', 'stop'), 1);
+  // the stop method itself killed by its timeout: died by a signal, run 3 times
+  s.admin('t7', { type: 'disable', temporary: false });
+  assert.equal(s.st('t7'), 'maintenance');
+  assert.equal(s.aux('t7'), 'fault_threshold_reached');
+  assert.equal(s.runs('t7', 'stop'), 3);
+});
+
+test('ct_ev_exit: the stop method runs against the emptied contract; disabled and maintenance abandon the contract', () => {
+  const s = new Sim();
+  s.load({ c: { model: 'contract', start: 'daemon' }, d: { model: 'contract', start: 'daemon' }, f: { model: 'contract', start: { exit: 1 } } });
+  s.contract('c', 'empty');
+  assert.equal(s.runs('c', 'stop'), 1, 'a stop never skips the method while a primary contract is held (smf-spec §2.7, §5.1)');
+  assert.equal(s.st('c'), 'online');
+  assert.equal(s.starts('c'), 2);
+  // online -> offline keeps the contract (restart); disable abandons it
+  const abandons = (f: string) => s.commands.filter((c) => c.kind === 'abandonContract' && c.fmri === svc(f)).length;
+  assert.equal(abandons('c'), 0);
+  s.admin('c', { type: 'disable', temporary: false });
+  assert.equal(s.st('c'), 'disabled');
+  assert.equal(abandons('c'), 1);
+  // maintenance: after mark (the stop ran) and after a start that failed three times
+  s.admin('d', { type: 'maintOn', aux: 'administrative_request' });
+  assert.equal(s.st('d'), 'maintenance');
+  assert.equal(abandons('d'), 1);
+  assert.equal(s.st('f'), 'maintenance');
+  assert.equal(abandons('f'), 1);
 });
 
 test('a transient stop method is always run; a contract stop is skipped when no contract exists', () => {
@@ -242,4 +272,19 @@ test('early-boot services always get infinite method timeouts (§4.8)', () => {
   s.load({ 'svc:/system/filesystem/local:default': { start: 'hang' }, x: { start: 'hang' } });
   const timeouts = s.commands.flatMap((c) => (c.kind === 'runMethod' ? [[c.fmri, c.timeoutMs]] : []));
   assert.deepEqual(timeouts, [['svc:/system/filesystem/local:default', null], [svc('x'), 60_000]]);
+});
+
+test('restart -d: SIGABRT to the contract, then a FAULT stop (ct_ev_core) that restart_on=error dependents follow', () => {
+  const s = new Sim();
+  s.load({
+    b: { model: 'contract', start: 'daemon' },
+    de: { model: 'contract', start: 'daemon', deps: [{ grouping: 'require_all', restartOn: 'error', entities: ['b'] }] },
+  });
+  s.admin('b', { type: 'restart', dump: true });
+  assert.ok(s.commands.some((c) => c.kind === 'killContract' && c.fmri === svc('b') && c.signal === 'SIGABRT'));
+  assert.ok(s.commands.some((c) => c.kind === 'commitState' && c.fmri === svc('b') && c.auxState === 'ct_ev_core'));
+  assert.deepEqual([s.st('b'), s.starts('b'), s.st('de'), s.starts('de')], ['online', 2, 'online', 2]);
+  // a plain restart is RESTART class: the restart_on=error dependent stays up
+  s.admin('b', { type: 'restart' });
+  assert.deepEqual([s.starts('b'), s.starts('de')], [3, 2]);
 });

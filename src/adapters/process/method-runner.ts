@@ -42,6 +42,10 @@ export interface ProcessMethodRunnerOptions {
 
 const started = (outcome: Promise<MethodOutcome>, pid: number | null = null, contractId: number | null = null): MethodHandle => ({ pid, contractId, outcome });
 
+
+/** The outcome of a method whose process could not enter its context: exit 96 (SMF_EXIT_ERR_CONFIG). */
+const CONTEXT_EXIT = { exitCode: 96, waitStatus: 96 << 8, timedOut: false } as const;
+
 export class ProcessMethodRunner implements MethodRunner {
   private readonly users: UserDatabase;
   private readonly shell: string;
@@ -93,6 +97,12 @@ export class ProcessMethodRunner implements MethodRunner {
       this.log(req.logPath, message);
       return started(Promise.resolve({ spawnError, message, timedOut: false, durationMs: Date.now() - t0, stderrTail: '' }));
     };
+    // What SMF's forked child does when it cannot enter the method context (chdir, credentials): exit 96
+    // (SMF_EXIT_ERR_CONFIG, smf-spec §4.5), so the start's wait status and svcs -x say so.
+    const contextExit = (message: string): MethodHandle => {
+      this.log(req.logPath, message);
+      return started(Promise.resolve({ ...CONTEXT_EXIT, message, durationMs: Date.now() - t0, stderrTail: '' }));
+    };
     const cls = classifyExec(req.exec);
     if (!cls.ok) return fail('config', cls.message);
     if (cls.value.kind === 'true') return started(Promise.resolve({ exitCode: 0, timedOut: false, durationMs: 0, stderrTail: '' }));
@@ -109,7 +119,7 @@ export class ProcessMethodRunner implements MethodRunner {
     const wd = ctx.value.workingDirectory;
     const badWd = `working directory "${wd}" does not exist or is not a directory; fix method_context/working_directory or create it`;
     // the native spawner's chdir reports the same (stage cwd) without a stat on the event loop
-    if (!this.opts.native && !fs.statSync(wd, { throwIfNoEntry: false })?.isDirectory()) return fail('config', badWd);
+    if (!this.opts.native && !fs.statSync(wd, { throwIfNoEntry: false })?.isDirectory()) return contextExit(badWd);
     if (req.model === 'child' && req.method === 'start') {
       const prog = firstWord(cls.value.command);
       if (prog.startsWith('/') && !fs.existsSync(prog)) return fail('missing', `Missing start method: "${prog}" does not exist`);
@@ -170,11 +180,13 @@ export class ProcessMethodRunner implements MethodRunner {
     else if (child instanceof HelperChild || child instanceof SpawnedChild) child.once('spawn', () => group.attached(child.pid!));
     const outcome = new Promise<MethodOutcome>((resolve) => {
       let timedOut = false;
+      let killedContract: number | undefined;
       let timer: NodeJS.Timeout | null = null;
       if (req.timeoutMs && req.timeoutMs > 0 && !(req.model === 'child' && req.method === 'start')) {
         timer = setTimeout(() => {
+          // the restarter logs "Method or service exit timed out. Killing contract N." from the outcome
           timedOut = true;
-          this.log(req.logPath, `Method or service exit timed out. Killing contract ${group.id() ?? child.pid}.`);
+          killedContract = group.id() ?? child.pid;
           group.killAll(9);
           if (child.pid !== undefined) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
         }, req.timeoutMs);
@@ -189,7 +201,8 @@ export class ProcessMethodRunner implements MethodRunner {
         if (timedOut) await drain(group, 2000);
         // the native spawner read the group's state as it reported the exit (not after a timeout's drain)
         const { empty } = group.finish(!timedOut && child instanceof SpawnedChild ? child.populatedAtExit : undefined);
-        const base = withLazyTail({ ...o, durationMs: Date.now() - t0 }, () => readTail(req.logPath, logStart, this.tailBytes));
+        const base = withLazyTail({ ...o, durationMs: Date.now() - t0, ...(killedContract !== undefined ? { contractId: killedContract } : {}) },
+          () => readTail(req.logPath, logStart, this.tailBytes));
         if (primary) base.contractEmpty = empty;
         const done = !timedOut && o.exitCode === 0 ? this.afterSuccess(req, t0, base) : Promise.resolve(base);
         done.finally(release).then(resolve, () => resolve(base));
@@ -199,7 +212,8 @@ export class ProcessMethodRunner implements MethodRunner {
           // the native spawner could not prepare the process (log, working directory, credentials, cgroup)
           const message = e.stage === 'cwd' && (e.code === 'ENOENT' || e.code === 'ENOTDIR') ? badWd : `cannot start "${req.exec}": ${e.message}`;
           this.log(req.logPath, message);
-          void settle({ spawnError: 'config', message, timedOut: false });
+          if (e.stage === 'cwd' || e.stage === 'creds') void settle({ ...CONTEXT_EXIT, message });
+          else void settle({ spawnError: 'config', message, timedOut: false });
           return;
         }
         // Direct exec (no shell): report what the shell would have (127 not found, 126 not executable).
@@ -237,11 +251,11 @@ export class ProcessMethodRunner implements MethodRunner {
     const deadline = req.timeoutMs && req.timeoutMs > 0 ? t0 + req.timeoutMs : null;
     const empty = await this.opts.contracts.waitEmpty(req.fmri, deadline);
     if (empty) return { ...o, durationMs: Date.now() - t0 };
-    this.log(req.logPath, `Method or service exit timed out. Killing contract ${this.opts.contracts.contractId(req.fmri) ?? '?'}.`);
+    const contractId = this.opts.contracts.contractId(req.fmri);
     this.opts.contracts.kill(req.fmri, 9);
     // SIGKILL cannot be ignored: let the group drain so the emptiness is ours, not a late event.
     await this.opts.contracts.waitEmpty(req.fmri, Date.now() + 2000);
-    return { ...o, timedOut: true, durationMs: Date.now() - t0 };
+    return { ...o, timedOut: true, durationMs: Date.now() - t0, ...(contractId !== null ? { contractId } : {}) };
   }
 
   /**

@@ -13,6 +13,7 @@ export function summaryRow(s: InstanceSummary): InstanceRow {
     nextState: s.nextState ?? 'none',
     stateTime: parseRepositoryTime(s.stateTimestamp),
     contracts: s.contract !== undefined && s.contract !== '' ? [Number(s.contract)] : [],
+    transientContracts: s.transientContract !== undefined && s.transientContract !== '' ? [Number(s.transientContract)] : [],
     enabledPersistent: s.enabled,
     enabledOverride: s.enabledOverride,
     restarter: s.restarter,

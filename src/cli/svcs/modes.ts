@@ -78,7 +78,7 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   rows = sortRows(rows, keys.keys);
   const procs = o.processes ? new ProcessTable() : undefined;
   if (o.json) {
-    out(JSON.stringify(rows.map((r) => instanceJson(r, procs?.members(r.fmri, r.contracts))), null, 2) + '\n');
+    out(JSON.stringify(rows.map((r) => instanceJson(r, procs?.members(r.fmri, r.contracts, r.transientContracts))), null, 2) + '\n');
     return;
   }
   const nowMs = Date.now();
@@ -86,7 +86,7 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   const lines: string[] = o.noHeader ? [] : [renderHeader(columns)];
   for (const r of rows) {
     lines.push(renderRow(r, columns, rctx));
-    if (procs) for (const p of procs.members(r.fmri, r.contracts)) lines.push(renderProcessLine(p, nowMs, systemLocal));
+    if (procs) for (const p of procs.members(r.fmri, r.contracts, r.transientContracts)) lines.push(renderProcessLine(p, nowMs, systemLocal));
   }
   if (lines.length) out(lines.join('\n') + '\n');
 }
@@ -98,7 +98,7 @@ function longContext(ctx: SvcsContext, row: InstanceRow, o: SvcsOptions, procs: 
     serviceInstances: (s) => ctx.instances().filter((i) => i.startsWith(`${s}:`)),
     fileState,
     contractKind: procs.contractKind(row.fmri, row.contracts),
-    processes: o.processes ? procs.members(row.fmri, row.contracts) : undefined,
+    processes: o.processes ? procs.members(row.fmri, row.contracts, row.transientContracts) : undefined,
     verboseProperties: o.verbose ? verboseProperties(ctx, row) : undefined,
   };
 }

@@ -71,26 +71,30 @@ export class ProcessTable {
     }
   }
 
-  /** The instance's cgroup directory: the one named after the FMRI whose inode is the contract id. Matching by
+  /** The instance's cgroup directory: the one named after the FMRI (`NAME`, `NAME~N` for a primary group made while
+   *  an abandoned one lingered, `NAME~m...` for a method's own group) whose inode is the contract id. Matching by
    *  inode keeps instances of the same FMRI under other state roots (other daemons) apart. */
   private cgroupDir(fmri: string, contractId: number): string | undefined {
     if (!this.cgroupDirs) this.cgroupDirs = scanCgroupDirs();
     const dir = this.cgroupDirs.get(contractId);
-    return dir && path.basename(dir) === cgroupNameForFmri(fmri) ? dir : undefined;
+    if (!dir) return undefined;
+    const name = path.basename(dir), base = cgroupNameForFmri(fmri);
+    return name === base || (name.startsWith(base + '~') && /^~(\d+|m[\d.]+)$/.test(name.slice(base.length))) ? dir : undefined;
   }
 
-  /** Processes of the instance's primary contract: its cgroup (and groups below it), else the recorded process
-   *  group. Method groups (`NAME~m`) are siblings, not members: what a transient start left behind is not shown. */
-  members(fmri: string, contracts: readonly number[]): ProcessInfo[] {
+  /** Processes of the instance's contracts (restarter/contract, then transient_contract while a method runs outside
+   *  it): each one's cgroup (and groups below it), else the recorded process group. What a transient start left
+   *  behind after it ended is not shown (its contract was abandoned). */
+  members(fmri: string, contracts: readonly number[], transient: readonly number[] = []): ProcessInfo[] {
     this.index();
     const root = detectCgroup2Root();
-    let found: ProcEntry[] = [];
-    for (const c of contracts) {
+    const seen = new Map<number, ProcEntry>();
+    for (const c of [...contracts, ...transient]) {
       const dir = root ? this.cgroupDir(fmri, c) : undefined;
-      found = dir ? this.byCgroupPath!.get('/' + path.relative(root!, dir)) ?? [] : this.byPgid!.get(c) ?? [];
-      if (found.length) break;
+      const found = dir ? this.byCgroupPath!.get('/' + path.relative(root!, dir)) ?? [] : this.byPgid!.get(c) ?? [];
+      for (const e of found) seen.set(e.pid, e);
     }
-    return [...found].sort((a, b) => a.pid - b.pid).map((e) => ({
+    return [...seen.values()].sort((a, b) => a.pid - b.pid).map((e) => ({
       pid: e.pid, comm: e.comm, startMs: bootTimeMs() + (e.startTicks * 1000) / TICKS, args: readArgs(e.pid),
     }));
   }

@@ -41,6 +41,7 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
   const general = pg(repo, fmri, 'general');
   const ovr = pg(repo, fmri, 'general_ovr');
   const contract = first(restarter, 'contract');
+  const transient = first(restarter, 'transient_contract');
   const waitStatus = first(restarter, 'start_method_waitstatus');
   const row: InstanceRow = {
     fmri, ...splitFmri(fmri),
@@ -48,6 +49,7 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
     nextState: first(restarter, 'next_state') ?? 'none',
     stateTime: parseRepositoryTime(first(restarter, 'state_timestamp')),
     contracts: contract !== undefined && contract !== '' ? [Number(contract)] : [],
+    transientContracts: transient !== undefined && transient !== '' ? [Number(transient)] : [],
     enabledPersistent: bool(general, 'enabled'),
     enabledOverride: bool(ovr, 'enabled'),
     restarter: first(general, 'restarter'),

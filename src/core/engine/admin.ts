@@ -9,7 +9,7 @@
 import type { Graph, RestarterCommand, Vertex } from './graph.js';
 import { isRunning } from './instance.js';
 import { milestoneSubgraph } from './milestone.js';
-import type { AdminAction, EngineCommand } from './types.js';
+import { RERR_FAULT, type AdminAction, type EngineCommand } from './types.js';
 import type { Walks } from './walks.js';
 
 export interface AdminOps {
@@ -63,9 +63,12 @@ export class Admin {
       case 'restart':
         // not running now (also offline* with a start method running): silently ignored (A1)
         if (!isRunning(v.state)) return;
-        if (a.dump && isRunning(v.state) && v.contractAlive) {
+        if (a.dump && v.contractAlive) {
+          // restart -d (smf-spec §2.8): SIGABRT makes every process dump core, a FAULT (ct_ev_core) that stops the
+          // instance with the usual failure handling. Linux reports no core event for processes the restarter
+          // did not fork, so the stop is sent here rather than awaited.
           ops.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGABRT' });
-          return;
+          return ops.send(v, { type: 'STOP', rerr: RERR_FAULT, reset: false, aux: 'ct_ev_core' });
         }
         return ops.send(v, { type: 'RESTART' });
       case 'clear': return ops.send(v, { type: 'MAINT_OFF' });

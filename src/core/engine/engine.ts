@@ -268,7 +268,7 @@ export class Engine {
     const model = v.config.startd.duration;
     if (model === 'transient') return;
     v.contractAlive = true;
-    if (model === 'contract') contractEvent(this.restarter, v, 'empty');
+    if (model === 'contract') contractEvent(this.restarter, v, 'empty', true);
     else childExited(this.restarter, v, undefined, undefined);
     this.dirty.add(v.fmri);
   }

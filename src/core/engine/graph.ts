@@ -63,6 +63,9 @@ export interface Vertex {
   ring: number[];
   /** primary contract (or wait-model child) is alive */
   contractAlive: boolean;
+  /** contract model: the primary contract emptied (ct_ev_exit) and is still held: the stop that follows runs
+   *  the stop method (smf-spec §2.7: a stop always runs it; §5.1: skipped only without a primary contract) */
+  contractEmptied: boolean;
   /** marked by an admin-disable / milestone walk: stop and do not restart (§3.5.5) */
   toOffline: boolean;
   /** reason for the next successful start */
@@ -235,7 +238,7 @@ export function newVertex(config: InstanceConfig): Vertex {
   return {
     fmri: config.fmri, service: serviceOf(config.fmri), config, groups: [], state: 'uninitialized',
     nextState: 'none', aux: 'none', enabled: config.enabled, transition: null, queue: [], faultCount: 0,
-    ring: [], contractAlive: false, toOffline: false, startAux: 'dependencies_satisfied',
+    ring: [], contractAlive: false, contractEmptied: false, toOffline: false, startAux: 'dependencies_satisfied',
     childFailed: false, removing: false,
   };
 }

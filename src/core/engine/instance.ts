@@ -68,6 +68,10 @@ export class Restarter {
   /** Commit a settled state and tell the graph (also used by process-events.ts). */
   settle(v: Vertex, state: InstanceState, aux: ReasonCode | undefined, rerr: RerrClass, auxFmri?: string): void {
     const prev = v.state;
+    // disabled and maintenance abandon the primary contract (smf-spec §5.1): its id leaves restarter/contract
+    // (mark -I maintenance leaves its processes running, untracked); a refresh method failing for good keeps
+    // the daemon associated (§2.6: the next clear abandons it)
+    if ((state === 'disabled' || state === 'maintenance') && v.transition?.method !== 'refresh') this.abandon(v);
     v.transition = null;
     this.commit(v, state, 'none', aux, auxFmri);
     this.host.changed(v, prev, rerr);
@@ -150,9 +154,10 @@ export class Restarter {
   }
 
   abandon(v: Vertex): void {
-    if (!v.contractAlive) return;
+    const held = v.contractAlive || v.contractEmptied;
     v.contractAlive = false;
-    this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
+    v.contractEmptied = false;
+    if (held) this.host.emit({ kind: 'abandonContract', fmri: v.fmri });
   }
 
   /** One start attempt (first or retry): throttle / rate limit, then the method. */
@@ -198,8 +203,9 @@ export class Restarter {
     const model = v.config.startd.duration;
     // a stop of a live contract/child must still wait for the contract to empty, even for :true
     const waitsForEmpty = method === 'stop' && model !== 'transient' && v.contractAlive;
+    // without a primary contract (never started, abandoned by exit 94, wait child gone) a stop skips the method
     const skip = !spec || (spec.exec === ':true' && !waitsForEmpty) ||
-      (method === 'stop' && model !== 'transient' && !v.contractAlive);
+      (method === 'stop' && model !== 'transient' && !v.contractAlive && !v.contractEmptied);
     v.transition = t;
     this.commit(v, v.state, t.target);
     if (skip) {
@@ -236,7 +242,7 @@ export class Restarter {
   methodCompleted(v: Vertex, transitionId: number, o: MethodOutcome): void {
     if (!v.transition || v.transition.id !== transitionId || !v.transition.running) return;
     const m = v.transition.method;
-    if (o.timedOut) this.log(v, `Method or service exit timed out.  Killing contract${o.contractId !== undefined ? ` ${o.contractId}` : ''}.`);
+    if (o.timedOut) this.log(v, `Method or service exit timed out. Killing contract${o.contractId !== undefined ? ` ${o.contractId}` : ''}.`);
     else if (o.spawnError) this.log(v, o.spawnError === 'missing' ? `Missing ${m} method.` : `Method "${m}" could not be run (configuration error).`);
     else if (o.signal !== undefined) this.log(v, `Method "${m}" failed due to signal ${o.signal.replace(/^SIG/, '')}.`);
     else this.log(v, `Method "${m}" exited with status ${o.exitCode ?? -1}.`);
@@ -251,6 +257,8 @@ export class Restarter {
       v.lastStartFailure = { exitCode: o.exitCode, signal: o.signal, coreDumped: o.coreDumped };
       if (model !== 'transient' && t.running) this.host.emit({ kind: 'killContract', fmri: v.fmri, signal: 'SIGKILL' });
       v.contractAlive = false;
+      // the failed start's primary contract stays held (for the next try) until maintenance abandons it
+      if (model === 'contract' && t.running) v.contractEmptied = true;
     }
     switch (cls.kind) {
       case 'success': return this.succeeded(v, t, o, cls.abandonContract);
@@ -285,6 +293,7 @@ export class Restarter {
       } else {
         v.contractAlive = t.running;
       }
+      v.contractEmptied = false;
       v.startAux = 'dependencies_satisfied';
       const pending = o.contractEmpty && v.contractAlive ? 'empty' : v.pendingContractEvent;
       v.pendingContractEvent = undefined;
@@ -299,6 +308,8 @@ export class Restarter {
       if (pending) contractEvent(this, v, pending);
       return;
     }
+    // stopped: the contract is empty but still held (kept going offline, abandoned by disabled/maintenance)
+    v.contractEmptied = v.contractAlive || v.contractEmptied;
     v.contractAlive = false;
     v.pendingContractEvent = undefined;
     if (t.resetRing) v.ring = [];

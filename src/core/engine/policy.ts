@@ -32,7 +32,9 @@ export type OutcomeClass =
 export function classifyOutcome(method: MethodName, o: MethodOutcome, startd: StartdConfig): OutcomeClass {
   if (o.spawnError) return { kind: 'maintenance' };
   if (o.timedOut) {
-    if (method === 'stop') return { kind: 'maintenance' };
+    // a stop method that returned 0 while its contract did not empty by the deadline: no retry (§4.8); a method
+    // killed by its own timeout died by a signal, retried unless timeout_retry=false (illumos method_run)
+    if (method === 'stop' && o.exitCode === 0) return { kind: 'maintenance' };
     return startd.timeoutRetry ? { kind: 'retry' } : { kind: 'maintenance' };
   }
   if (o.signal !== undefined || o.exitCode === undefined) return { kind: 'retry' };

@@ -15,7 +15,9 @@ const AUX: Record<ContractEventKind, ReasonCode> = {
   empty: 'ct_ev_exit', core: 'ct_ev_core', signal: 'ct_ev_signal', hwerr: 'ct_ev_hwerr',
 };
 
-export function contractEvent(r: Restarter, v: Vertex, kind: ContractEventKind): void {
+/** `contractGone`: the contract itself no longer exists (it emptied while no restarter watched and could not be
+ *  adopted): the stop that follows has no primary contract and skips the stop method (§5.1). */
+export function contractEvent(r: Restarter, v: Vertex, kind: ContractEventKind, contractGone = false): void {
   if (v.config.startd.duration !== 'contract') return;
   if (v.transition) {
     if (v.transition.method !== 'stop') v.pendingContractEvent = kind;
@@ -23,7 +25,7 @@ export function contractEvent(r: Restarter, v: Vertex, kind: ContractEventKind):
   }
   if (!isRunning(v.state) || !v.contractAlive) return;
   if (!contractEventIsFatal(kind, v.config.startd)) return;
-  if (kind === 'empty') v.contractAlive = false;
+  if (kind === 'empty') { v.contractAlive = false; v.contractEmptied = !contractGone; }
   r.enqueue(v, { type: 'STOP', rerr: kind === 'empty' ? RERR_RESTART : RERR_FAULT, reset: false, aux: AUX[kind] }, true);
 }
 

@@ -14,7 +14,8 @@ import {
 } from './types.js';
 
 /** What a scripted method does when run. 'daemon' = exit 0 leaving processes (contract model). */
-export type Behaviour = 'ok' | 'daemon' | 'hang' | 'timeout' | { exit: number } | { signal: string } | 'configError';
+/** 'linger': a stop method that exits 0 while the contract does not empty by the deadline (§4.8) */
+export type Behaviour = 'ok' | 'daemon' | 'hang' | 'timeout' | 'linger' | { exit: number } | { signal: string } | 'configError';
 
 export interface SimInstanceSpec {
   enabled?: boolean | undefined;
@@ -141,6 +142,7 @@ export class Sim {
     if (b === 'ok') o = { exitCode: 0, timedOut: false, contractEmpty: p.model === 'contract' };
     else if (b === 'daemon') o = { exitCode: 0, timedOut: false };
     else if (b === 'timeout') o = { signal: 'SIGKILL', timedOut: true };
+    else if (b === 'linger') o = { exitCode: 0, timedOut: true };
     else if (b === 'configError') o = { timedOut: false, spawnError: 'config' };
     else if (b === 'hang') throw new Error('unreachable');
     else if ('exit' in b) o = { exitCode: b.exit, timedOut: false };

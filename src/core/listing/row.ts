@@ -25,6 +25,8 @@ export interface InstanceRow {
   stateTime?: number;
   /** restarter/contract ids (primary contract, cgroup or process group); empty when none */
   contracts: number[];
+  /** restarter/transient_contract: a method running outside the primary contract (svcs -p lists its processes too) */
+  transientContracts?: number[];
   /** template common name (locale, then C) */
   commonName?: string;
   /** general/enabled (composed current value) */
