@@ -213,12 +213,11 @@ export async function run(argv: string[]): Promise<number> {
     if (operands.length === 0) usage(st);
     if (st.wait && (st.props.length > 1 || operands.length > 1)) usage(st);
     if (st.zone !== undefined && !st.quiet) st.err.push(`svcprop: note: -z ${st.zone} ignored (tsmf has no zones)\n`);
-    const { Repository: Repo, ROOT_VIEWER } = await import('../repository/index.js');
+    const { Repository: Repo } = await import('../repository/index.js');
     const opened = Repo.open(repositoryPath(root), { readonly: true });
     if (!opened.ok) die(st, `Could not connect to configuration repository: ${opened.message}.`);
     repo = opened.value;
-    const uid = process.getuid?.() ?? 0;
-    const viewer: Viewer = uid === 0 ? ROOT_VIEWER : { uid, auths: new Set() };
+    const viewer: Viewer = (await import('./common/viewer.js')).callerViewer(root);
     const ents = repo.listEntities();
     const candidates = [...ents.services, ...ents.instances];
     if (st.wait) {

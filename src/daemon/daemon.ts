@@ -15,7 +15,7 @@ import { MASTER_RESTARTER, type AdminAction as EngineAdmin, type EngineEvent, ty
 import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
-import { CredentialResolver } from './credentials.js';
+import { CredentialResolver } from '../adapters/credentials.js';
 import { GraphHost } from './graph-host.js';
 import { instanceConfig } from './instance-config.js';
 import { readGlobalEnvironment } from './method-request.js';
@@ -107,17 +107,20 @@ export class Daemon implements ControlHandler {
     const configs = [];
     const restored: RestoredInstance[] = [];
     const version = this.host.repositoryVersion({ fresh: true }); // before the reads (see remember)
+    const withoutRunning: string[] = [];
     for (const [fmri, view] of this.readInstances(fmris)) {
       if (!view) continue;
       configs.push(instanceConfig(view));
       this.host.remember(fmri, view.effective, version);
       this.known.add(fmri);
+      if (view.withoutRunning) withoutRunning.push(fmri);
       if (!boot.newBoot) {
         const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
         if (r) restored.push(r.restored);
       }
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
+    this.takeMissingRunning(withoutRunning);
     this.sweepContracts();
     this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
     this.prepareContracts(configs);
@@ -159,6 +162,15 @@ export class Daemon implements ControlHandler {
       const views = repo.readInstances(chunk);
       for (const fmri of chunk) yield [fmri, views.get(fmri)];
     }
+  }
+
+  /**
+   * smf-spec §6.4: svc.startd creates `running` when an instance enters the graph without one (added
+   * with svccfg add, or created as a <dependent> target); it holds what the engine was configured with.
+   */
+  private takeMissingRunning(fmris: readonly string[]): void {
+    if (!fmris.length || !this.d.repo.takeMissingRunning) return;
+    for (const f of this.d.repo.takeMissingRunning(fmris)) this.d.log(`${f.fmri}: cannot take the running snapshot: ${f.message}`);
   }
 
   /** Pending state commits and start snapshots, written now. */
@@ -263,17 +275,20 @@ export class Daemon implements ControlHandler {
     }
     const fresh = [];
     const existing = [];
+    const withoutRunning: string[] = [];
     const version = this.host.repositoryVersion(); // before the reads (see remember)
     for (const [fmri, view] of this.readInstances([...wanted])) {
       if (!view) {
         if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
         continue;
       }
+      if (view.withoutRunning) withoutRunning.push(fmri);
       const cfg = instanceConfig(view);
       this.host.remember(fmri, view.effective, version);
       if (this.known.has(fmri)) existing.push(cfg); else fresh.push(cfg);
       this.known.add(fmri);
     }
+    this.takeMissingRunning(withoutRunning);
     if (fresh.length) {
       this.graph.post({ kind: 'configure', instances: fresh });
       this.prepareContracts(fresh);

@@ -17,6 +17,8 @@ export interface InstanceView {
   current: PropertyGroup[];
   /** composed running snapshot (+ current NONPERSISTENT pgs); current-composed when never snapshotted */
   effective: PropertyGroup[];
+  /** no `running` snapshot exists yet: svc.startd takes it as the instance enters the graph (smf-spec §6.4) */
+  withoutRunning?: boolean;
 }
 
 export type RepoOutcome = { ok: true } | { ok: false; code: string; message: string };
@@ -41,6 +43,8 @@ export interface DaemonRepository {
   setTemporaryEnabled(fmri: string, value: boolean | null): RepoOutcome;
   /** after a successful start: take `start`, and `running` too when the instance has none (illumos poststart) */
   takeStartSnapshots(fmri: string): RepoOutcome;
+  /** Takes `running` (from the current configuration) of each instance that lacks one; failures are returned. */
+  takeMissingRunning?(fmris: readonly string[]): { fmri: string; message: string }[];
   /** retake the running snapshot from the current configuration (svcadm refresh) */
   refreshInstance(fmri: string): RepoOutcome;
   /** pending restarter_actions values (and delete them) — for actions written while no daemon ran */

@@ -35,7 +35,7 @@ export class RepositoryAdapter implements DaemonRepository {
   readInstances(fmris: readonly string[]): Map<string, InstanceView> {
     const out = new Map<string, InstanceView>();
     for (const [fmri, v] of this.repo.readInstanceViews(fmris, { currentPgs: CURRENT_PGS })) {
-      out.set(fmri, { fmri, current: v.current, effective: v.effective });
+      out.set(fmri, v.withoutRunning ? { fmri, current: v.current, effective: v.effective, withoutRunning: true } : { fmri, current: v.current, effective: v.effective });
     }
     return out;
   }
@@ -73,6 +73,15 @@ export class RepositoryAdapter implements DaemonRepository {
     const taken = this.repo.takeSnapshot(fmri, 'running');
     if (!taken.ok) return done(taken);
     return done(this.repo.copySnapshot(fmri, 'running', 'start'));
+  }
+
+  takeMissingRunning(fmris: readonly string[]): { fmri: string; message: string }[] {
+    const failed: { fmri: string; message: string }[] = [];
+    for (const fmri of fmris) {
+      const r = this.repo.takeSnapshot(fmri, 'running');
+      if (!r.ok) failed.push({ fmri, message: r.message });
+    }
+    return failed;
   }
 
   /** Reads and clears restarter_actions in one transaction: an action svcadm writes meanwhile is never lost. */

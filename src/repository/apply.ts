@@ -26,7 +26,7 @@ export function applyProfile(store: Store, bundle: LoweredBundle, now: number): 
       const fmri = `svc:/${s.name}:${inst.name}`;
       const instId = store.instanceId(svcId, inst.name);
       if (instId === undefined) { report.ignored.push(fmri); continue; }
-      const e2 = applyPgs(store, { kind: 'instance', id: instId }, fmri, inst.pgs);
+      const e2 = applyPgs(store, { kind: 'instance', id: instId }, fmri, inst.pgs, { kind: 'service', id: svcId });
       if (e2) return fail('invalid', e2);
       refresh.set(fmri, { instId, svcId });
     }
@@ -35,15 +35,18 @@ export function applyProfile(store: Store, bundle: LoweredBundle, now: number): 
   return ok(report);
 }
 
-function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly PropertyGroup[]): string | undefined {
+/** `inherited`: the service of an instance, whose same-named pg and property an instance level composes over. */
+function applyPgs(store: Store, owner: Owner, fmri: string, pgs: readonly PropertyGroup[], inherited?: Owner): string | undefined {
   for (const pg of pgs) {
     if (!isValidName(pg.name)) return `${fmri}: "${pg.name}" is not a valid property group name`;
     const row = store.pgRow(owner, pg.name);
-    const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || 'application', pg.flags);
+    const below = inherited ? store.pgRow(inherited, pg.name) : undefined;
+    const id = row ? row.id : store.insertPg(owner, pg.name, pg.type || below?.type || 'application', pg.flags);
     for (const p of pg.properties) {
-      // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess)
+      // a profile may omit the type: the existing property's type is used then (lower.ts passes its guess),
+      // the instance's own or, as composition shows it, the service's (smf-spec §8)
       if (!isValidName(p.name)) return `${fmri}: "${pg.name}/${p.name}" is not a valid property name`;
-      const cur = store.propRow(id, p.name);
+      const cur = store.propRow(id, p.name) ?? (below ? store.propRow(below.id, p.name) : undefined);
       const asCur = cur ? canonicalize(cur.type, p.values) : undefined;
       const c = asCur?.ok ? asCur : canonicalize(p.type, p.values);
       if (!c.ok) return `${fmri}: property "${pg.name}/${p.name}": ${c.error}`;

@@ -221,6 +221,8 @@ export class RepositoryBase {
       return this.transaction(() => { const r = fn(); if (!r.ok) throw new RollBack(r); return r; });
     } catch (e) {
       if (e instanceof RollBack) return e.result as RepoResult<T>;
+      // the caller may read the repository file but not write it (not root, no write permission)
+      if (WRITE_DENIED.has((e as { code?: string }).code ?? '')) return fail('permission-denied', 'Permission denied.');
       throw e;
     }
   }
@@ -251,6 +253,9 @@ export class RepositoryBase {
     });
   }
 }
+
+/** SQLite's answers to a write into a file the process may only read. */
+const WRITE_DENIED = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_PERM', 'SQLITE_CANTOPEN', 'SQLITE_AUTH']);
 
 export class RollBack extends Error {
   constructor(readonly result: { ok: false }) { super('rollback'); }

@@ -22,6 +22,8 @@ export interface InstanceViews {
   current: PgView[];
   /** composed running snapshot + current NONPERSISTENT pgs; the current view when never snapshotted */
   effective: PgView[];
+  /** the instance has no `running` snapshot yet (created by hand, or a <dependent> target) */
+  withoutRunning?: true;
 }
 
 interface Target { key: string; instId: number; svcId: number; snapId: number | null }
@@ -139,7 +141,7 @@ export function readInstanceViews(store: Store, fmris: readonly string[], opts: 
     } else if (names) {
       current = current.filter((pg) => names.has(pg.name));
     }
-    out.set(t.key, { current, effective });
+    out.set(t.key, t.snapId === null ? { current, effective, withoutRunning: true } : { current, effective });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { parseEntity, serviceFmri } from './names.js';
 import { findSnapshot } from './snapshots.js';
 import type { Owner, Store } from './store.js';
 import type { PgView, RepoResult, View, Viewer } from './types.js';
+import { hasAuth } from '../core/protocol/authorization.js';
 
 export type Resolved =
   | { kind: 'service'; svcId: number; service: string; fmri: string }
@@ -96,9 +97,10 @@ export function isReadProtected(pg: PgView): boolean {
 
 export function mayRead(pg: PgView, viewer: Viewer): boolean {
   if (viewer.uid === 0 || !isReadProtected(pg)) return true;
-  if (viewer.auths.has('solaris.smf.modify') || viewer.auths.has('solaris.smf.modify.application')) return true;
+  const granted = [...viewer.auths]; // grants may end in a wildcard (solaris.smf.*)
+  if (hasAuth(granted, 'solaris.smf.modify') || hasAuth(granted, 'solaris.smf.modify.application')) return true;
   return ['read_authorization', 'value_authorization', 'modify_authorization']
-    .some((n) => stringValues(pg, n).some((a) => viewer.auths.has(a)));
+    .some((n) => stringValues(pg, n).some((a) => hasAuth(granted, a)));
 }
 
 export function filterForViewer(pgs: PgView[], viewer: Viewer): PgView[] {

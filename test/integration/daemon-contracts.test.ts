@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { daemonUnavailable, disposeDaemon, startDaemon, waitFor, type DaemonHandle } from '../helpers/daemon.js';
+import { daemonUnavailable, disposeDaemon, makeRoot, runCli, startDaemon, waitFor, type DaemonHandle } from '../helpers/daemon.js';
 
 const skip = daemonUnavailable();
 let h: DaemonHandle | undefined;
@@ -102,4 +102,21 @@ test('a start method killed by its timeout: one log line per timeout, naming the
   assert.equal(count(text, /exit timed out/), 3, text);
   assert.equal(count(text, /Method or service exit timed out\. Killing contract \d+\./), 3, text);
   assert.equal(await prop(F('hang'), 'restarter/contract'), undefined);
+});
+
+test('an instance without a running snapshot (added by hand) gets one from svc.startd as it enters the graph', { skip }, async () => {
+  const root = makeRoot('tsmf-running-');
+  let d: DaemonHandle | undefined;
+  try {
+    const add = await runCli(root, 'svccfg', [], { input: 'add site/hand\nselect site/hand\nadd default\nselect default\naddpg general framework\nsetprop general/enabled = boolean: false\n' });
+    assert.equal(add.code, 0, add.stderr);
+    assert.equal((await runCli(root, 'svccfg', ['-s', 'site/hand:default', 'listsnap'])).stdout, '');
+    d = await startDaemon({ root });
+    await d.waitState('svc:/site/hand:default', 'disabled');
+    assert.equal((await d.run('svccfg', ['-s', 'site/hand:default', 'listsnap'])).stdout, 'running\n');
+    assert.equal((await d.run('svcprop', ['-s', 'running', '-p', 'general/enabled', 'site/hand:default'])).stdout, 'false\n');
+  } finally {
+    await disposeDaemon(d);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

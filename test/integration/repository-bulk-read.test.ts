@@ -28,7 +28,10 @@ function perInstance(repo: Repository, fmri: string) {
   const c = repo.listPgs(fmri, { view: VIEW_COMPOSED, viewer: ROOT_VIEWER });
   const e = repo.listPgs(fmri, { view: VIEW_EFFECTIVE, viewer: ROOT_VIEWER });
   assert.ok(c.ok && e.ok, fmri);
-  return { current: c.value, effective: e.value };
+  // withoutRunning marks an instance without a running snapshot (svc.startd takes one)
+  const snaps = repo.listSnapshots(fmri);
+  assert.ok(snaps.ok, fmri);
+  return snaps.value.some((s) => s.name === 'running') ? { current: c.value, effective: e.value } : { current: c.value, effective: e.value, withoutRunning: true };
 }
 
 /** Every instance, read in bulk (all at once and in chunks of `chunk`), equals its per-instance reads. */
@@ -48,6 +51,7 @@ function assertSameAsPerInstance(repo: Repository, chunk = 7): number {
   for (const f of all) {
     const want = perInstance(repo, f);
     assert.deepStrictEqual(some.get(f)!.effective, want.effective, `${f} effective (restricted read)`);
+    assert.equal(some.get(f)!.withoutRunning, want.withoutRunning, `${f} withoutRunning (restricted read)`);
     assert.deepStrictEqual(some.get(f)!.current, want.current.filter((pg) => names.includes(pg.name)), `${f} current (restricted read)`);
   }
   return all.length;

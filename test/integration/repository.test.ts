@@ -386,6 +386,17 @@ test('applyProfile sets values on existing entities only and refreshes', () => {
   assert.equal(repo.entityKind('svc:/site/absent'), undefined);
 });
 
+test('applyProfile: a value without a type on an instance takes the type of the property it composes over', () => {
+  must(repo.importBundle(bundle(poolImport())));
+  must(repo.addPg(S, 'tune', 'application'));
+  must(repo.setProperty(S, 'tune', 'depth', 'integer', ['8']));
+  // lower.ts guesses astring for an untyped propval; the service's integer wins, and the new instance pg gets its type
+  must(repo.applyProfile(bundle({ name: 'site/pool-import', pgs: [], instances: [{ name: 'default', pgs: [pg('tune', '', prop('depth', 'astring', '42'))] }] })));
+  const p = must(repo.getProperty(I, 'tune', 'depth', { view: VIEW_DIRECT, viewer: ROOT_VIEWER }));
+  assert.deepEqual([p.type, p.values], ['integer', ['42']]);
+  assert.equal(must(repo.getPg(I, 'tune', { view: VIEW_DIRECT })).type, 'application');
+});
+
 test('read protection (§6.7): values withheld without authorization', () => {
   must(repo.addService('svc:/site/secret'));
   must(repo.addPg('svc:/site/secret', 'creds', 'application'));
@@ -398,6 +409,9 @@ test('read protection (§6.7): values withheld without authorization', () => {
   assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['site.secret.read']) } })).values, ['hunter2']);
   assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['solaris.smf.modify']) } })).values, ['hunter2']);
   assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['other']) } })).values, []);
+  // grants may end in a wildcard, as at the control socket
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['solaris.smf.*']) } })).values, ['hunter2']);
+  assert.deepEqual(must(repo.getProperty('svc:/site/secret', 'creds', 'password', { viewer: { uid: 100, auths: new Set(['site.secret.*']) } })).values, ['hunter2']);
   // not protected: a framework pg with a read_authorization property
   must(repo.addPg('svc:/site/secret', 'fw', 'framework'));
   must(repo.setProperty('svc:/site/secret', 'fw', 'read_authorization', 'astring', ['x']));

@@ -445,3 +445,36 @@ test('repository FILE: a private repository, created when absent, leaves the roo
   assert.match(j.err, /repository: cannot open repository .*junk\.db: file is not a database/);
   assert.equal(j.out, 'site/private\n', 'after a failed switch the session still uses the root repository');
 });
+
+test('another user: read-protected values withheld by listprop unless granted; a write the file refuses is "Permission denied."', { skip: process.getuid?.() !== 0 && 'needs root to switch to an unprivileged uid' }, (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const file = write('sec.xml', manifest(`<property_group name='creds' type='application'>
+<propval name='read_authorization' type='astring' value='site.read'/><propval name='password' type='astring' value='hunter2'/>
+</property_group>`, 'site/sec'));
+  assert.equal(svccfg(root, ['import', file]).code, 0);
+  // the repository readable by everyone, writable by root only (as a state root under / would be)
+  for (let d = root; d.startsWith(tmp); d = path.dirname(d)) fs.chmodSync(d, 0o755);
+  for (const d of ['etc', 'etc/svc']) fs.chmodSync(path.join(root, d), 0o755);
+  for (const f of fs.readdirSync(path.join(root, 'etc/svc'))) fs.chmodSync(path.join(root, 'etc/svc', f), 0o644);
+  const nobody = (args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, '--root', root, ...args], { encoding: 'utf8', uid: 65534, gid: 65534 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  // a reader that may not create the WAL index next to a WAL database needs it to exist: svc.startd keeps
+  // the repository open (and so the index) while it runs; this connection stands in for it
+  const daemonLike = Repository.openOrThrow(path.join(root, 'etc/svc/repository.db'));
+  t.after(() => daemonLike.close());
+  for (const f of fs.readdirSync(path.join(root, 'etc/svc'))) fs.chmodSync(path.join(root, 'etc/svc', f), 0o644);
+  const hidden = nobody(['-s', 'site/sec', 'listprop', 'creds/password']);
+  assert.equal(hidden.code, 0, hidden.err);
+  assert.match(hidden.out, /^creds\/password\s+astring\s*$/m);
+  assert.doesNotMatch(hidden.out, /hunter2/);
+  fs.writeFileSync(path.join(root, 'etc/user_attr'), 'nobody::::auths=site.read\n', { mode: 0o644 });
+  assert.match(nobody(['-s', 'site/sec', 'listprop', 'creds/password']).out, /^creds\/password\s+astring\s+hunter2$/m);
+  const w = nobody(['-s', 'site/sec', 'setprop', 'creds/password', '=', 'astring:', 'x']);
+  assert.equal(w.code, 1);
+  assert.match(w.err, /Permission denied\.\n$/);
+  assert.doesNotMatch(w.err, /SqliteError|\n\s+at /);
+  assert.deepEqual(readProp(root, 'svc:/site/sec', 'creds', 'password').values, ['hunter2']);
+});

@@ -153,6 +153,13 @@ test('read-protected values: root sees them; others get no values, or Permission
   assert.equal(all.status, 0, all.stderr);
   assert.match(all.stdout, /^creds\/password astring \n/m);
   assert.doesNotMatch(all.stdout, /hunter2/);
+  // an authorization granted to the user (the pg's read_authorization, or a wildcard of solaris.smf.modify) shows them
+  for (const auths of ['site.read', 'solaris.smf.*']) {
+    fs.writeFileSync(path.join(root, 'etc/user_attr'), `nobody::::auths=${auths}\n`, { mode: 0o644 });
+    const granted = nobody(['-p', 'creds/password', 'site/secret']);
+    assert.deepEqual([granted.status, granted.stdout], [0, 'hunter2\n'], `${auths}: ${granted.stderr}`);
+  }
+  fs.rmSync(path.join(root, 'etc/user_attr'));
 });
 
 test('-w waits for a change of the pg generation, then prints', async () => {

@@ -14,6 +14,7 @@ import { canonicalValue } from '../../core/values.js';
 import { Repository } from '../../repository/repository.js';
 import { ioVerbs } from './io-verbs.js';
 import { RepositoryConfigStore } from './repo-store.js';
+import { callerViewer } from '../common/viewer.js';
 
 const USAGE = 'Usage: svccfg [-v] [--root DIR] [-s FMRI] [-f file | subcommand [args ...]]\n';
 
@@ -55,7 +56,9 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   let repoFile = systemRepository;
   const openRepo = (): Repository => {
     if (!repo) {
-      const r = Repository.open(repoFile, { checkpointOnClose: true });
+      // a user who may read the repository but not write it (not root) browses it; writes are then refused
+      // with "Permission denied." (Repository's write guard)
+      const r = Repository.open(repoFile, writable(repoFile) ? { checkpointOnClose: true } : { readonly: true });
       if (!r.ok) throw new RepositoryOpenError(r.message);
       repo = r.value;
     }
@@ -78,7 +81,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   };
   /** A private repository has no restarter reading it: changes are not notified. */
   const isPrivate = (): boolean => !sameFile(repoFile, systemRepository);
-  const store = new RepositoryConfigStore(openRepo);
+  const store = new RepositoryConfigStore(openRepo, callerViewer(root));
   const s: Session = {
     store,
     values: (type, raw) => canonicalValue(type, raw),
@@ -179,4 +182,14 @@ async function interactive(s: Session, stdin: NodeJS.ReadableStream): Promise<nu
   }
   rl.close();
   return status;
+}
+
+/** Whether this process may write `file` (true when it does not exist yet: it will be created). */
+function writable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }

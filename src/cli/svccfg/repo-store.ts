@@ -1,11 +1,12 @@
 // Adapter: svccfg's ConfigStore port (core/svccfg/store.ts) over the SQLite Repository.
-// Reads are "current-direct" as root sees them (svccfg listprop shows directly attached
-// properties; we are the administrator), writes go through the Repository's transactions.
+// Reads are "current-direct" (svccfg listprop shows directly attached properties) as the caller may
+// see them (read-protected values withheld without the authorization, smf-spec §6.7); writes go
+// through the Repository's transactions.
 import type { Property, PropertyGroup } from '../../core/model.js';
 import { entityOfCanonical } from '../../core/svccfg/resolve.js';
 import { entityFmri, OK, type ConfigStore, type Entity, type StoreResult } from '../../core/svccfg/store.js';
 import type { Repository } from '../../repository/repository.js';
-import { ROOT_VIEWER, snapshotLevelView, type PgView, type RepoResult } from '../../repository/types.js';
+import { ROOT_VIEWER, snapshotLevelView, type PgView, type RepoResult, type Viewer } from '../../repository/types.js';
 
 const result = (r: RepoResult<unknown>): StoreResult => (r.ok ? OK : { ok: false, error: r.message });
 
@@ -18,7 +19,7 @@ function plainPgs(pgs: PgView[]): PropertyGroup[] {
 
 export class RepositoryConfigStore implements ConfigStore {
   /** `open` is called on first use (svccfg help/validate FILE never open the repository). */
-  constructor(private readonly open: () => Repository) {}
+  constructor(private readonly open: () => Repository, private readonly viewer: Viewer = ROOT_VIEWER) {}
   get repo(): Repository { return this.open(); }
 
   listServices(): string[] { return this.repo.listServices(); }
@@ -38,7 +39,7 @@ export class RepositoryConfigStore implements ConfigStore {
   }
   exists(e: Entity): boolean { return this.repo.entityKind(entityFmri(e)) !== undefined; }
   pgs(e: Entity): PropertyGroup[] | undefined {
-    const r = this.repo.listPgs(entityFmri(e), { viewer: ROOT_VIEWER });
+    const r = this.repo.listPgs(entityFmri(e), { viewer: this.viewer });
     return r.ok ? plainPgs(r.value) : undefined;
   }
   addService(name: string): StoreResult { return result(this.repo.addService(`svc:/${name}`)); }
@@ -61,7 +62,7 @@ export class RepositoryConfigStore implements ConfigStore {
   }
   snapshotPgs(e: Entity, name: string): PropertyGroup[] | undefined {
     // the instance snaplevel alone, as illumos svccfg lists a selected snapshot
-    const r = this.repo.listPgs(entityFmri(e), { view: snapshotLevelView(name, 'instance'), viewer: ROOT_VIEWER });
+    const r = this.repo.listPgs(entityFmri(e), { view: snapshotLevelView(name, 'instance'), viewer: this.viewer });
     return r.ok ? plainPgs(r.value) : undefined;
   }
   revert(e: Entity, name: string): StoreResult { return result(this.repo.revert(entityFmri(e), name)); }
