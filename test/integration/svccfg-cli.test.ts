@@ -478,3 +478,20 @@ test('another user: read-protected values withheld by listprop unless granted; a
   assert.doesNotMatch(w.err, /SqliteError|\n\s+at /);
   assert.deepEqual(readProp(root, 'svc:/site/sec', 'creds', 'password').values, ['hunter2']);
 });
+
+test('SVCCFG_NOVALIDATE: no DTD check, svccfg\'s own "property type missing"; SVCCFG_DTD is said to be ignored', (t) => {
+  if (skipUnbuilt(t)) return;
+  const root = freshRoot();
+  const file = write('nv.xml', manifest("<property_group name='cfg' type='application'><propval name='p' value='v'/></property_group>", 'site/nv'));
+  const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [bin, '--root', root, 'import', file], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const strict = run({});
+  assert.equal(strict.status, 1);
+  assert.match(strict.stderr, /is missing the required attribute 'type'/);
+  const lenient = run({ SVCCFG_NOVALIDATE: '1' });
+  assert.equal(lenient.status, 1);
+  assert.match(lenient.stderr, /nv\.xml:\d+:\d+: error: .*propval\[p\]: property type missing for property 'cfg\/p'/);
+  assert.equal(svccfg(root, ['list']).out, '', 'nothing imported');
+  const ok = spawnSync(process.execPath, [bin, '--root', root, 'import', write('nv2.xml', manifest('', 'site/nv2'))], { encoding: 'utf8', env: { ...process.env, SVCCFG_DTD: '/tmp/other.dtd' } });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stderr, /SVCCFG_DTD=\/tmp\/other\.dtd is ignored/);
+});

@@ -288,3 +288,16 @@ test('restart -d: SIGABRT to the contract, then a FAULT stop (ct_ev_core) that r
   s.admin('b', { type: 'restart' });
   assert.deepEqual([s.starts('b'), s.starts('de')], [3, 2]);
 });
+
+test('an instance deleted while its start method runs is not retried: removed once that run ends', () => {
+  const s = new Sim();
+  s.load({ h: { model: 'contract', start: 'hang' } });
+  assert.equal(s.st('h'), 'offline*');
+  s.step({ kind: 'remove', fmri: svc('h') });
+  s.behaviours.get(svc('h'))!.start = { exit: 1 };
+  s.finish(svc('h'), { exitCode: 1, timedOut: false });
+  s.settle();
+  const starts = s.commands.filter((c) => c.kind === 'runMethod' && c.fmri === svc('h') && c.method === 'start').length;
+  assert.equal(starts, 1, 'no retry after the delete');
+  assert.equal(s.engine.instance(svc('h')), undefined, 'removed from the graph');
+});

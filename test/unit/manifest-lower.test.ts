@@ -250,3 +250,28 @@ test('export of repository data in another property order still uses the structu
   const sortAll = (x: ServiceData) => x.pgs.map((p) => [p.name, p.properties.map((q) => q.name).sort()]).sort();
   assert.deepEqual(sortAll(again), sortAll(svc));
 });
+
+test('without DTD validation (SVCCFG_NOVALIDATE): child order is free, a missing type is "property type missing", a missing xml:lang is unknown', () => {
+  const text = `<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="nv">
+  <service name="site/nv" type="service" version="1">
+    <instance name="default" enabled="false"/>
+    <exec_method type="method" name="start" exec=":true" timeout_seconds="1"/>
+    <property_group name="cfg" type="application"><propval name="p" value="v"/></property_group>
+    <template><common_name><loctext>no language</loctext></common_name></template>
+  </service>
+</service_bundle>
+`;
+  const strict = parseBundle(text, 'nv.xml');
+  assert.equal(strict.ok, false, 'the DTD refuses the order, the missing type and the missing xml:lang');
+  const lenient = parseBundle(text, 'nv.xml', { validate: false });
+  assert.ok(lenient.ok, lenient.ok ? '' : lenient.diagnostics.map((d) => d.message).join('\n'));
+  const lowered = lowerBundle(lenient.bundle);
+  const errors = lowered.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.deepEqual(errors, ["property type missing for property 'cfg/p'; add type=\"astring\" (or another type)"]);
+  const typed = parseBundle(text.replace('<propval name="p" value="v"/>', '<propval name="p" type="astring" value="v"/>'), 'nv.xml', { validate: false });
+  assert.ok(typed.ok);
+  const svc = lowerBundle(typed.bundle).services[0]!;
+  assert.deepEqual(svc.pgs.find((pg) => pg.name === 'tm_common_name')?.properties.map((p) => [p.name, p.values]), [['unknown', ['no language']]]);
+});

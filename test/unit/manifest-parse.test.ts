@@ -81,6 +81,11 @@ test('DOCTYPE must name the service_bundle DTD', () => {
   assert.match(other[0].message, /^document DTD unknown; not service bundle\?/);
   const single = parseBundle(`<?xml version='1.0'?>\n<!DOCTYPE service_bundle SYSTEM '/usr/share/lib/xml/dtd/service_bundle.dtd.1'>\n<service_bundle type='manifest' name='x'/>`, 'q.xml');
   assert.ok(single.ok);
+  // only the system id counts: a public id before it is fine, a public id alone is not
+  const pub = parseBundle(`<?xml version="1.0"?>\n<!DOCTYPE service_bundle PUBLIC "-//x//DTD y//EN" "/usr/share/lib/xml/dtd/service_bundle.dtd.1">\n<service_bundle type="manifest" name="x"/>`, 'p.xml');
+  assert.ok(pub.ok, pub.ok ? '' : pub.diagnostics[0]!.message);
+  const pubOnly = errors('<?xml version="1.0"?>\n<!DOCTYPE service_bundle PUBLIC "/usr/share/lib/xml/dtd/service_bundle.dtd.1">\n<service_bundle type="manifest" name="x"/>');
+  assert.match(pubOnly[0].message, /^document DTD unknown; not service bundle\?/);
 });
 
 test('billion laughs is rejected immediately, nothing expanded', () => {

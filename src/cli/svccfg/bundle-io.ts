@@ -34,14 +34,20 @@ export function loadAndLower(file: string): Loaded {
   } catch (e) {
     return { ok: false, errors: [show({ severity: 'error', file, line: 0, column: 0, path: '', message: `cannot read the file (${errno(e)})` })] };
   }
+  // SVCCFG_NOVALIDATE (as svccfg(8)): no DTD content-model check, svccfg's own checks only; SVCCFG_DTD names
+  // another DTD file, which tsmf cannot read (the DTD is built in as data): said, then ignored
+  const env: Diagnostic[] = process.env.SVCCFG_DTD
+    ? [{ severity: 'warning', file, line: 0, column: 0, path: '', message: `SVCCFG_DTD=${process.env.SVCCFG_DTD} is ignored: bundles are checked against the built-in service_bundle.dtd.1` }]
+    : [];
+  const validate = !process.env.SVCCFG_NOVALIDATE;
   // a valid bundle of services only: parsed and lowered service by service (same result)
   const streamed = parseAndLowerFast(text, file);
-  if (streamed) return loweredResult(streamed, []);
-  const parsed = parseBundle(text, file);
+  if (streamed) return loweredResult(streamed, env);
+  const parsed = parseBundle(text, file, { validate });
   if (!parsed.ok) return { ok: false, errors: parsed.diagnostics.map(show) };
   const inc = resolveIncludes(parsed.bundle, fsLoader, path.resolve(file));
   if (!inc.ok) return { ok: false, errors: inc.diagnostics.map(show) };
-  return loweredResult(lowerBundle(inc.bundle), [...parsed.warnings, ...inc.warnings]);
+  return loweredResult(lowerBundle(inc.bundle), [...env, ...parsed.warnings, ...inc.warnings]);
 }
 
 function loweredResult(lowered: LowerResult, earlier: Diagnostic[]): Loaded {

@@ -269,6 +269,8 @@ export class Restarter {
       case 'maintenance': return this.failed(v, t, 'method_failed');
       case 'retry':
         v.faultCount++;
+        // a deleted instance is not retried: the queued REMOVE follows at once
+        if (v.removing) return this.failed(v, t, 'method_failed');
         if (v.faultCount >= FAULT_THRESHOLD) return this.failed(v, t, 'fault_threshold_reached');
         if (t.method === 'start') return this.attemptStart(v, false);
         return this.runMethod(v, t);

@@ -74,7 +74,7 @@ type Loctexts = CommonName | Description | Units;
 
 function loctexts(e: EntityBuilder, pg: PropertyGroup, c: Loctexts, fmt: (lang: string) => string): void {
   for (const lt of c.loctexts) {
-    const lang = sanitizeLocale(lt.lang === '' ? 'unknown' : lt.lang);
+    const lang = sanitizeLocale(!lt.lang ? 'unknown' : lt.lang);
     e.put(pg, fmt(lang), 'ustring', [trimLoctext(lt.text)], lt.loc);
   }
 }

@@ -26,9 +26,19 @@ function list(names: Iterable<string>): string {
   return a.length ? a.join(', ') : '(nothing)';
 }
 
+/** Attributes the DTD requires that svccfg itself checks when validation is off (SVCCFG_NOVALIDATE):
+ *  a missing type is "property type missing", a missing xml:lang the locale `unknown` (lower*.ts). */
+const LOWERING_CHECKS = new Set(['propval type', 'property type', 'loctext xml:lang']);
+
+export interface ParseOptions {
+  /** false (svccfg with SVCCFG_NOVALIDATE set): no DTD content models (child order, cardinality), no unknown
+   *  elements, attributes or stray text; attributes the lowering needs and enumerations are still checked */
+  validate?: boolean;
+}
+
 class Validator {
   readonly diags: Diagnostic[] = [];
-  constructor(private readonly file: string, private readonly bundleType: string) {}
+  constructor(private readonly file: string, private readonly bundleType: string, private readonly lenient = false) {}
 
   private err(e: XmlElement, path: string, message: string): void {
     this.diags.push({ severity: 'error', file: this.file, line: e.line, column: e.column, path, message });
@@ -39,6 +49,10 @@ class Validator {
     if (!spec) return; // reported by the parent (or as root error)
     this.checkAttrs(e, path, spec);
     if (spec.content === 'any') return;
+    if (this.lenient) {
+      for (const c of e.children) if (DTD[c.name]) this.check(c, elementPath(path, c));
+      return;
+    }
     if (spec.content === 'text' || spec.content === 'empty') {
       for (const c of e.children) {
         this.err(c, elementPath(path, c), `element <${c.name}> is not allowed inside <${e.name}>, which takes ${spec.content === 'text' ? 'only text' : 'no content'}; remove it`);
@@ -74,7 +88,7 @@ class Validator {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
       const a = spec.attrs.find((x) => x.name === name || (name === 'lang' && x.name === 'xml:lang'));
       if (!a) {
-        this.err(e, path, `unknown attribute '${name}' on <${e.name}>; allowed attributes: ${spec.attrs.map((x) => x.name).join(', ') || '(none)'}`);
+        if (!this.lenient) this.err(e, path, `unknown attribute '${name}' on <${e.name}>; allowed attributes: ${spec.attrs.map((x) => x.name).join(', ') || '(none)'}`);
         continue;
       }
       seen.add(a.name);
@@ -83,7 +97,7 @@ class Validator {
       }
     }
     for (const a of spec.attrs) {
-      const required = a.required && !(a.manifestOnly && this.bundleType === 'profile');
+      const required = a.required && !(a.manifestOnly && this.bundleType === 'profile') && !(this.lenient && LOWERING_CHECKS.has(`${e.name} ${a.name}`));
       if (required && !seen.has(a.name)) {
         this.err(e, path, `<${e.name}> is missing the required attribute '${a.name}'; add ${a.name}="..."`);
       }
@@ -119,14 +133,14 @@ function build(e: XmlElement, path: string, file: string): Record<string, unknow
 
 /** Parse and validate a service bundle. `file` is used in every diagnostic. A valid document
  *  takes the fast path (parse-fast.ts); anything else this reference path, which reports. */
-export function parseBundle(text: string, file: string): ParseResult {
+export function parseBundle(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const fast = parseBundleFast(text, file);
   if (fast) return { ok: true, bundle: fast, warnings: [] };
-  return parseBundleReference(text, file);
+  return parseBundleReference(text, file, opts);
 }
 
 /** The reference path: saxes, the Validator (every error), then the typed tree. */
-export function parseBundleReference(text: string, file: string): ParseResult {
+export function parseBundleReference(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const r = readXml(text, file);
   if (!r.ok) {
     return { ok: false, diagnostics: [{ severity: 'error', file, line: r.line, column: r.column, path: '', message: r.message }] };
@@ -137,7 +151,7 @@ export function parseBundleReference(text: string, file: string): ParseResult {
     return { ok: false, diagnostics: [{ severity: 'error', file, line: root.line, column: root.column, path: rootPath, message: `root element is <${root.name}>; a service bundle must start with <service_bundle>` }] };
   }
   const type = root.attrs.find(([k]) => k === 'type')?.[1] ?? '';
-  const v = new Validator(file, type);
+  const v = new Validator(file, type, opts.validate === false);
   if (type !== '' && !BUNDLE_TYPES.includes(type)) {
     v.diags.push({ severity: 'error', file, line: root.line, column: root.column, path: rootPath, message: `service_bundle type='${type}' is unknown; use manifest, profile or archive` });
   }

@@ -37,7 +37,8 @@ export function checkDoctype(body: string): string | undefined {
   if (/<!ENTITY/i.test(body)) {
     return 'entity declarations are not allowed: tsmf never expands entities (billion-laughs/XXE protection); remove the <!ENTITY ...> declarations';
   }
-  const m = /^\s*([^\s[]+)\s+SYSTEM\s+("([^"]*)"|'([^']*)')\s*(\[([\s\S]*)\])?\s*$/.exec(body);
+  // only the system id counts (illumos lxml_is_known_dtd): SYSTEM "id", or PUBLIC "public-id" "id"
+  const m = /^\s*([^\s[]+)\s+(?:SYSTEM|PUBLIC\s+(?:"[^"]*"|'[^']*'))\s+("([^"]*)"|'([^']*)')\s*(\[([\s\S]*)\])?\s*$/.exec(body);
   const sys = m ? (m[3] ?? m[4]) : undefined;
   if (!m || sys !== SERVICE_BUNDLE_DTD) {
     return `document DTD unknown; not service bundle? (the DOCTYPE must be <!DOCTYPE service_bundle SYSTEM "${SERVICE_BUNDLE_DTD}">)`;
