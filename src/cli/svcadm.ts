@@ -25,9 +25,16 @@ export async function run(argv: string[]): Promise<number> {
   if (cmd.sub === 'milestone') {
     const m = resolveMilestone(cmd.operands[0]!);
     if (!m.ok) { err(`"${cmd.operands[0]}" is not a valid major milestone.`); process.stderr.write(USAGE); return 2; }
-    const { applyViaDaemon } = await import('./svcadm/apply.js');
-    const r = await applyViaDaemon(root, cmd, [m.target]);
-    if (!r.ok) { err('noDaemon' in r ? 'svc.startd is not running; a milestone can only be changed while it runs.' : r.message); return 1; }
+    const { applyViaDaemon, applyToRepository } = await import('./svcadm/apply.js');
+    let r = await applyViaDaemon(root, cmd, [m.target]);
+    if (!r.ok && 'noDaemon' in r) {
+      // svcadm writes the repository (smf-spec §2.8): svc.startd applies the milestone when it starts
+      const { Repository } = await import('../repository/repository.js');
+      const w = Repository.open(repositoryPath(root));
+      if (!w.ok) { err(w.message); return 1; }
+      try { r = applyToRepository(w.value, cmd, [m.target], () => undefined); } finally { w.value.close(); }
+    }
+    if (!r.ok) { err((r as { message: string }).message); return 1; }
     for (const f of r.failed) err(`${f.fmri}: ${f.message}`);
     return r.failed.length ? 1 : 0;
   }

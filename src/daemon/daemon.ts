@@ -122,12 +122,11 @@ export class Daemon implements ControlHandler {
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);
     this.takeMissingRunning(withoutRunning);
     this.sweepContracts();
-    this.graph.post(boot.newBoot ? { kind: 'configure', instances: configs, initial: true } : { kind: 'configure', instances: configs, initial: true, restored });
+    // the milestone in force: options/milestone at a new boot (options_ovr was discarded), the current one
+    // (options_ovr) after a restarter restart; applied by the configure itself, before anything starts
+    const milestone = repo.bootMilestone();
+    this.graph.post({ kind: 'configure', instances: configs, initial: true, ...(boot.newBoot ? {} : { restored }), ...(milestone ? { milestone } : {}) });
     this.prepareContracts(configs);
-    if (boot.newBoot) {
-      const milestone = repo.bootMilestone();
-      if (milestone && milestone !== 'all') this.graph.post({ kind: 'milestone', target: milestone });
-    }
     for (const fmri of fmris) this.consumePendingActions(fmri);
     recordBoot(this.d.runDir, boot.bootId);
     this.server = new ControlServer({

@@ -1,7 +1,7 @@
 // DaemonRepository over the SQLite Repository (src/repository): the daemon reads as root (nothing
 // withheld), composes the effective view (running snapshot + NONPERSISTENT pgs) for configuration
 // and the current composed view for enabled flags and authorizations.
-import { PG_FLAG_NONPERSISTENT, type PropertyGroup } from '../core/model.js';
+import type { PropertyGroup } from '../core/model.js';
 import { MASTER_RESTARTER } from '../core/engine/types.js';
 import type { Repository } from '../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type RestarterStateUpdate } from '../repository/types.js';
@@ -91,17 +91,7 @@ export class RepositoryAdapter implements DaemonRepository {
   }
 
   setMilestone(target: string, persistent: boolean): RepoOutcome {
-    const ensure = (pg: string, flags: number) => {
-      const have = this.repo.getPg(MASTER_RESTARTER, pg, { viewer: ROOT_VIEWER });
-      // options and options_ovr are framework pgs (smf-spec §6.1, §6.5)
-      if (!have.ok) this.repo.addPg(MASTER_RESTARTER, pg, 'framework', flags);
-    };
-    ensure('options_ovr', PG_FLAG_NONPERSISTENT);
-    const r = this.repo.setProperty(MASTER_RESTARTER, 'options_ovr', 'milestone', 'astring', [target]);
-    if (!r.ok) return done(r);
-    if (!persistent) return { ok: true };
-    ensure('options', 0);
-    return done(this.repo.setProperty(MASTER_RESTARTER, 'options', 'milestone', 'astring', [target]));
+    return done(this.repo.setMilestone(MASTER_RESTARTER, target, persistent));
   }
 
   bootMilestone(): string | undefined {

@@ -4,7 +4,7 @@
 //
 // Layers: store.ts (rows) < read.ts / snapshots.ts / state.ts / import.ts (semantics) <
 // base.ts (connection, entities, reads) < this facade (writes, snapshots, import, state).
-import type { PropertyType } from '../core/model.js';
+import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../core/model.js';
 import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
 import { fnmatch } from '../core/glob.js';
 import { applyProfile } from './apply.js';
@@ -16,7 +16,7 @@ import { migrate } from './schema.js';
 import { copySnapshot, dropSnapshot, listSnapshots, readSnapshotLevels, restoreLevels, shareIntoAbsentSnapshot, takeSnapshot } from './snapshots.js';
 import * as state from './state.js';
 import {
-  VIEW_COMPOSED, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
+  ROOT_VIEWER, VIEW_COMPOSED, type ApplyReport, type EntityAuthorizations, type ImportOptions, type ImportReport,
   type LoweredBundle, type RepoResult, type RestarterAction, type RestarterStateUpdate, type SnapshotInfo,
 } from './types.js';
 
@@ -211,6 +211,24 @@ export class Repository extends RepositoryBase {
   /** svcadm enable/disable [-t]: persistent = general/enabled (and drop the override); temporary = general_ovr/enabled. */
   setEnabled(fmri: string, enabled: boolean, opts: { temporary?: boolean } = {}): RepoResult {
     return this.writeInstance(fmri, (ent) => { state.setEnabled(this.store, ent.instId, enabled, !!opts.temporary); return ok(undefined); });
+  }
+  /**
+   * svcadm milestone [-d] (smf-spec §2.10): `options_ovr/milestone` (NONPERSISTENT, until the next boot) and,
+   * persistent, `options/milestone` (the boot milestone) of the restarter instance; framework pgs created as needed.
+   */
+  setMilestone(restarter: string, target: string, persistent: boolean): RepoResult {
+    const pgs: [string, number][] = persistent ? [['options_ovr', PG_FLAG_NONPERSISTENT], ['options', 0]] : [['options_ovr', PG_FLAG_NONPERSISTENT]];
+    return this.guard(() => {
+      for (const [pg, flags] of pgs) {
+        if (!this.getPg(restarter, pg, { viewer: ROOT_VIEWER }).ok) {
+          const a = this.addPg(restarter, pg, 'framework', flags);
+          if (!a.ok) return a;
+        }
+        const r = this.setProperty(restarter, pg, 'milestone', 'astring', [target]);
+        if (!r.ok) return r;
+      }
+      return ok(undefined);
+    });
   }
   /** Records a pending action (restarter_actions/ACTION = value, an integer timestamp). */
   requestAction(fmri: string, action: RestarterAction, opts: { value?: bigint | number; tty?: boolean; auxiliaryFmri?: string } = {}): RepoResult {

@@ -122,6 +122,24 @@ test('enable -r: require_any alternatives are its entities as stored, absent one
     [{ fmri: svc('a'), candidates: [svc('b'), 'svc:/site/absent:default', 'svc:/site/m'] }]);
 });
 
+test('milestone: a dependency outside the subgraph is stopped only once its dependents are down (leaves first)', () => {
+  const s = new Sim();
+  // the leaf first in the graph's order: a dependency examined after it must still wait for it
+  s.load({
+    c3: { model: 'contract', start: 'daemon', stop: 'hang', deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['c2'] }] },
+    c2: { model: 'contract', start: 'daemon', deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['c1'] }] },
+    c1: { model: 'contract', start: 'daemon' },
+  });
+  const stops = () => s.commands.filter((c) => c.kind === 'runMethod' && c.method === 'stop').map((c) => c.kind === 'runMethod' && c.fmri);
+  s.step({ kind: 'milestone', target: 'none' });
+  s.settle();
+  assert.deepEqual(stops(), [svc('c3')], 'c2 and c1 wait while c3 is still stopping');
+  s.finish(svc('c3'), { exitCode: 0, timedOut: false });
+  s.settle();
+  assert.deepEqual(stops(), [svc('c3'), svc('c2'), svc('c1')]);
+  assert.deepEqual([s.st('c1'), s.st('c2'), s.st('c3')], ['disabled', 'disabled', 'disabled']);
+});
+
 test('milestones: subgraph kept, the rest temporarily disabled leaves first; all restores', () => {
   const s = new Sim();
   s.load({
@@ -147,4 +165,28 @@ test('milestones: subgraph kept, the rest temporarily disabled leaves first; all
   s.settle();
   assert.deepEqual([s.st('base'), s.st('app'), s.st('web'), s.st('opt')], ['online', 'online', 'online', 'disabled']);
   assert.equal(s.tempEnabled.get(svc('web')), null);
+});
+
+test('the milestone in force at start-up (options/milestone) keeps instances outside it from ever starting', () => {
+  const s = new Sim();
+  s.step({
+    kind: 'configure', initial: true, milestone: 'svc:/milestone/single-user:default',
+    instances: [
+      s.config('base', {}),
+      s.config('svc:/milestone/single-user:default', { deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['base'] }] }),
+      s.config('outside', { model: 'contract', start: 'daemon' }),
+    ],
+  });
+  s.settle();
+  assert.equal(s.st('base'), 'online');
+  assert.equal(s.st('outside'), 'disabled');
+  assert.equal(s.tempEnabled.get(svc('outside')), false);
+  assert.equal(s.commands.filter((c) => c.kind === 'runMethod' && c.fmri === svc('outside')).length, 0, 'never started');
+  // an instance imported later is outside too; going to `all` starts both
+  s.step({ kind: 'configure', instances: [s.config('later', { model: 'contract', start: 'daemon' })] });
+  s.settle();
+  assert.equal(s.st('later'), 'disabled');
+  s.step({ kind: 'milestone', target: 'all' });
+  s.settle();
+  assert.deepEqual([s.st('outside'), s.st('later')], ['online', 'online']);
 });

@@ -5,6 +5,7 @@ import type { AdminFlags } from '../../core/protocol/index.js';
 import type { Repository } from '../../repository/repository.js';
 import type { RestarterAction } from '../../repository/types.js';
 import type { SvcadmCommand } from './options.js';
+import { MASTER_RESTARTER } from '../../core/engine/types.js';
 
 export type Delivery = 'daemon' | 'repository';
 export interface ApplyOutcome { delivery: Delivery; failed: { fmri: string; message: string }[] }
@@ -57,7 +58,8 @@ export function applyToRepository(repo: Repository, cmd: SvcadmCommand, fmris: s
   for (const f of fmris) {
     let r: { ok: boolean; message?: string };
     if (cmd.sub === 'enable' || cmd.sub === 'disable') r = repo.setEnabled(f, cmd.sub === 'enable', { temporary: cmd.temporary });
-    else if (cmd.sub === 'milestone') return { ok: false, message: 'svc.startd is not running; a milestone can only be changed while it runs' };
+    // no restarter running: recorded for svc.startd to apply when it starts (options_ovr this boot, -d options)
+    else if (cmd.sub === 'milestone') r = repo.setMilestone(MASTER_RESTARTER, f, !!cmd.persistent);
     else {
       if (cmd.sub === 'refresh') {
         const rr = repo.refresh(f);

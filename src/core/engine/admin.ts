@@ -108,6 +108,15 @@ export class Admin {
     if (toDisable.length) ops.walks.startMilestone(toDisable);
   }
 
+  /** The milestone in force at the restarter's start (no walk: nothing runs yet); unknown targets are logged. */
+  presetMilestone(target: string): void {
+    if (target !== 'none' && !this.ops.graph.get(target)) {
+      this.ops.emit({ kind: 'errorLog', fmri: target, text: `milestone ${target} is not a known instance; ignored` });
+      return;
+    }
+    this.milestone = target;
+  }
+
   /** Is a newly configured instance outside the current milestone? */
   outsideMilestone(fmri: string): boolean {
     return this.milestone !== 'all' && !milestoneSubgraph(this.ops.graph, this.milestone).has(fmri);

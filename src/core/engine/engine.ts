@@ -82,7 +82,7 @@ export class Engine {
 
   private handle(e: EngineEvent): void {
     switch (e.kind) {
-      case 'configure': return this.configure(e.instances, e.restored ?? []);
+      case 'configure': return this.configure(e.instances, e.restored ?? [], e.milestone);
       case 'refresh': return this.refresh(e.config);
       case 'remove': {
         const v = this.graph.get(e.fmri);
@@ -183,7 +183,7 @@ export class Engine {
     return err?.aux;
   }
 
-  private configure(instances: InstanceConfig[], restored: RestoredInstance[]): void {
+  private configure(instances: InstanceConfig[], restored: RestoredInstance[], milestone?: string): void {
     const fresh: Vertex[] = [];
     for (const c of instances) {
       const v = this.graph.get(c.fmri);
@@ -196,6 +196,9 @@ export class Engine {
         this.reconfigure(v, c, false);
       }
     }
+    // the milestone in force before anything is enabled: instances outside it are temporarily disabled as they
+    // initialize (initialize -> outsideMilestone), never started and stopped again
+    if (milestone !== undefined && milestone !== 'all') this.adminOps.presetMilestone(milestone);
     const byFmri = new Map(restored.map((r) => [r.fmri, r]));
     for (const v of fresh) {
       const r = byFmri.get(v.fmri);

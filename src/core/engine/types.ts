@@ -118,7 +118,9 @@ export interface RestoredInstance {
 
 export type EngineEvent =
   /** graph load (initial), import or any config change; cycle check happens here. */
-  | { kind: 'configure'; instances: InstanceConfig[]; initial?: boolean; restored?: RestoredInstance[] }
+  /** milestone: the daemon's start-up only: the milestone in force (options_ovr, else options/milestone), applied
+   *  before any instance is enabled so that nothing outside it starts (smf-spec §2.10) */
+  | { kind: 'configure'; instances: InstanceConfig[]; initial?: boolean; restored?: RestoredInstance[]; milestone?: string }
   /** svcadm refresh / svccfg refresh: new running-snapshot config for one instance. */
   | { kind: 'refresh'; config: InstanceConfig }
   | { kind: 'remove'; fmri: string }

@@ -28,6 +28,8 @@ export class Walks {
   private readonly members = new Map<string, Set<DisableWalk>>();
   /** milestone: instances still to be disabled */
   private milestonePending = new Set<string>();
+  /** every instance the current milestone change brings down (pending or already sent) */
+  private milestoneOutside = new Set<string>();
 
   constructor(private readonly ops: WalkOps) {}
 
@@ -90,6 +92,7 @@ export class Walks {
   /** Milestone: disable all of `fmris`, leaves first. */
   startMilestone(fmris: string[]): void {
     this.milestonePending = new Set(fmris);
+    this.milestoneOutside = new Set(fmris);
     this.advance();
   }
 
@@ -140,9 +143,11 @@ export class Walks {
       if (!v) { this.milestonePending.delete(f); continue; }
       if (v.transition) continue;
       if (isRunning(v.state)) {
+        // leaves first: wait while a dependent being brought down by this milestone still runs (or stops),
+        // whether or not its DISABLE was sent already
         const blocked = this.ops.graph.directDependents(f).some((g) => {
           const gv = this.ops.graph.get(g);
-          return !!gv && this.milestonePending.has(g) && (isRunning(gv.state) || !!gv.transition);
+          return !!gv && this.milestoneOutside.has(g) && (isRunning(gv.state) || !!gv.transition);
         });
         if (blocked) continue;
       }
