@@ -213,19 +213,22 @@ export class Repository extends RepositoryBase {
     return this.writeInstance(fmri, (ent) => { state.setEnabled(this.store, ent.instId, enabled, !!opts.temporary); return ok(undefined); });
   }
   /**
-   * svcadm milestone [-d] (smf-spec §2.10): `options_ovr/milestone` (NONPERSISTENT, until the next boot) and,
-   * persistent, `options/milestone` (the boot milestone) of the restarter instance; framework pgs created as needed.
+   * svcadm milestone [-d] (smf-spec §2.10), as illumos set_milestone: temporary = `options_ovr/milestone`
+   * (NONPERSISTENT, until the next boot); persistent = `options/milestone` (the boot milestone), then the override
+   * deleted, so that the new milestone is also the current one. Framework pgs are created as needed.
    */
   setMilestone(restarter: string, target: string, persistent: boolean): RepoResult {
-    const pgs: [string, number][] = persistent ? [['options_ovr', PG_FLAG_NONPERSISTENT], ['options', 0]] : [['options_ovr', PG_FLAG_NONPERSISTENT]];
+    const [pg, flags] = persistent ? ['options', 0] : ['options_ovr', PG_FLAG_NONPERSISTENT];
     return this.guard(() => {
-      for (const [pg, flags] of pgs) {
-        if (!this.getPg(restarter, pg, { viewer: ROOT_VIEWER }).ok) {
-          const a = this.addPg(restarter, pg, 'framework', flags);
-          if (!a.ok) return a;
-        }
-        const r = this.setProperty(restarter, pg, 'milestone', 'astring', [target]);
-        if (!r.ok) return r;
+      if (!this.getPg(restarter, pg, { viewer: ROOT_VIEWER }).ok) {
+        const a = this.addPg(restarter, pg, 'framework', flags);
+        if (!a.ok) return a;
+      }
+      const r = this.setProperty(restarter, pg, 'milestone', 'astring', [target]);
+      if (!r.ok) return r;
+      if (persistent) {
+        const d = this.deleteProperty(restarter, 'options_ovr', 'milestone');
+        if (!d.ok && d.code !== 'not-found') return d;
       }
       return ok(undefined);
     });

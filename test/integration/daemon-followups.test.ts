@@ -156,12 +156,16 @@ test('repository adapter: actions taken atomically, milestone pgs of type framew
     const master = 'svc:/system/svc/restarter:default';
     assert.ok(repo.addService('svc:/system/svc/restarter').ok);
     assert.ok(repo.addInstance(master).ok);
+    assert.ok(a.setMilestone('svc:/milestone/multi-user:default', false).ok);
+    assert.equal(a.bootMilestone(), 'svc:/milestone/multi-user:default', 'the override is the current milestone');
+    // -d: options/milestone, and the override deleted (illumos set_milestone), so the new one is current too
     assert.ok(a.setMilestone('svc:/milestone/single-user:default', true).ok);
     const ovr = repo.getPg(master, 'options_ovr', { viewer: ROOT_VIEWER });
     const opt = repo.getPg(master, 'options', { viewer: ROOT_VIEWER });
     assert.ok(ovr.ok && opt.ok);
     assert.equal(ovr.value.type, 'framework');
     assert.equal(ovr.value.flags & 1, 1, 'options_ovr is NONPERSISTENT');
+    assert.deepEqual(ovr.value.properties.map((p) => p.name), [], 'the override is deleted');
     assert.equal(opt.value.type, 'framework');
     assert.equal(opt.value.flags & 1, 0);
     assert.equal(a.bootMilestone(), 'svc:/milestone/single-user:default');
