@@ -226,3 +226,8 @@ test('potential satisfiability (svcadm enable -s exit 4): dead delegated restart
   assert.equal(a.canComeUp('svc:/site/chain:default'), false);
   assert.equal(a.canComeUp('svc:/site/nope:default'), false);
 });
+
+test('State always says "since": an instance without a state_timestamp shows the epoch, as svcs -x does', () => {
+  const row: InstanceRow = { ...inst('fresh', 'uninitialized'), stateTime: undefined };
+  assert.equal(block([row], 'svc:/site/fresh:default')[1], ' State: uninitialized since Thu Jan  1 00:00:00 1970');
+});

@@ -126,8 +126,8 @@ export function impactLines(fmri: string, a: Analysis, verbose: boolean): string
 export function renderExplainBlock(fmri: string, a: Analysis, opts: ExplainRenderOptions): string[] {
   const row = a.row(fmri)!;
   const lines = [`${fmri} (${row.commonName ?? '?'})`];
-  const since = row.stateTime === undefined ? '' : ` since ${formatLongTime(row.stateTime, opts.toLocal)}`;
-  lines.push(` State: ${row.state ?? 'uninitialized'}${since}`);
+  // svcs -x always says "since": without a state_timestamp illumos prints the epoch (stime 0)
+  lines.push(` State: ${row.state ?? 'uninitialized'} since ${formatLongTime(row.stateTime ?? 0, opts.toLocal)}`);
   for (const r of reasonLines(fmri, a)) {
     lines.push(...formatReason(r.text));
     if (opts.msgBase) lines.push(`   See: ${opts.msgBase}${r.code}`);
