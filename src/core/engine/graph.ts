@@ -63,8 +63,9 @@ export interface Vertex {
   ring: number[];
   /** primary contract (or wait-model child) is alive */
   contractAlive: boolean;
-  /** contract model: the primary contract emptied (ct_ev_exit) and is still held: the stop that follows runs
-   *  the stop method (smf-spec §2.7: a stop always runs it; §5.1: skipped only without a primary contract) */
+  /** contract model: a primary contract is still held but has no process (it emptied: ct_ev_exit; the start in it
+   *  failed; the instance stopped going offline). A stop then still runs the stop method (smf-spec §2.7; §5.1
+   *  skips it only without a primary contract); disabled and maintenance abandon it. */
   contractEmptied: boolean;
   /** marked by an admin-disable / milestone walk: stop and do not restart (§3.5.5) */
   toOffline: boolean;
