@@ -48,3 +48,21 @@ test('include cycles, missing files and type mismatches are diagnostics', () => 
   const fb = resolveIncludes(parse('/m/fb.xml'), load);
   assert.ok(fb.ok && fb.bundle.children.length === 0, 'an empty fallback drops the include');
 });
+
+test('included files are parsed as the including one: without DTD validation when svccfg runs with SVCCFG_NOVALIDATE', () => {
+  const unordered = `${HEAD}<service_bundle type="manifest" name="u"><service name="site/u" type="service" version="1">`
+    + '<instance name="default" enabled="false"/><exec_method type="method" name="start" exec=":true" timeout_seconds="1"/></service></service_bundle>';
+  const files: Record<string, string> = { '/m/u.xml': unordered };
+  const loader: IncludeLoader = (href, from) => {
+    const file = `${from.slice(0, from.lastIndexOf('/'))}/${href}`;
+    return files[file] !== undefined ? { ok: true, file, text: files[file]! } : { ok: false, error: 'ENOENT' };
+  };
+  const parsedTop = parseBundle(`${HEAD}<service_bundle type="manifest" name="top" ${XI}><xi:include href="u.xml"/></service_bundle>`, '/m/top.xml');
+  assert.ok(parsedTop.ok);
+  const top = parsedTop.bundle;
+  const strict = resolveIncludes(top, loader, '/m/top.xml');
+  assert.equal(strict.ok, false, 'the included file breaks the DTD order');
+  const lenient = resolveIncludes(top, loader, '/m/top.xml', { validate: false });
+  assert.ok(lenient.ok, lenient.ok ? '' : lenient.diagnostics.map((d) => d.message).join('\n'));
+  assert.deepEqual(lowerBundle(lenient.bundle).services.map((s) => s.name), ['site/u']);
+});

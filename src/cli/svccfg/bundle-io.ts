@@ -45,7 +45,7 @@ export function loadAndLower(file: string): Loaded {
   if (streamed) return loweredResult(streamed, env);
   const parsed = parseBundle(text, file, { validate });
   if (!parsed.ok) return { ok: false, errors: parsed.diagnostics.map(show) };
-  const inc = resolveIncludes(parsed.bundle, fsLoader, path.resolve(file));
+  const inc = resolveIncludes(parsed.bundle, fsLoader, path.resolve(file), { validate });
   if (!inc.ok) return { ok: false, errors: inc.diagnostics.map(show) };
   return loweredResult(lowerBundle(inc.bundle), [...env, ...parsed.warnings, ...inc.warnings]);
 }

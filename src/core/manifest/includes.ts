@@ -7,7 +7,7 @@
 // must have the same type; nesting is bounded and include cycles are errors; an include that
 // cannot be loaded falls back to an empty <xi:fallback/> (dropped) or fails with a diagnostic.
 import type { Diagnostic, ServiceBundle, XiInclude } from './bundle.js';
-import { parseBundle } from './parse.js';
+import { parseBundle, type ParseOptions } from './parse.js';
 
 export type IncludeLoader = (href: string, fromFile: string) =>
   { ok: true; text: string; file: string } | { ok: false; error: string };
@@ -15,7 +15,7 @@ export type IncludeLoader = (href: string, fromFile: string) =>
 /** `warnings`: parser warnings of included files, and fallbacks taken. */
 export type IncludeResult = { ok: true; bundle: ServiceBundle; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
-interface Out { errors: Diagnostic[]; warnings: Diagnostic[] }
+interface Out { errors: Diagnostic[]; warnings: Diagnostic[]; parse: ParseOptions }
 
 const MAX_DEPTH = 16;
 
@@ -44,7 +44,7 @@ function resolve(b: ServiceBundle, load: IncludeLoader, chain: string[], out: Ou
       out.errors.push(diag(c, `xi:include of '${r.file}' forms a cycle or nests deeper than ${MAX_DEPTH}: ${[...chain, r.file].join(' -> ')}`));
       continue;
     }
-    const p = parseBundle(r.text, r.file);
+    const p = parseBundle(r.text, r.file, out.parse);
     if (!p.ok) { out.errors.push(...p.diagnostics); continue; }
     out.warnings.push(...p.warnings);
     if (p.bundle.type !== b.type) {
@@ -61,8 +61,9 @@ function resolve(b: ServiceBundle, load: IncludeLoader, chain: string[], out: Ou
  * including file the way the loader names files (default: the bundle's own file name), so
  * that a file including itself is a cycle at once.
  */
-export function resolveIncludes(bundle: ServiceBundle, load: IncludeLoader, rootFile = bundle.loc?.file ?? ''): IncludeResult {
-  const out: Out = { errors: [], warnings: [] };
+/** `parse`: how included files are parsed (svccfg passes `validate: false` under SVCCFG_NOVALIDATE, as for the root). */
+export function resolveIncludes(bundle: ServiceBundle, load: IncludeLoader, rootFile = bundle.loc?.file ?? '', parse: ParseOptions = {}): IncludeResult {
+  const out: Out = { errors: [], warnings: [], parse };
   const b = resolve(bundle, load, [rootFile], out);
   return out.errors.length ? { ok: false, diagnostics: out.errors } : { ok: true, bundle: b, warnings: out.warnings };
 }
