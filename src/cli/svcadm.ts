@@ -25,16 +25,10 @@ export async function run(argv: string[]): Promise<number> {
   if (cmd.sub === 'milestone') {
     const m = resolveMilestone(cmd.operands[0]!);
     if (!m.ok) { err(`"${cmd.operands[0]}" is not a valid major milestone.`); process.stderr.write(USAGE); return 2; }
-    const { applyViaDaemon, applyToRepository } = await import('./svcadm/apply.js');
-    let r = await applyViaDaemon(root, cmd, [m.target]);
-    if (!r.ok && 'noDaemon' in r) {
-      // svcadm writes the repository (smf-spec §2.8): svc.startd applies the milestone when it starts
-      const { Repository } = await import('../repository/repository.js');
-      const w = Repository.open(repositoryPath(root));
-      if (!w.ok) { err(w.message); return 1; }
-      try { r = applyToRepository(w.value, cmd, [m.target], () => undefined); } finally { w.value.close(); }
-    }
-    if (!r.ok) { err((r as { message: string }).message); return 1; }
+    // without a daemon svcadm writes the repository (smf-spec §2.8): svc.startd applies the milestone when it starts
+    const { applyDaemonOrRepository } = await import('./svcadm/apply.js');
+    const r = await applyDaemonOrRepository(root, cmd, [m.target], () => undefined);
+    if (!r.ok) { err(r.message); return 1; }
     for (const f of r.failed) err(`${f.fmri}: ${f.message}`);
     return r.failed.length ? 1 : 0;
   }
@@ -81,15 +75,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (targets.length === 0) return exit;
 
-    const { applyViaDaemon, applyToRepository, verboseLine } = await import('./svcadm/apply.js');
-    let r = await applyViaDaemon(root, cmd, targets);
-    const noDaemon = !r.ok && 'noDaemon' in r;
-    if (noDaemon) {
-      const w = Repository.open(file);
-      if (!w.ok) { err(w.message); return 1; }
-      try { r = applyToRepository(w.value, cmd, targets, stateOf); } finally { w.value.close(); }
-    }
-    if (!r.ok) { err((r as { message: string }).message); return 1; }
+    const { applyDaemonOrRepository, verboseLine } = await import('./svcadm/apply.js');
+    const r = await applyDaemonOrRepository(root, cmd, targets, stateOf);
+    if (!r.ok) { err(r.message); return 1; }
     const failed = new Set(r.failed.map((f) => f.fmri));
     for (const f of r.failed) { err(`${f.fmri}: ${f.message}`); exit = 1; }
     if (cmd.verbose) for (const f of targets) if (!failed.has(f)) process.stdout.write(verboseLine(cmd, f, stateOf(f)) + '\n');
@@ -102,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
         if (c.ok) c.client.close();
         return c.ok;
       };
-      if (noDaemon) {
+      if (r.delivery === 'repository') {
         if (cmd.sub === 'enable') {
           err(`svc.startd is not running: ${ok.join(', ')} enabled in the repository, but cannot wait for ${ok.length > 1 ? 'them' : 'it'} to come online (start svc.startd).`);
           return Math.max(exit, 1);

@@ -35,7 +35,7 @@ export class RepositoryAdapter implements DaemonRepository {
   readInstances(fmris: readonly string[]): Map<string, InstanceView> {
     const out = new Map<string, InstanceView>();
     for (const [fmri, v] of this.repo.readInstanceViews(fmris, { currentPgs: CURRENT_PGS })) {
-      out.set(fmri, v.withoutRunning ? { fmri, current: v.current, effective: v.effective, withoutRunning: true } : { fmri, current: v.current, effective: v.effective });
+      out.set(fmri, { fmri, ...v });
     }
     return out;
   }

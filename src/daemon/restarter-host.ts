@@ -222,7 +222,6 @@ export class RestarterHost implements CommandExecutor {
       if (cmd.method === 'start' && o.waitStatus !== undefined) this.o.states.update(cmd.fmri, { start_method_waitstatus: o.waitStatus });
       // spawned through the helper: the pid is known only now
       if (cmd.method === 'start' && handle.pid === null && o.pid !== undefined) this.o.states.update(cmd.fmri, { start_pid: o.pid });
-      // (the runner wrote o.message to the log itself)
       if (inTransientContract) this.o.states.update(cmd.fmri, { transient_contract: null });
       let outcome = toEngineOutcome(o);
       if (cmd.method === 'start' && succeeded(o)) this.startSucceeded(cmd.fmri);

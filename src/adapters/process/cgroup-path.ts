@@ -33,6 +33,16 @@ export function cgroupNameForFmri(fmri: string): string {
 }
 const OTHER_ESCAPES = /[%~\s\\]|^\./;
 
+/**
+ * Whether the cgroup directory `name` belongs to the instance: NAME (cgroupNameForFmri), NAME~N (a primary group
+ * made while an abandoned one still lingered) or NAME~mPID.SEQ (a method's own group), as cgroup-contracts.ts
+ * names them.
+ */
+export function isGroupOfInstance(name: string, fmri: string): boolean {
+  const base = cgroupNameForFmri(fmri);
+  return name === base || (name.startsWith(base) && /^~(\d+|m[\d.]+)$/.test(name.slice(base.length)));
+}
+
 /** The cgroup's id as the kernel reports it (inode number of its directory on cgroup2). */
 export function cgroupId(dir: string): number {
   return fs.statSync(dir).ino;

@@ -42,7 +42,6 @@ export interface ProcessMethodRunnerOptions {
 
 const started = (outcome: Promise<MethodOutcome>, pid: number | null = null, contractId: number | null = null): MethodHandle => ({ pid, contractId, outcome });
 
-
 /** The outcome of a method whose process could not enter its context: exit 96 (SMF_EXIT_ERR_CONFIG). */
 const CONTEXT_EXIT = { exitCode: 96, waitStatus: 96 << 8, timedOut: false } as const;
 

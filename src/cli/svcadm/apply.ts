@@ -2,7 +2,8 @@
 // runs (it writes the repository and acts), else by writing the repository directly as SMF's
 // svcadm does (§2.8), so the daemon acts on the change when it starts.
 import type { AdminFlags } from '../../core/protocol/index.js';
-import type { Repository } from '../../repository/repository.js';
+import { Repository } from '../../repository/repository.js';
+import { repositoryPath } from '../common/root.js';
 import type { RestarterAction } from '../../repository/types.js';
 import type { SvcadmCommand } from './options.js';
 import { MASTER_RESTARTER } from '../../core/engine/types.js';
@@ -51,6 +52,15 @@ export async function applyViaDaemon(root: string, cmd: SvcadmCommand, fmris: st
   const results = r.result.kind === 'admin' ? r.result.results : [];
   const failed = results.filter((x) => !x.ok).map((x) => ({ fmri: x.fmri, message: x.error?.message ?? 'failed' }));
   return { ok: true, delivery: 'daemon', failed };
+}
+
+/** Through the daemon when it runs, else on the repository file of `root` (opened for writing, closed after). */
+export async function applyDaemonOrRepository(root: string, cmd: SvcadmCommand, fmris: string[], stateOf: (f: string) => string | undefined): Promise<ApplyResult> {
+  const r = await applyViaDaemon(root, cmd, fmris);
+  if (r.ok || !('noDaemon' in r)) return r;
+  const w = Repository.open(repositoryPath(root));
+  if (!w.ok) return { ok: false, message: w.message };
+  try { return applyToRepository(w.value, cmd, fmris, stateOf); } finally { w.value.close(); }
 }
 
 export function applyToRepository(repo: Repository, cmd: SvcadmCommand, fmris: string[], stateOf: (f: string) => string | undefined): ApplyResult {

@@ -2,7 +2,7 @@
 // columns of every instance from the repository's bulk read (Repository.instanceSummaries, two
 // queries) instead of three pg reads per instance. It produces exactly what readRow() (source.ts)
 // produces without dependencies.
-import type { InstanceRow } from '../../core/listing/row.js';
+import { contractIds, type InstanceRow } from '../../core/listing/row.js';
 import { parseRepositoryTime } from '../../core/listing/time-format.js';
 import type { InstanceSummary, Repository } from '../../repository/index.js';
 
@@ -12,8 +12,8 @@ export function summaryRow(s: InstanceSummary): InstanceRow {
     state: s.state,
     nextState: s.nextState ?? 'none',
     stateTime: parseRepositoryTime(s.stateTimestamp),
-    contracts: s.contract !== undefined && s.contract !== '' ? [Number(s.contract)] : [],
-    transientContracts: s.transientContract !== undefined && s.transientContract !== '' ? [Number(s.transientContract)] : [],
+    contracts: contractIds(s.contract),
+    transientContracts: contractIds(s.transientContract),
     enabledPersistent: s.enabled,
     enabledOverride: s.enabledOverride,
     restarter: s.restarter,

@@ -4,7 +4,7 @@
 // restarter/contract. One scan of /proc serves every instance of a listing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { cgroupNameForFmri, detectCgroup2Root } from '../../adapters/process/cgroup-path.js';
+import { detectCgroup2Root, isGroupOfInstance } from '../../adapters/process/cgroup-path.js';
 import type { ProcessInfo } from '../../core/listing/processes.js';
 
 interface ProcEntry { pid: number; pgid: number; cgroup: string; comm: string; startTicks: number; zombie: boolean }
@@ -71,15 +71,12 @@ export class ProcessTable {
     }
   }
 
-  /** The instance's cgroup directory: the one named after the FMRI (`NAME`, `NAME~N` for a primary group made while
-   *  an abandoned one lingered, `NAME~m...` for a method's own group) whose inode is the contract id. Matching by
-   *  inode keeps instances of the same FMRI under other state roots (other daemons) apart. */
+  /** The instance's cgroup directory: one of its groups (isGroupOfInstance) whose inode is the contract id. Matching
+   *  by inode keeps instances of the same FMRI under other state roots (other daemons) apart. */
   private cgroupDir(fmri: string, contractId: number): string | undefined {
     if (!this.cgroupDirs) this.cgroupDirs = scanCgroupDirs();
     const dir = this.cgroupDirs.get(contractId);
-    if (!dir) return undefined;
-    const name = path.basename(dir), base = cgroupNameForFmri(fmri);
-    return name === base || (name.startsWith(base + '~') && /^~(\d+|m[\d.]+)$/.test(name.slice(base.length))) ? dir : undefined;
+    return dir && isGroupOfInstance(path.basename(dir), fmri) ? dir : undefined;
   }
 
   /** Processes of the instance's contracts (restarter/contract, then transient_contract while a method runs outside

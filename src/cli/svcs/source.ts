@@ -4,7 +4,7 @@
 // need them.
 import type { Repository } from '../../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type PgView } from '../../repository/types.js';
-import type { DependencyGroup, InstanceRow } from '../../core/listing/row.js';
+import { contractIds, type DependencyGroup, type InstanceRow } from '../../core/listing/row.js';
 import { parseRepositoryTime } from '../../core/listing/time-format.js';
 
 const READ = { view: VIEW_COMPOSED, viewer: ROOT_VIEWER };
@@ -40,16 +40,14 @@ export function readRow(repo: Repository, fmri: string, detail: RowDetail): Inst
   const restarter = pg(repo, fmri, 'restarter');
   const general = pg(repo, fmri, 'general');
   const ovr = pg(repo, fmri, 'general_ovr');
-  const contract = first(restarter, 'contract');
-  const transient = first(restarter, 'transient_contract');
   const waitStatus = first(restarter, 'start_method_waitstatus');
   const row: InstanceRow = {
     fmri, ...splitFmri(fmri),
     state: first(restarter, 'state'),
     nextState: first(restarter, 'next_state') ?? 'none',
     stateTime: parseRepositoryTime(first(restarter, 'state_timestamp')),
-    contracts: contract !== undefined && contract !== '' ? [Number(contract)] : [],
-    transientContracts: transient !== undefined && transient !== '' ? [Number(transient)] : [],
+    contracts: contractIds(first(restarter, 'contract')),
+    transientContracts: contractIds(first(restarter, 'transient_contract')),
     enabledPersistent: bool(general, 'enabled'),
     enabledOverride: bool(ovr, 'enabled'),
     restarter: first(general, 'restarter'),

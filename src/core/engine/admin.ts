@@ -83,11 +83,7 @@ export class Admin {
   /** svcadm milestone: keep the target's subgraph, temporarily disable the rest leaves first. */
   setMilestone(target: string): void {
     const ops = this.ops;
-    if (target !== 'all' && target !== 'none' && !ops.graph.get(target)) {
-      ops.emit({ kind: 'errorLog', fmri: target, text: `milestone ${target} is not a known instance; ignored` });
-      return;
-    }
-    this.milestone = target;
+    if (!this.presetMilestone(target)) return;
     const sub = target === 'all' ? undefined : target === 'none' ? new Set<string>() : milestoneSubgraph(ops.graph, target);
     const toDisable: string[] = [];
     for (const v of ops.graph.vertices.values()) {
@@ -108,13 +104,17 @@ export class Admin {
     if (toDisable.length) ops.walks.startMilestone(toDisable);
   }
 
-  /** The milestone in force at the restarter's start (no walk: nothing runs yet); unknown targets are logged. */
-  presetMilestone(target: string): void {
-    if (target !== 'none' && !this.ops.graph.get(target)) {
+  /**
+   * Makes `target` the milestone without bringing anything down (the restarter's start, where nothing runs yet;
+   * setMilestone walks afterwards). An unknown target is logged and ignored: false.
+   */
+  presetMilestone(target: string): boolean {
+    if (target !== 'all' && target !== 'none' && !this.ops.graph.get(target)) {
       this.ops.emit({ kind: 'errorLog', fmri: target, text: `milestone ${target} is not a known instance; ignored` });
-      return;
+      return false;
     }
     this.milestone = target;
+    return true;
   }
 
   /** Is a newly configured instance outside the current milestone? */

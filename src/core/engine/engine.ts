@@ -198,7 +198,7 @@ export class Engine {
     }
     // the milestone in force before anything is enabled: instances outside it are temporarily disabled as they
     // initialize (initialize -> outsideMilestone), never started and stopped again
-    if (milestone !== undefined && milestone !== 'all') this.adminOps.presetMilestone(milestone);
+    if (milestone !== undefined) this.adminOps.presetMilestone(milestone);
     const byFmri = new Map(restored.map((r) => [r.fmri, r]));
     for (const v of fresh) {
       const r = byFmri.get(v.fmri);

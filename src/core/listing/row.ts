@@ -63,3 +63,8 @@ export function shownByDefault(row: InstanceRow): boolean {
 export function restarterOf(row: InstanceRow): string {
   return row.restarter && row.restarter.length ? row.restarter : MASTER_RESTARTER;
 }
+
+/** restarter/contract or transient_contract as the ids of a row (an unset or empty property: none). */
+export function contractIds(value: string | undefined): number[] {
+  return value !== undefined && value !== '' ? [Number(value)] : [];
+}
