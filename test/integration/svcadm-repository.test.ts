@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Repository } from '../../src/repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED } from '../../src/repository/types.js';
 import { daemonUnavailable, disposeDaemon, makeRoot, runCli, startDaemon } from '../helpers/daemon.js';
-import { Workspace } from './cases/fixtures.js';
+import { Workspace, type ServiceSpec } from './cases/fixtures.js';
 
 const skip = daemonUnavailable();
 
@@ -96,6 +96,36 @@ test('with the daemon: enable -s / disable -s wait; maintenance ends the wait wi
     r = await h.run('svcadm', ['disable', '-s', 'svc:/site/good:default', 'svc:/site/bad:default']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await h.state('svc:/site/bad:default'), { state: 'disabled', next: 'none' });
+  } finally {
+    await disposeDaemon(h);
+  }
+});
+
+test('enable -s: a dependency that can never come up ends the wait with 4 (never-initialized, excluded)', { skip, timeout: 120_000 }, async () => {
+  const h = await startDaemon();
+  try {
+    const ws = new Workspace(h.root);
+    const ok = ws.script('ok', 'exit 0');
+    // an instance created by hand has no general/enabled: it stays uninitialized for ever
+    assert.equal((await h.run('svccfg', ['add', 'site/ghost'])).code, 0);
+    assert.equal((await h.run('svccfg', ['-s', 'site/ghost', 'add', 'default'])).code, 0);
+    const specs: ServiceSpec[] = [
+      { name: 'site/needs', model: 'transient', enabled: false, start: ok, deps: [{ grouping: 'require_all', restartOn: 'none', entities: ['svc:/site/ghost:default'] }] },
+      { name: 'site/rival', model: 'transient', enabled: true, start: ok },
+      { name: 'site/shy', model: 'transient', enabled: false, start: ok, deps: [{ grouping: 'exclude_all', restartOn: 'none', entities: ['svc:/site/rival:default'] }] },
+    ];
+    for (const spec of specs) assert.equal((await h.run('svccfg', ['import', ws.manifest(spec)])).code, 0);
+    await h.waitState('svc:/site/rival:default', 'online');
+    await h.waitState('svc:/site/needs:default', 'disabled');
+    let r = await h.run('svcadm', ['enable', '-s', 'site/needs']);
+    assert.deepEqual([r.code, r.stderr], [4, 'svcadm: Instance "svc:/site/needs:default" has unsatisfied dependencies.\n']);
+    assert.deepEqual(await h.state('svc:/site/needs:default'), { state: 'offline', next: 'none' });
+    r = await h.run('svcadm', ['enable', '-s', 'site/shy']);
+    assert.deepEqual([r.code, r.stderr], [4, 'svcadm: Instance "svc:/site/shy:default" has unsatisfied dependencies.\n']);
+    // once the obstacle goes, the same instance comes up and -s succeeds
+    assert.equal((await h.run('svcadm', ['disable', '-s', 'site/rival'])).code, 0);
+    r = await h.run('svcadm', ['enable', '-s', 'site/shy']);
+    assert.equal(r.code, 0, r.stderr);
   } finally {
     await disposeDaemon(h);
   }

@@ -125,3 +125,38 @@ test('potential satisfiability from stored states (svcadm enable -s exit 4) is t
   assert.equal(gr.potentialSatisfiable('svc:/c:default'), false, 'absent dependency');
   assert.equal(gr.potentialSatisfiable('svc:/nope:default'), false);
 });
+
+test('potential satisfiability: not-enabled, uninitialized and excluded instances (illumos svcadm synch.c)', () => {
+  const gr = storedGraph([
+    // never initialized: no general/enabled, so it stays uninitialized for ever
+    { fmri: 'svc:/never:default', state: 'uninitialized', dependencyPgs: [] },
+    // uninitialized but enabled (not yet taken over): counts as offline
+    { fmri: 'svc:/fresh:default', state: 'uninitialized', dependencyPgs: [], enabled: true },
+    { fmri: 'svc:/m:default', state: 'maintenance', dependencyPgs: [], enabled: true },
+    { fmri: 'svc:/freshbad:default', state: 'uninitialized', dependencyPgs: [g('require_all', 'svc:/m:default')], enabled: true },
+    { fmri: 'svc:/off:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/m:default')], enabled: true },
+    { fmri: 'svc:/run:default', state: 'online', dependencyPgs: [], enabled: true },
+    { fmri: 'svc:/stopping:default', state: 'online', dependencyPgs: [], enabled: false },
+    { fmri: 'svc:/dis:default', state: 'disabled', dependencyPgs: [], enabled: false },
+    { fmri: 'svc:/a:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/never:default')], enabled: true },
+    { fmri: 'svc:/b:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/fresh:default')], enabled: true },
+    { fmri: 'svc:/c:default', state: 'offline', dependencyPgs: [g('require_all', 'svc:/freshbad:default')], enabled: true },
+    { fmri: 'svc:/d:default', state: 'offline', dependencyPgs: [g('optional_all', 'svc:/never:default', 'svc:/freshbad:default')], enabled: true },
+    { fmri: 'svc:/e:default', state: 'offline', dependencyPgs: [g('exclude_all', 'svc:/off:default')], enabled: true },
+    { fmri: 'svc:/f:default', state: 'offline', dependencyPgs: [g('exclude_all', 'svc:/dis:default', 'svc:/never:default', 'svc:/m:default')], enabled: true },
+    { fmri: 'svc:/h:default', state: 'offline', dependencyPgs: [g('exclude_all', 'svc:/stopping:default')], enabled: true },
+    { fmri: 'svc:/i:default', state: 'offline', dependencyPgs: [g('exclude_all', 'svc:/fresh:default')], enabled: true },
+    { fmri: 'svc:/j:default', state: 'offline', dependencyPgs: [g('require_any', 'svc:/never:default', 'svc:/run:default')], enabled: true },
+  ], () => false);
+  assert.equal(gr.potentialSatisfiable('svc:/a:default'), false, 'an instance without general/enabled never comes up');
+  assert.equal(gr.potentialSatisfiable('svc:/b:default'), true, 'an enabled uninitialized instance may still come up');
+  assert.equal(gr.potentialSatisfiable('svc:/c:default'), false, '... unless its own dependencies never can');
+  assert.equal(gr.potentialSatisfiable('svc:/d:default'), true, 'optional_all: hopeless entities count as satisfied');
+  assert.equal(gr.potentialSatisfiable('svc:/e:default'), false, 'exclude_all on an enabled instance: blocked for good');
+  assert.equal(gr.potentialSatisfiable('svc:/f:default'), true, 'exclude_all ignores disabled, not-enabled and maintenance instances');
+  assert.equal(gr.potentialSatisfiable('svc:/h:default'), true, 'exclude_all on an instance being disabled: wait');
+  assert.equal(gr.potentialSatisfiable('svc:/i:default'), false, 'exclude_all on an enabled uninitialized instance');
+  assert.equal(gr.potentialSatisfiable('svc:/j:default'), true, 'require_any: one running entity is enough');
+  // the graph's own start decision is unchanged: an uninitialized dependency is waited for
+  assert.equal(gr.instanceValue('svc:/never:default'), 0);
+});

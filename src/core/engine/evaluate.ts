@@ -8,9 +8,17 @@
 // - The start decision (isSatisfied) only needs "== 1": require_* groups never recurse there;
 //   only optional_all does (an offline entity that can never come up counts as satisfied).
 // - Files are stat()ed through the fileExists port at evaluation time only (§3.4).
+// - The "potential" mode is svcadm enable -s's question (§2.9; illumos svcadm synch.c): can the
+//   instance ever come up without administrator action? It differs from the graph's start
+//   decision in three places: an instance that is not enabled counts as disabled whatever its
+//   state (one without general/enabled stays uninitialized for ever), an enabled uninitialized one
+//   as offline (it recurses), and an enabled excluded instance not in maintenance blocks for good
+//   (online it blocks; offline it comes up and blocks, or never does and the dependent waits for
+//   ever); an instance whose restarter is not running cannot come up.
 
 import type { DependencyGroup, Entity } from './dependencies.js';
 import type { Graph, Vertex } from './graph.js';
+import { isRunning } from './instance.js';
 import type { Tri } from './types.js';
 
 /** undefined = "not known yet" (needs the satisfiability of a vertex on the stack). */
@@ -22,7 +30,11 @@ export class Evaluator {
   private onPath = new Set<string>();
   private missing: string[] | null = null;
 
-  constructor(private readonly graph: Graph, private readonly fileExists: (path: string) => boolean) {}
+  constructor(
+    private readonly graph: Graph, private readonly fileExists: (path: string) => boolean,
+    /** svcadm enable -s's potential analysis (see the head comment) instead of the start decision */
+    private readonly potential = false,
+  ) {}
 
   invalidate(): void { if (this.memo.size) this.memo = new Map(); this.onPath.clear(); }
 
@@ -74,6 +86,7 @@ export class Evaluator {
     const v = this.graph.get(fmri);
     if (!v) return -1;
     if (v.configError) return -1;
+    if (this.potential && !this.restarterMayRun(v)) return -1;
     let unknown = false;
     let zero = false;
     for (const g of v.groups) {
@@ -83,6 +96,13 @@ export class Evaluator {
       else if (r === 0) zero = true;
     }
     return unknown ? undefined : zero ? 0 : 1;
+  }
+
+  /** potential mode: the instance's delegated restarter, if any, is running (as Queries checks the operand's) */
+  private restarterMayRun(v: Vertex): boolean {
+    if (!v.restarter) return true;
+    const r = this.graph.get(v.restarter);
+    return !!r && isRunning(r.state);
   }
 
   /** sat value of an offline/enabling instance, or undefined if it must be computed first. */
@@ -164,7 +184,10 @@ export class Evaluator {
         if (v.enabled !== true || v.configError) return -1;
         return this.canComeUp(v, exact);
       case 'maintenance': return -1;
-      case 'uninitialized': return 0;
+      case 'uninitialized':
+        if (!this.potential) return 0;
+        if (v.enabled !== true || v.configError) return -1;
+        return this.canComeUp(v, exact);
     }
   }
 
@@ -192,7 +215,9 @@ export class Evaluator {
   private optionalInstance(fmri: string): Maybe {
     const v = this.graph.get(fmri);
     if (!v) return 1;
-    switch (v.state) {
+    // potential mode counts an uninitialized instance as offline
+    const state = v.state === 'uninitialized' && this.potential ? 'offline' : v.state;
+    switch (state) {
       case 'online': case 'degraded': case 'legacy_run': case 'maintenance': return 1;
       case 'uninitialized': return 0;
       case 'offline': case 'disabled': {
@@ -221,7 +246,9 @@ export class Evaluator {
     if (!v) return undefined;
     switch (v.state) {
       case 'online': case 'degraded': case 'legacy_run': return v.enabled === false ? 0 : -1;
-      case 'offline': case 'uninitialized': return 0;
+      case 'offline': case 'uninitialized':
+        if (!this.potential) return 0;
+        return v.enabled === true ? -1 : undefined;
       case 'disabled': case 'maintenance': return undefined;
     }
   }

@@ -7,7 +7,7 @@
 // - Files are evaluated live through fileExists (svcs -l shows the current answer, §3.4).
 
 import { parseDependencyGroups, type DependencyGroup, type Entity } from './dependencies.js';
-import type { Evaluator } from './evaluate.js';
+import { Evaluator } from './evaluate.js';
 import type { Graph, Vertex } from './graph.js';
 import { isRunning } from './instance.js';
 import type { InstanceState, NextState, ReasonCode } from './types.js';
@@ -108,7 +108,8 @@ export class Queries {
     const v = this.graph.get(fmri);
     if (!v || v.configError || v.state === 'maintenance') return false;
     if (v.restarter && !this.restarterRunning(v.restarter)) return false;
-    return this.evaluator.satisfiability(fmri) !== -1;
+    // a fresh evaluator each time: the question is rare, its memo would go stale with any change
+    return new Evaluator(this.graph, this.fileExists, true).satisfiability(fmri) !== -1;
   }
 
   private restarterRunning(r: string): boolean {
