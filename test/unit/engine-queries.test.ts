@@ -112,14 +112,21 @@ test('G7: enable -r closure follows require_* service deps; require_any with alt
   assert.deepEqual(r.requiresOneOf, [{ fmri: svc('a'), candidates: [svc('b'), svc('c')] }]);
 });
 
-test('enable -r: require_any alternatives are its entities as stored, absent ones and services included', () => {
+test('enable -r: a require_any group is listed when its entities name several instances, and then as stored', () => {
   const s = new Sim();
   s.load({
     a: { enabled: false, deps: [{ grouping: 'require_any', restartOn: 'none', entities: ['b', 'svc:/site/absent:default', 'svc:/site/m'] }] },
     b: { enabled: false },
+    c: { enabled: false, deps: [{ grouping: 'require_any', restartOn: 'none', entities: ['b', 'svc:/site/absent:default', 'svc:/site/two'] }] },
+    'svc:/site/two:one': { enabled: false }, 'svc:/site/two:other': { enabled: false },
   });
-  assert.deepEqual(s.engine.enableClosure(svc('a')).requiresOneOf,
-    [{ fmri: svc('a'), candidates: [svc('b'), 'svc:/site/absent:default', 'svc:/site/m'] }]);
+  // illumos multiple_instances(): absent entities do not count; one existing instance is followed
+  const a = s.engine.enableClosure(svc('a'));
+  assert.deepEqual(a.requiresOneOf, []);
+  assert.deepEqual(a.enable, [svc('a'), svc('b')]);
+  const c = s.engine.enableClosure(svc('c'));
+  assert.deepEqual(c.requiresOneOf, [{ fmri: svc('c'), candidates: [svc('b'), 'svc:/site/absent:default', 'svc:/site/two'] }]);
+  assert.deepEqual(c.enable, [svc('c')]);
 });
 
 test('milestone: a dependency outside the subgraph is stopped only once its dependents are down (leaves first)', () => {

@@ -88,18 +88,33 @@ test('enable -r closure: G7 layout', () => {
   assert.deepEqual(r.warnings, []);
 });
 
-test('enable -r closure (the engine one): services, restarters, multiple instances, exclude_all/path not followed, cycles', () => {
+test('enable -r closure (the engine one): services, restarters, multiple instances, exclude_all/path not followed', () => {
   const r = enableRecursive(['svc:/a:default'], graph({
     'svc:/a:default': [g('require_all', 'svc:/b', 'svc:/m'), g('exclude_all', 'svc:/x:default'), g('require_all', 'file:///etc/x'),
       g('require_any', 'svc:/c:default')],
-    'svc:/b:default': [g('require_all', 'svc:/a:default')],
+    'svc:/b:default': [],
     'svc:/m:one': [], 'svc:/m:two': [], 'svc:/x:default': [],
     'svc:/c:default': [], 'svc:/r:default': [],
   }, { 'svc:/c:default': 'svc:/r:default' }));
+  // depth first, each instance before what it leads to: c's restarter r right after c
   assert.deepEqual(r.enable, ['svc:/a:default', 'svc:/b:default', 'svc:/c:default', 'svc:/r:default']);
-  // b closes the cycle a -> b -> a (inserted after a): the engine refuses b's edges, as the daemon does
-  assert.deepEqual(r.warnings, ['svc:/b:default: Dependency cycle detected.', 'svc:/a:default depends on svc:/m, which has multiple instances.']);
+  assert.deepEqual(r.warnings, ['svc:/a:default depends on svc:/m, which has multiple instances.']);
   assert.deepEqual(r.messages, []);
+});
+
+test('enable -r: a cycle stops the walk and names the operand (illumos enable_fmri_rec)', () => {
+  const deps = {
+    'svc:/a:default': [g('require_all', 'svc:/b', 'svc:/m'), g('require_any', 'svc:/c:default')],
+    // b closes the cycle a -> b -> a (inserted after a): the engine refuses b's edges, as the daemon does
+    'svc:/b:default': [g('require_all', 'svc:/a:default')],
+    'svc:/m:one': [], 'svc:/m:two': [], 'svc:/c:default': [],
+  };
+  let r = enableRecursive(['svc:/a:default'], graph(deps));
+  assert.deepEqual(r.enable, ['svc:/a:default', 'svc:/b:default'], 'what comes after the cycle is not reached');
+  assert.deepEqual(r.warnings, ['svc:/a:default: Dependency cycle detected.']);
+  r = enableRecursive(['svc:/b:default'], graph(deps));
+  assert.deepEqual(r.enable, ['svc:/b:default', 'svc:/a:default']);
+  assert.deepEqual(r.warnings, ['svc:/b:default: Dependency cycle detected.'], 'the operand, whichever instance the graph refused');
 });
 
 test('enable -r over several operands: one closure, each report once', () => {

@@ -1,12 +1,14 @@
 // Milestone subgraphs (smf-spec §2.10) and the `svcadm enable -r` closure (§2.9): pure
-// traversals over the dependency groups, breadth first with explicit queues.
+// traversals over the dependency groups (the subgraph breadth first with an explicit queue, the
+// closure depth first as illumos svcadm walks it).
 //
 // Invariants:
 // - Milestone subgraph = target + everything reachable through require_all / require_any /
 //   optional_all edges (optional_all only into instances enabled ignoring overrides);
 //   exclude_all edges are never followed. The delegated restarter is followed too.
 
-import type { Graph } from './graph.js';
+import { parseDependencyGroups, type DependencyGroup } from './dependencies.js';
+import type { Graph, Vertex } from './graph.js';
 
 export function milestoneSubgraph(graph: Graph, target: string): Set<string> {
   const out = new Set<string>();
@@ -34,44 +36,89 @@ export function milestoneSubgraph(graph: Graph, target: string): Set<string> {
 }
 
 export interface EnableClosure {
-  /** instances to enable, in discovery order (the operand first) */
+  /** instances to enable, in the order the walk reaches them (the operand first) */
   enable: string[];
   /** require_any groups with more than one candidate: not followed */
   requiresOneOf: { fmri: string; candidates: string[] }[];
   /** a dependency naming a service with several instances */
   multipleInstances: { fmri: string; service: string }[];
-  /** instances whose dependencies (through the closure) form a cycle */
+  /** the operand, when the walk came back to an instance it was still inside (a dependency cycle) */
   cycles: string[];
 }
 
-/** `svcadm enable -r`: restarter + require_all / require_any service dependencies, recursively. */
+/**
+ * `svcadm enable -r` (illumos svcadm enable_fmri_rec): a depth-first walk from the operand
+ * through its delegated restarter and the entities of its require_all / require_any service
+ * dependencies, as declared (a group the graph refused for closing a cycle is followed too).
+ * Each instance is enabled before its dependencies are walked. Reaching an instance that is
+ * still being walked is a cycle: the walk stops there and the operand is reported; what was
+ * reached before stays enabled. A require_any group whose entities name more than one existing
+ * instance is listed instead of followed; absent entities are skipped.
+ */
 export function enableClosure(graph: Graph, fmri: string): EnableClosure {
   const res: EnableClosure = { enable: [], requiresOneOf: [], multipleInstances: [], cycles: [] };
   if (!graph.get(fmri)) return res;
-  const seen = new Set([fmri]);
-  const queue = [fmri];
-  for (let i = 0; i < queue.length; i++) {
-    const v = graph.get(queue[i]);
-    if (!v) continue;
-    res.enable.push(v.fmri);
-    if (v.configError?.aux === 'dependency_cycle') res.cycles.push(v.fmri);
-    const next: string[] = [];
-    if (v.restarter) next.push(...graph.expand(v.restarter));
-    for (const g of v.groups) {
-      if (g.type !== 'service' || (g.grouping !== 'require_all' && g.grouping !== 'require_any')) continue;
-      const ents = g.entities.flatMap((e) => (e.kind === 'file' ? [] : [e]));
-      // svcadm counts and prints the group's entities as stored (an absent one, a service), as illumos does
-      if (g.grouping === 'require_any' && ents.length > 1) {
-        res.requiresOneOf.push({ fmri: v.fmri, candidates: ents.map((e) => e.fmri) });
-        continue;
-      }
-      for (const e of ents) {
-        const insts = graph.expand(e.fmri);
-        if (e.kind === 'service' && insts.length > 1) { res.multipleInstances.push({ fmri: v.fmri, service: e.fmri }); continue; }
-        next.push(...insts);
-      }
+  /** false while the walk is inside the instance, true once done */
+  const visited = new Map<string, boolean>();
+  /** the instances the walk is inside, each with what it still has to follow (an explicit stack) */
+  const stack: { fmri: string; steps: Step[]; i: number }[] = [];
+  /** enters one instance; false = it is on the stack already (a cycle) */
+  const enter = (f: string): boolean => {
+    const seen = visited.get(f);
+    if (seen !== undefined) return seen;
+    const v = graph.get(f);
+    if (!v) return true;
+    visited.set(f, false);
+    res.enable.push(f);
+    const steps: Step[] = v.restarter ? graph.expand(v.restarter) : [];
+    for (const g of declaredGroups(v)) if (g.type === 'service' && (g.grouping === 'require_all' || g.grouping === 'require_any')) steps.push(g);
+    stack.push({ fmri: f, steps, i: 0 });
+    return true;
+  };
+  enter(fmri);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.steps.length) {
+      visited.set(top.fmri, true);
+      stack.pop();
+      continue;
     }
-    for (const f of next) if (!seen.has(f)) { seen.add(f); queue.push(f); }
+    const step = top.steps[top.i++];
+    if (typeof step === 'string') {
+      if (!enter(step)) { res.cycles.push(fmri); break; }
+    } else if ('multipleOf' in step) {
+      res.multipleInstances.push({ fmri: top.fmri, service: step.multipleOf });
+    } else {
+      // a group is looked at when the walk gets to it (after the groups before it were walked)
+      top.steps.splice(top.i, 0, ...groupSteps(graph, top.fmri, step, res));
+    }
   }
   return res;
+}
+
+/** An instance to enter, a group to look at, or a service entity with several instances to report. */
+type Step = string | DependencyGroup | { multipleOf: string };
+
+/** What a require group leads to, in order; a require_any naming several instances is listed instead (res). */
+function groupSteps(graph: Graph, fmri: string, g: DependencyGroup, res: EnableClosure): Step[] {
+  const ents = g.entities.flatMap((e) => (e.kind === 'file' ? [] : [e]));
+  if (g.grouping === 'require_any' && ents.reduce((n, e) => n + graph.expand(e.fmri).length, 0) > 1) {
+    // svcadm prints the group's entities as stored (an absent one, a service), as illumos does
+    res.requiresOneOf.push({ fmri, candidates: ents.map((e) => e.fmri) });
+    return [];
+  }
+  const out: Step[] = [];
+  for (const e of ents) {
+    const insts = graph.expand(e.fmri);
+    if (e.kind === 'service' && insts.length > 1) out.push({ multipleOf: e.fmri });
+    else out.push(...insts);
+  }
+  return out;
+}
+
+/** The groups as declared: a vertex refused for closing a cycle keeps none in the graph. */
+function declaredGroups(v: Vertex): DependencyGroup[] {
+  if (v.groups.length || !v.configError) return v.groups;
+  const p = parseDependencyGroups(v.config.dependencyPgs);
+  return p.ok ? p.groups : [];
 }
