@@ -101,6 +101,8 @@ test('a start method killed by its timeout: one log line per timeout, naming the
   const text = log('hang');
   assert.equal(count(text, /exit timed out/), 3, text);
   assert.equal(count(text, /Method or service exit timed out\. Killing contract \d+\./), 3, text);
+  // then the method's own end, as illumos method_run logs it
+  assert.equal(text.match(/Killing contract \d+\. \]\n\[ [^\]]* Method "start" failed due to signal KILL\. \]/g)?.length, 3, text);
   assert.equal(await prop(F('hang'), 'restarter/contract'), undefined);
 });
 

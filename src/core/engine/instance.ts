@@ -242,8 +242,13 @@ export class Restarter {
   methodCompleted(v: Vertex, transitionId: number, o: MethodOutcome): void {
     if (!v.transition || v.transition.id !== transitionId || !v.transition.running) return;
     const m = v.transition.method;
-    if (o.timedOut) this.log(v, `Method or service exit timed out. Killing contract${o.contractId !== undefined ? ` ${o.contractId}` : ''}.`);
-    else if (o.spawnError) this.log(v, o.spawnError === 'missing' ? `Missing ${m} method.` : `Method "${m}" could not be run (configuration error).`);
+    if (o.timedOut) {
+      // as illumos method_run: a method that exited before the deadline (its processes did not) has
+      // its exit line first; one killed at the deadline has its signal line after the timeout line
+      if (o.signal === undefined && o.exitCode !== undefined) this.log(v, `Method "${m}" exited with status ${o.exitCode}.`);
+      this.log(v, `Method or service exit timed out. Killing contract${o.contractId !== undefined ? ` ${o.contractId}` : ''}.`);
+      if (o.signal !== undefined) this.log(v, `Method "${m}" failed due to signal ${o.signal.replace(/^SIG/, '')}.`);
+    } else if (o.spawnError) this.log(v, o.spawnError === 'missing' ? `Missing ${m} method.` : `Method "${m}" could not be run (configuration error).`);
     else if (o.signal !== undefined) this.log(v, `Method "${m}" failed due to signal ${o.signal.replace(/^SIG/, '')}.`);
     else this.log(v, `Method "${m}" exited with status ${o.exitCode ?? -1}.`);
     this.completed(v, o);
