@@ -231,3 +231,65 @@ test('State always says "since": an instance without a state_timestamp shows the
   const row: InstanceRow = { ...inst('fresh', 'uninitialized'), stateTime: undefined };
   assert.equal(block([row], 'svc:/site/fresh:default')[1], ' State: uninitialized since Thu Jan  1 00:00:00 1970');
 });
+
+test('explain.c causes: a running excluded instance is the root cause; every missing dependency and cause is a Reason', () => {
+  const rows = [
+    inst('x3', 'online'),
+    inst('ex1', 'offline', { dependencies: [dep('exclude_all', 'none', 'svc:/site/x3:default')] }),
+    inst('x0', 'disabled', { enabledPersistent: false }),
+    inst('dd1', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/x0:default')] }),
+    inst('big', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/dd1:default', 'svc:/site/ghost:default')] }),
+    inst('deg', 'degraded'),
+    inst('un', 'uninitialized'),
+    inst('needsun', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/un:default')] }),
+    inst('lost', 'offline'),
+    inst('sr', 'maintenance', { auxState: 'service_request' }),
+    inst('onsr', 'offline', { dependencies: [dep('require_all', 'none', 'svc:/site/sr:default')] }),
+  ];
+  const a = explain(rows);
+  // the excluded and the waiting instances are not listed; degraded and uninitialized ones only when someone waits on them
+  assert.deepEqual(a.rootCauses(), ['svc:/site/x0:default', 'svc:/site/sr:default', 'svc:/site/un:default', 'svc:/site/x3:default', 'svc:/site/lost:default']);
+  assert.deepEqual(a.impacted('svc:/site/x0:default'), ['svc:/site/big:default', 'svc:/site/dd1:default']);
+  assert.deepEqual(block(rows, 'svc:/site/x3:default').slice(2), ['Impact: 1 dependent service is not running.  (Use -v for list.)']);
+  assert.deepEqual(block(rows, 'svc:/site/ex1:default', false, 'http://illumos.org/msg/').slice(2, 4), [
+    'Reason: Service svc:/site/x3:default is running.', '   See: http://illumos.org/msg/SMF-8000-FJ']);
+  assert.deepEqual(block(rows, 'svc:/site/big:default', true).slice(2), [
+    'Reason: Dependency svc:/site/ghost:default is absent.',
+    'Reason: Service svc:/site/x0:default is disabled.',
+    '  Path: svc:/site/big:default',
+    '          svc:/site/dd1:default',
+    '            svc:/site/x0:default',
+    'Impact: This service is not running.',
+  ]);
+  assert.equal(block(rows, 'svc:/site/needsun:default')[2], 'Reason: Service svc:/site/un:default is uninitialized.');
+  assert.deepEqual(block(rows, 'svc:/site/lost:default', false, 'http://illumos.org/msg/').slice(2, 4), ['Reason: Unknown.', '   See: http://illumos.org/msg/SMF-8000-AR']);
+  assert.equal(block(rows, 'svc:/site/onsr:default')[2], 'Reason: Service svc:/site/sr:default requires maintenance.');
+  assert.equal(block(rows, 'svc:/site/deg:default')[2], 'Reason: Degraded by an administrator.');
+});
+
+test('explain.c restarters: a delegated restarter that does not exist, or is not running', () => {
+  const rows = [
+    inst('gone', 'uninitialized', { restarter: 'svc:/site/nowhere:default' }),
+    inst('r', 'disabled', { enabledPersistent: false }),
+    inst('del', 'uninitialized', { restarter: 'svc:/site/r:default' }),
+    inst('off', 'offline', { restarter: 'svc:/site/r:default' }),
+  ];
+  assert.equal(block(rows, 'svc:/site/gone:default')[2], 'Reason: Restarter "svc:/site/nowhere:default" does not exist.');
+  assert.equal(block(rows, 'svc:/site/del:default')[2], 'Reason: Restarter svc:/site/r:default is not running.');
+  // an offline instance explained by nothing else takes its stopped restarter's causes
+  assert.equal(block(rows, 'svc:/site/off:default')[2], 'Reason: Service svc:/site/r:default is disabled.');
+  assert.deepEqual(explain(rows).rootCauses(), ['svc:/site/r:default']);
+});
+
+test('template references: title(section), with -v the man command (explain.c print_manpage)', () => {
+  const rows = [inst('doc', 'online', { docs: [
+    { kind: 'man', title: 'init', section: '8', manpath: '/usr/share/man' },
+    { kind: 'man', title: 'v1d', section: '8', manpath: ':default' },
+    { kind: 'man', title: 'nopath', section: '1' },
+    { kind: 'uri', uri: 'http://example.org/doc' },
+  ] })];
+  assert.deepEqual(block(rows, 'svc:/site/doc:default').slice(2, 6),
+    ['   See: init(8)', '   See: v1d(8)', '   See: nopath(1)', '   See: http://example.org/doc']);
+  assert.deepEqual(block(rows, 'svc:/site/doc:default', true).slice(2, 5),
+    ['   See: man -M /usr/share/man -s 8 init', '   See: man -M /usr/share/man -s 8 v1d', '   See: http://example.org/doc']);
+});

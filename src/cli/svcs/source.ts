@@ -4,7 +4,7 @@
 // need them.
 import type { Repository } from '../../repository/repository.js';
 import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type PgView } from '../../repository/types.js';
-import { contractIds, type DependencyGroup, type InstanceRow } from '../../core/listing/row.js';
+import { contractIds, type DependencyGroup, type DocRef, type InstanceRow } from '../../core/listing/row.js';
 import { parseRepositoryTime } from '../../core/listing/time-format.js';
 
 const READ = { view: VIEW_COMPOSED, viewer: ROOT_VIEWER };
@@ -76,16 +76,16 @@ const TEMPLATE_NAMES = ['tm_common_name', 'tm_man_*', 'tm_doc_*'];
 
 /** Common name and See: references (tm_man_*, tm_doc_*) from template pgs. */
 function applyTemplates(row: InstanceRow, pgs: readonly PgView[]): void {
-  const docs: string[] = [];
+  const docs: DocRef[] = [];
   for (const p of pgs) {
     if (p.type === 'dependency') continue;
     if (p.name === 'tm_common_name') row.commonName = (first(p, 'C') ?? p.properties[0]?.values[0])?.trim();
     else if (p.name.startsWith('tm_man_')) {
       const title = first(p, 'title'), section = first(p, 'section'), manpath = first(p, 'manpath');
-      if (title && section) docs.push(manpath && manpath !== ':default' ? `man -M ${manpath} -s ${section} ${title}` : `${title}(${section})`);
+      if (title && section) docs.push({ kind: 'man', title, section, ...(manpath ? { manpath } : {}) });
     } else if (p.name.startsWith('tm_doc_')) {
       const uri = first(p, 'uri');
-      if (uri) docs.push(uri);
+      if (uri) docs.push({ kind: 'uri', uri });
     }
   }
   row.docs = docs;

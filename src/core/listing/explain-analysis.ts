@@ -1,53 +1,59 @@
-// The analysis behind `svcs -x` (smf-spec §7.1, modelled on illumos explain.c): for every instance a
-// Reason (why it is in its state), its root causes (the instances an administrator has to act on),
-// and for root causes the set of impacted (not running) dependents.
+// The analysis behind `svcs -x` (smf-spec §7.1), the algorithm of illumos svcs explain.c over the
+// stored rows: for every instance its causes (the instances an administrator has to act on, each
+// with the direct dependency it was found through), its missing dependencies, and for causes the
+// dependents that are not running because of them (impact).
 //
-// Dependency evaluation is the restarter engine's (core/engine/evaluate.ts) over the engine graph
-// built from the stored rows (stored-graph.ts): group values, "may still come up" and potential
-// satisfiability are computed by the code the daemon starts instances with. What stays here is
-// svcs's presentation: reasons, root causes, impact and Path traces from *stored* states (the
-// engine's own explain() works on live ones).
-//
-// Invariants: the analysis only reads the snapshot it is given (a pure function of rows, file
-// states and whether the master restarter answers); an instance with a self-contained reason
-// (maintenance, disabled, start method running, missing dependency, ...) is its own root cause,
-// one that merely waits for others inherits their root causes.
-import { parseEntity, type Entity } from './entity.js';
+// Invariants:
+// - An instance that is not offline-and-waiting is its own (only) cause: running, uninitialized,
+//   maintenance, disabled, offline with a method running. Maintenance, enabled-but-disabled and
+//   offline-in-transition instances are root causes by themselves; the others become root causes
+//   only when a waiting dependent finds them (a disabled dependency, a running excluded instance,
+//   an uninitialized one).
+// - An offline instance that waits collects the causes of every dependency that keeps it waiting,
+//   group by group as explain.c does (require_all: each not running; require_any: all of them
+//   when none runs; optional_all: enabled ones neither running nor in maintenance; exclude_all:
+//   running ones), plus absent entities and unsatisfied files. With no cause, missing
+//   dependencies make it a root cause; else its restarter is examined.
+// - Pure: a function of the rows, file states and whether the master restarter answers.
+import { parseEntity } from './entity.js';
 import type { FileState } from './long.js';
 import { effectiveEnabled, type InstanceRow, MASTER_RESTARTER, restarterOf } from './row.js';
-import { inTransition, isRunningState } from './states.js';
+import { isRunningState } from './states.js';
 import { storedGraph, type StoredInstance } from './stored-graph.js';
 
-export type Reason =
-  | { kind: 'running' }
-  | { kind: 'degraded' }
-  | { kind: 'maintenance' }
-  | { kind: 'disabled'; temporary: boolean }
-  | { kind: 'uninitialized'; restarter: string; restarterRunning: boolean }
-  | { kind: 'transition'; next: string }
-  | { kind: 'absent'; entity: string }
-  | { kind: 'excluded'; by: string }
-  | { kind: 'dependency'; blocking: string[] }
-  | { kind: 'unknown' };
+/** Why the restarter of an offline instance explains nothing (explain.c restarter_bad). */
+export type RestarterProblem = 'none' | 'invalid' | 'absent';
 
 export interface ExplainInput {
-  /** every instance; dependency groups are only consulted for offline instances and for
-   *  disabled ones whose effective enabled value is true, so other rows may omit them */
+  /** every instance; dependency groups are only consulted for offline instances */
   rows: readonly InstanceRow[];
   fileState(path: string): FileState;
   /** whether the master restarter (the daemon) is running */
   masterRunning: boolean;
 }
 
+export interface Cause {
+  fmri: string;
+  /** the explained instance, the dependencies it was found through, the cause */
+  path: string[];
+}
+
 export interface Analysis {
   row(fmri: string): InstanceRow | undefined;
-  reason(fmri: string): Reason;
-  /** root causes of the instance (itself for a self-contained reason) */
-  causes(fmri: string): string[];
-  /** dependents that are not running because of this root cause (excluding itself) */
+  /** entities of unsatisfied dependencies that are absent (files and instances), in group order */
+  missing(fmri: string): string[];
+  /** the causes other than the instance itself, each with its Path */
+  causes(fmri: string): Cause[];
+  /** the instance is its own cause (nothing else explains it) */
+  selfCause(fmri: string): boolean;
+  /** an offline instance explained by nothing: what is wrong with its restarter, if anything */
+  restarterProblem(fmri: string): RestarterProblem;
+  /** svcs -x's summary of an instance named as a cause ("is disabled.", "is running.", ...) */
+  summary(fmri: string): string;
+  /** the instance's restarter: running (the master restarter: the daemon answers), stopped, or not a known instance */
+  restarterState(fmri: string): 'running' | 'stopped' | RestarterProblem;
+  /** dependents that are not running because of this instance, sorted */
   impacted(fmri: string): string[];
-  /** shortest chain of blocking dependencies from `from` to `to` (both included) */
-  path(from: string, to: string): string[];
   /** root causes to list when svcs -x has no operands, most impact first */
   rootCauses(): string[];
   /** "potential" satisfiability (svcadm enable -s exit 4): false when no dependency group can
@@ -55,149 +61,230 @@ export interface Analysis {
   canComeUp(fmri: string): boolean;
 }
 
+interface Node {
+  row: InstanceRow;
+  /** cause fmri -> the direct dependency it came through (undefined: the node itself) */
+  causes?: Map<string, string | undefined>;
+  missing: string[];
+  restarterProblem: RestarterProblem;
+  /** dependents that took causes from this node */
+  impactDependents: Set<string>;
+  impact?: Set<string>;
+  active: boolean;
+}
+
 export function analyse(input: ExplainInput): Analysis {
-  const byFmri = new Map(input.rows.map((r) => [r.fmri, r]));
+  const nodes = new Map<string, Node>();
   const byService = new Map<string, string[]>();
   for (const r of input.rows) {
-    const list = byService.get(r.service) ?? [];
+    nodes.set(r.fmri, { row: r, missing: [], restarterProblem: 'none', impactDependents: new Set(), active: false });
+    const list = byService.get(`svc:/${r.service}`) ?? [];
     list.push(r.fmri);
-    byService.set(r.service, list);
+    byService.set(`svc:/${r.service}`, list);
   }
-  const expand = (e: Entity): string[] =>
-    e.kind === 'instance' ? (byFmri.has(e.fmri) ? [e.fmri] : []) : e.kind === 'service' ? byService.get(e.service) ?? [] : [];
+  const rootSet = new Set<string>();
+  const running = (f: string) => isRunningState(nodes.get(f)!.row.state);
 
-  // Three-valued satisfiability (smf-spec §3.2/§3.3): the engine's evaluator over the stored graph.
-  const graph = storedGraph(input.rows.map(storedInstance), (p) => input.fileState(p) === 'present');
-  const groupValue = (fmri: string, index: number): number => graph.groupValue(fmri, index);
-  /** require_* value of one instance (1 running, 0 may still come up, -1 never without admin action) */
-  const value = (fmri: string): number => graph.instanceValue(fmri);
-  const canComeUp = (fmri: string): boolean => graph.potentialSatisfiable(fmri);
-
-  const reasons = new Map<string, Reason>();
-  const reason = (fmri: string): Reason => {
-    let r = reasons.get(fmri);
-    if (!r) { r = computeReason(byFmri.get(fmri)); reasons.set(fmri, r); }
-    return r;
+  /** explain.c add_causes: dst takes src's causes (through src) and src records dst as impacted. */
+  const addCauses = (dst: Node, src: Node): void => {
+    determine(src);
+    if (src.active || !src.causes) return; // src is on the walk's stack: a cycle, nothing to take
+    src.impactDependents.add(dst.row.fmri);
+    for (const c of src.causes.keys()) {
+      if (!dst.causes!.has(c)) dst.causes!.set(c, src.row.fmri);
+      rootSet.add(c);
+    }
   };
-  function computeReason(r: InstanceRow | undefined): Reason {
-    if (!r) return { kind: 'unknown' };
-    switch (r.state) {
-      case 'online': return { kind: 'running' };
-      case 'degraded': return { kind: 'degraded' };
-      case 'maintenance': return { kind: 'maintenance' };
-      case 'disabled': return { kind: 'disabled', temporary: r.enabledOverride === false };
-      case 'offline': case 'uninitialized': case undefined: break;
-      default: return { kind: 'unknown' };
+
+  /** The instances an svc: entity names; undefined when it names nothing (absent). */
+  const resolve = (text: string): { instance?: string; instances: string[] } | undefined | 'invalid' => {
+    const e = parseEntity(text);
+    if (e.kind === 'invalid' || e.kind === 'file') return 'invalid';
+    if (e.kind === 'instance') return nodes.has(e.fmri) ? { instance: e.fmri, instances: [e.fmri] } : undefined;
+    const insts = byService.get(e.fmri);
+    return insts ? { instances: insts } : undefined;
+  };
+
+  function determine(n: Node): void {
+    if (n.active || n.causes) return;
+    n.causes = new Map();
+    const r = n.row;
+    const self = () => n.causes!.set(r.fmri, undefined);
+    const state = r.state ?? 'uninitialized';
+    if (isRunningState(state) || state === 'uninitialized') { self(); return; }
+    if (state === 'maintenance') { self(); rootSet.add(r.fmri); return; }
+    if (state === 'disabled') { self(); if (effectiveEnabled(r)) rootSet.add(r.fmri); return; }
+    if (state !== 'offline' || (r.nextState && r.nextState !== 'none')) { self(); rootSet.add(r.fmri); return; }
+    n.active = true;
+    n.causes = new Map();
+    for (const g of r.dependencies) {
+      if (g.type === 'path') files(n, g.grouping, g.entities);
+      else if (g.type === 'service') services(n, g.grouping, g.entities);
     }
-    if (r.state !== 'offline') {
-      const restarter = restarterOf(r);
-      const running = restarter === MASTER_RESTARTER ? input.masterRunning : isRunningState(byFmri.get(restarter)?.state);
-      return { kind: 'uninitialized', restarter, restarterRunning: running };
-    }
-    if (inTransition(r.nextState)) return { kind: 'transition', next: r.nextState! };
-    return dependencyReason(r);
-  }
-  function dependencyReason(r: InstanceRow): Reason {
-    const blocking: string[] = [];
-    let excludedBy: string | undefined;
-    for (const [index, g] of r.dependencies.entries()) {
-      if (groupValue(r.fmri, index) === 1) continue;
-      for (const text of g.entities) {
-        const e = parseEntity(text);
-        if (e.kind === 'invalid') return { kind: 'absent', entity: text };
-        if (e.kind === 'file') {
-          const present = input.fileState(e.path) === 'present';
-          if (g.grouping === 'exclude_all' ? present : !present) return { kind: 'absent', entity: text };
-          continue;
-        }
-        const insts = expand(e);
-        if (!insts.length) {
-          if (g.grouping === 'require_all' || g.grouping === 'require_any') return { kind: 'absent', entity: text };
-          continue;
-        }
-        for (const f of insts) {
-          const st = byFmri.get(f)!.state;
-          if (g.grouping === 'exclude_all') {
-            if (isRunningState(st) && effectiveEnabled(byFmri.get(f)!)) excludedBy ??= f;
-            else if (st === 'offline' || st === 'uninitialized') blocking.push(f);
-          } else if (g.grouping === 'optional_all') {
-            if (value(f) === 0) blocking.push(f);
-          } else if (!isRunningState(st)) blocking.push(f);
+    if (n.causes.size === 0) {
+      if (n.missing.length > 0) { self(); rootSet.add(r.fmri); }
+      else {
+        const rf = restarterOf(r);
+        const rs = rf === MASTER_RESTARTER ? undefined : resolve(rf);
+        if (rs && rs !== 'invalid' && rs.instance && !running(rs.instance)) addCauses(n, nodes.get(rs.instance)!);
+        else {
+          if (rf !== MASTER_RESTARTER && (rs === 'invalid' || rs === undefined || !rs.instance)) n.restarterProblem = rs === undefined ? 'absent' : 'invalid';
+          self();
+          rootSet.add(r.fmri);
         }
       }
     }
-    if (excludedBy) return { kind: 'excluded', by: excludedBy };
-    if (blocking.length) return { kind: 'dependency', blocking: [...new Set(blocking)] };
-    return { kind: 'unknown' };
+    n.active = false;
   }
 
-  const causeMemo = new Map<string, string[]>();
-  const causes = (fmri: string, visiting = new Set<string>()): string[] => {
-    const memo = causeMemo.get(fmri);
-    if (memo) return memo;
-    const rs = reason(fmri);
-    if (rs.kind === 'running') return [];
-    if (rs.kind !== 'dependency') { causeMemo.set(fmri, [fmri]); return [fmri]; }
-    if (visiting.has(fmri)) return [];
-    visiting.add(fmri);
+  function services(n: Node, grouping: string | undefined, entities: readonly string[]): void {
+    const add = (f: string) => addCauses(n, nodes.get(f)!);
+    switch (grouping) {
+      case 'require_all':
+        for (const text of entities) {
+          const t = resolve(text);
+          if (t === 'invalid') continue;
+          if (!t) { n.missing.push(text); continue; }
+          if (t.instance) { if (!running(t.instance)) add(t.instance); continue; }
+          if (!t.instances.some(running)) t.instances.forEach(add);
+        }
+        return;
+      case 'require_any': {
+        const resolved = entities.map((text) => [text, resolve(text)] as const);
+        if (resolved.some(([, t]) => t && t !== 'invalid' && t.instances.some(running))) return;
+        for (const [text, t] of resolved) {
+          if (t === 'invalid') continue;
+          if (!t) { n.missing.push(text); continue; }
+          t.instances.filter((f) => !running(f)).forEach(add);
+        }
+        return;
+      }
+      case 'optional_all':
+        for (const text of entities) {
+          const t = resolve(text);
+          if (!t || t === 'invalid') continue;
+          for (const f of t.instances) {
+            const row = nodes.get(f)!.row;
+            if (effectiveEnabled(row) && !running(f) && row.state !== 'maintenance') add(f);
+          }
+        }
+        return;
+      case 'exclude_all':
+        for (const text of entities) {
+          const t = resolve(text);
+          if (!t || t === 'invalid') continue;
+          t.instances.filter(running).forEach(add);
+        }
+        return;
+    }
+  }
+
+  function files(n: Node, grouping: string | undefined, entities: readonly string[]): void {
+    const unsatisfied: string[] = [];
+    let any = false;
+    for (const text of entities) {
+      const e = parseEntity(text);
+      if (e.kind !== 'file') continue;
+      const present = input.fileState(e.path) === 'present';
+      if (grouping === 'exclude_all' ? present : !present) unsatisfied.push(text);
+      else if (grouping === 'require_any') any = true;
+    }
+    if (grouping === 'require_any' && any) return;
+    n.missing.push(...unsatisfied);
+  }
+
+  for (const n of nodes.values()) determine(n);
+
+  const impactOf = (n: Node, stack = new Set<string>()): Set<string> => {
+    if (n.impact) return n.impact;
+    if (stack.has(n.row.fmri)) return new Set(); // a cycle through impact edges
+    stack.add(n.row.fmri);
     const out = new Set<string>();
-    for (const d of rs.blocking) {
-      const sub = causes(d, visiting);
-      for (const c of sub.length ? sub : [d]) out.add(c);
+    for (const d of n.impactDependents) {
+      out.add(d);
+      for (const x of impactOf(nodes.get(d)!, stack)) out.add(x);
     }
-    visiting.delete(fmri);
-    const list = [...out].sort();
-    causeMemo.set(fmri, list);
-    return list;
-  };
-
-  let impactIndex: Map<string, string[]> | undefined;
-  const impacted = (fmri: string): string[] => {
-    if (!impactIndex) {
-      impactIndex = new Map();
-      for (const r of input.rows) {
-        if (isRunningState(r.state)) continue;
-        for (const c of causes(r.fmri)) {
-          if (c === r.fmri) continue;
-          const l = impactIndex.get(c) ?? [];
-          l.push(r.fmri);
-          impactIndex.set(c, l);
-        }
-      }
-    }
-    return [...(impactIndex.get(fmri) ?? [])].sort();
-  };
-
-  const path = (from: string, to: string): string[] => {
-    const prev = new Map<string, string>([[from, '']]);
-    const queue = [from];
-    while (queue.length) {
-      const cur = queue.shift()!;
-      if (cur === to) break;
-      const rs = reason(cur);
-      if (rs.kind !== 'dependency') continue;
-      for (const d of rs.blocking) if (!prev.has(d)) { prev.set(d, cur); queue.push(d); }
-    }
-    if (!prev.has(to)) return [from, to];
-    const out: string[] = [];
-    for (let c = to; c !== ''; c = prev.get(c)!) out.unshift(c);
+    stack.delete(n.row.fmri);
+    n.impact = out;
     return out;
   };
 
-  const isListedRoot = (r: InstanceRow): boolean => {
-    const rs = reason(r.fmri);
-    switch (rs.kind) {
-      case 'maintenance': case 'degraded': case 'transition': case 'absent': case 'excluded': return true;
-      case 'uninitialized': return effectiveEnabled(r);
-      case 'disabled': return effectiveEnabled(r) || impacted(r.fmri).length > 0;
-      default: return false;
+  /** explain.c's Path: each hop's cause entry names the next hop, down to the cause itself. */
+  const pathTo = (from: Node, cause: string): string[] => {
+    const out = [from.row.fmri];
+    for (let hop = from.causes!.get(cause), guard = 0; hop !== undefined && guard < nodes.size; guard++) {
+      out.push(hop);
+      if (hop === cause) break;
+      hop = nodes.get(hop)!.causes?.get(cause);
+    }
+    return out;
+  };
+
+  const summary = (f: string): string => {
+    const n = nodes.get(f);
+    if (!n) return 'is in an invalid state.';
+    const r = n.row;
+    if (isRunningState(r.state)) return 'is running.';
+    switch (r.state ?? 'uninitialized') {
+      case 'uninitialized': return 'is uninitialized.';
+      case 'disabled': return temporary(r) ? 'is temporarily disabled.' : 'is disabled.';
+      case 'offline':
+        if (n.missing.length) return 'has missing dependencies.';
+        return r.nextState === 'online' ? 'is starting.' : 'is offline.';
+      case 'maintenance':
+        switch (r.auxState) {
+          case 'administrative_request': return 'was taken down for maintenace by an administrator.';
+          case 'dependency_cycle': return 'completed a dependency cycle.';
+          case 'fault_threshold_reached': return 'is not running because a method failed repeatedly.';
+          case 'invalid_dependency': return 'has an invalid dependency.';
+          case 'invalid_restarter': return 'has an invalid restarter.';
+          case 'method_failed': return 'is not running because a method failed.';
+          case 'none': return 'is not running for an unknown reason.';
+          case 'restarting_too_quickly': return 'was restarting too quickly.';
+          default: return 'requires maintenance.';
+        }
+      default: return 'is in an invalid state.';
     }
   };
-  const rootCauses = (): string[] => input.rows.filter(isListedRoot).map((r) => r.fmri)
-    .sort((a, b) => impacted(b).length - impacted(a).length || (a < b ? -1 : a > b ? 1 : 0));
 
-  return { row: (f) => byFmri.get(f), reason, causes: (f) => causes(f), impacted, path, rootCauses,
-    canComeUp: (f) => byFmri.has(f) && canComeUp(f) };
+  const restarterState = (f: string): 'running' | 'stopped' | RestarterProblem => {
+    const rf = restarterOf(nodes.get(f)!.row);
+    if (rf === MASTER_RESTARTER) return input.masterRunning ? 'running' : 'stopped';
+    const rs = resolve(rf);
+    if (rs === undefined) return 'absent';
+    if (rs === 'invalid' || !rs.instance) return 'invalid';
+    return running(rs.instance) ? 'running' : 'stopped';
+  };
+
+  const graph = storedGraph(input.rows.map(storedInstance), (p) => input.fileState(p) === 'present');
+  const rootCauses = (): string[] => [...rootSet].filter((f) => nodes.has(f))
+    .sort((a, b) => impactOf(nodes.get(b)!).size - impactOf(nodes.get(a)!).size || (a < b ? -1 : a > b ? 1 : 0));
+
+  return {
+    row: (f) => nodes.get(f)?.row,
+    missing: (f) => nodes.get(f)?.missing ?? [],
+    causes: (f) => {
+      const n = nodes.get(f);
+      if (!n?.causes) return [];
+      return [...n.causes.keys()].filter((c) => c !== f).sort().map((c) => ({ fmri: c, path: pathTo(n, c) }));
+    },
+    selfCause: (f) => nodes.get(f)?.causes?.has(f) ?? false,
+    restarterProblem: (f) => nodes.get(f)?.restarterProblem ?? 'none',
+    summary,
+    restarterState,
+    impacted: (f) => { const n = nodes.get(f); return n ? [...impactOf(n)].sort() : []; },
+    rootCauses,
+    canComeUp: (f) => nodes.has(f) && graph.potentialSatisfiable(f),
+  };
+}
+
+/**
+ * Disabled "temporarily": disabled through general_ovr/enabled (smf-spec §7.1's -x table). explain.c
+ * also requires the override to differ from general/enabled; the spec's cases (F1: `svcadm disable
+ * -t` of an instance imported disabled) read it as the override alone, and so does svcs -x here.
+ */
+export function temporary(r: InstanceRow): boolean {
+  return r.enabledOverride === false;
 }
 
 /** A listing row as the engine graph sees it (dependency groups back as dependency pgs). */

@@ -2,8 +2,8 @@
 // code when msg/base is configured), -v Path traces, See lines (template docs, then alt_logfile /
 // logfile), Impact, optional last log entries. Reason texts are the exact illumos wordings,
 // including its quirks ("maintenace", "is absent" for a present exclude_all file).
-import type { Analysis, Reason } from './explain-analysis.js';
-import type { InstanceRow } from './row.js';
+import { temporary, type Analysis } from './explain-analysis.js';
+import { restarterOf, type DocRef, type InstanceRow } from './row.js';
 import { isRunningState } from './states.js';
 import { formatLongTime, type ToLocal } from './time-format.js';
 
@@ -58,53 +58,62 @@ function maintenanceReason(row: InstanceRow): ReasonLine {
   }
 }
 
-/** The `is disabled.` style summary of a root cause, used in `Service X SUMMARY` lines. */
-export function summaryOf(reason: Reason, row: InstanceRow | undefined): string {
-  switch (reason.kind) {
-    case 'disabled': return reason.temporary ? 'is temporarily disabled.' : 'is disabled.';
-    case 'transition': return reason.next === 'online' ? 'is starting.' : 'is offline.';
-    case 'absent': case 'excluded': return 'has missing dependencies.';
-    case 'uninitialized': return 'is uninitialized.';
-    case 'maintenance':
-      switch (row?.auxState) {
-        case 'method_failed': return 'is not running because a method failed.';
-        case 'fault_threshold_reached': return 'is not running because a method failed repeatedly.';
-        case 'restarting_too_quickly': return 'was restarting too quickly.';
-        case 'dependency_cycle': return 'completed a dependency cycle.';
-        case 'invalid_dependency': return 'has an invalid dependency.';
-        default: return 'was taken down for maintenace by an administrator.';
-      }
-    case 'running': case 'degraded': return 'is running.';
-    default: return 'is offline.';
-  }
-}
-
+/** The Reason lines of one instance (explain.c print_reasons), each with its message code. */
 export function reasonLines(fmri: string, a: Analysis): ReasonLine[] {
   const row = a.row(fmri);
-  const r = a.reason(fmri);
-  switch (r.kind) {
-    case 'running': case 'unknown': return [];
+  if (!row) return [];
+  const restarter = restarterOf(row);
+  switch (row.state ?? 'uninitialized') {
+    case 'online': return [];
     case 'degraded': return [{ text: 'Degraded by an administrator.', code: 'SMF-8000-DX' }];
-    case 'maintenance': return [maintenanceReason(row!)];
+    case 'maintenance': return [maintenanceReason(row)];
     case 'disabled':
-      return [r.temporary
+      return [temporary(row)
         ? { text: 'Temporarily disabled by an administrator.', code: 'SMF-8000-1S' }
         : { text: 'Disabled by an administrator.', code: 'SMF-8000-05' }];
     case 'uninitialized':
-      return [r.restarterRunning
-        ? { text: `Restarter ${r.restarter} has not initialized service state.`, code: 'SMF-8000-4D' }
-        : { text: `Restarter ${r.restarter} is not running.`, code: 'SMF-8000-5H' }];
-    case 'transition':
-      return [r.next === 'online'
-        ? { text: 'Start method is running.', code: 'SMF-8000-C4' }
-        : { text: `Transitioning to state ${r.next}.`, code: 'SMF-8000-PH' }];
-    case 'absent': return [{ text: `Dependency ${r.entity} is absent.`, code: 'SMF-8000-E2' }];
-    case 'excluded': return [{ text: `Service ${r.by} is running.`, code: 'SMF-8000-FJ' }];
-    case 'dependency':
-      return a.causes(fmri).map((c) => ({
-        text: `Service ${c} ${summaryOf(a.reason(c), a.row(c))}`, code: 'SMF-8000-GE', path: a.path(fmri, c),
-      }));
+      switch (a.restarterState(fmri)) {
+        case 'running': return [{ text: `Restarter ${restarter} has not initialized service state.`, code: 'SMF-8000-4D' }];
+        case 'stopped': return [{ text: `Restarter ${restarter} is not running.`, code: 'SMF-8000-5H' }];
+        case 'absent': return [{ text: `Restarter "${restarter}" does not exist.`, code: 'SMF-8000-3P' }];
+        default: return [{ text: `Restarter "${restarter}" is invalid.`, code: 'SMF-8000-2A' }];
+      }
+    case 'offline':
+      if (row.nextState === 'online') return [{ text: 'Start method is running.', code: 'SMF-8000-C4' }];
+      if (row.nextState && row.nextState !== 'none') return [{ text: `Transitioning to state ${row.nextState}.`, code: 'SMF-8000-PH' }];
+      return dependencyReasons(fmri, a, restarter);
+    default: return [{ text: `Not in valid state (${row.state}).`, code: 'SMF-8000-N3' }];
   }
+}
+
+/** explain.c print_dependency_reasons: each missing dependency, then each cause with its Path. */
+function dependencyReasons(fmri: string, a: Analysis, restarter: string): ReasonLine[] {
+  const missing = a.missing(fmri);
+  const causes = a.causes(fmri);
+  if (missing.length === 0 && causes.length === 0) {
+    switch (a.restarterProblem(fmri)) {
+      case 'absent': return [{ text: `Restarter "${restarter}" does not exist.`, code: 'SMF-8000-3P' }];
+      case 'invalid': return [{ text: `Restarter "${restarter}" is invalid.`, code: 'SMF-8000-2A' }];
+      default: return [{ text: 'Unknown.', code: 'SMF-8000-AR' }];
+    }
+  }
+  return [
+    ...missing.map((e) => ({ text: `Dependency ${e} is absent.`, code: 'SMF-8000-E2' })),
+    ...causes.map((c) => isRunningState(a.row(c.fmri)?.state)
+      ? { text: `Service ${c.fmri} is running.`, code: 'SMF-8000-FJ', path: c.path }
+      : { text: `Service ${c.fmri} ${a.summary(c.fmri)}`, code: 'SMF-8000-GE', path: c.path }),
+  ];
+}
+
+/**
+ * A template reference as explain.c print_manpage / print_doclink write it: `title(section)`, or
+ * with -v `man -M PATH -s SECTION TITLE` (`:default` = /usr/share/man; nothing without a manpath).
+ */
+export function docLine(d: DocRef, verbose: boolean): string | undefined {
+  if (d.kind === 'uri') return d.uri;
+  if (!verbose) return `${d.title}(${d.section})`;
+  if (d.manpath === undefined) return undefined;
+  return `man -M ${d.manpath === ':default' ? '/usr/share/man' : d.manpath} -s ${d.section} ${d.title}`;
 }
 
 /** `Reason: TEXT`, wrapped before the summary when a `Service X SUMMARY` line exceeds 80 columns. */
@@ -133,7 +142,10 @@ export function renderExplainBlock(fmri: string, a: Analysis, opts: ExplainRende
     if (opts.msgBase) lines.push(`   See: ${opts.msgBase}${r.code}`);
     if (opts.verbose && r.path) r.path.forEach((hop, i) => lines.push(i === 0 ? `  Path: ${hop}` : `${' '.repeat(8 + 2 * i)}${hop}`));
   }
-  for (const d of row.docs ?? []) lines.push(`   See: ${d}`);
+  for (const d of row.docs ?? []) {
+    const see = docLine(d, opts.verbose);
+    if (see) lines.push(`   See: ${see}`);
+  }
   if (row.altLogfile) lines.push(`   See: ${row.altLogfile}`);
   if (row.logfile) lines.push(`   See: ${row.logfile}`);
   lines.push(...impactLines(fmri, a, opts.verbose));

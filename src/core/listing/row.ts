@@ -44,8 +44,11 @@ export interface InstanceRow {
   /** dependency groups from the running snapshot (or current properties without one) */
   dependencies: DependencyGroup[];
   /** template documentation references (manpage/doc_link), printed as See: lines by -x */
-  docs?: string[];
+  docs?: DocRef[];
 }
+
+/** A template's manpage (tm_man_*) or doc_link (tm_doc_*) reference. */
+export type DocRef = { kind: 'man'; title: string; section: string; manpath?: string } | { kind: 'uri'; uri: string };
 
 export const MASTER_RESTARTER = 'svc:/system/svc/restarter:default';
 
