@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createProcessAdapters, InstanceLogFiles, type ProcessAdapters } from '../../src/adapters/process/index.js';
+import { ProcessMethodRunner } from '../../src/adapters/process/method-runner.js';
+import { SystemUserDatabase } from '../../src/adapters/process/users.js';
 import { buildMethodEnvironment, defaultMethodContext, type MethodContextSpec } from '../../src/core/method/index.js';
 import { cgroupUnavailable, prog, removeCgroupParent, request, tempRoot, uniqueCgroupParent, waitFor } from '../fixtures/programs/helpers.js';
 
@@ -73,7 +75,23 @@ test(':default working directory is the home of the user; root when no credentia
   const out = path.join(root.dir, 'report-cwd');
   const o = await ad.runner.run(request({ fmri, exec: `${prog('report.sh')} ${out}`, logPath: logs.pathFor(fmri), context: ctx({ workingDirectory: ':default' }) }));
   assert.equal(o.exitCode, 0);
-  assert.equal(report(out).cwd, fs.realpathSync(process.env.HOME || '/'));
+  const home = new SystemUserDatabase().userById(process.getuid!())?.home || '/';
+  assert.equal(report(out).cwd, fs.realpathSync(home));
+});
+
+test(':default working directory comes from the password database, not from the daemon\'s $HOME', async () => {
+  const saved = process.env.HOME;
+  process.env.HOME = '/nonexistent/daemon-home';
+  try {
+    const runner = new ProcessMethodRunner({ contracts: ad.contracts });
+    const fmri = 'svc:/test/cwd2:default';
+    const out = path.join(root.dir, 'report-cwd2');
+    const o = await runner.run(request({ fmri, exec: `${prog('report.sh')} ${out}`, logPath: logs.pathFor(fmri), context: ctx({ workingDirectory: ':default' }) }));
+    assert.equal(o.exitCode, 0, o.stderrTail);
+    assert.equal(report(out).cwd, fs.realpathSync(new SystemUserDatabase().userById(process.getuid!())?.home || '/'));
+  } finally {
+    process.env.HOME = saved;
+  }
 });
 
 test('configuration errors are spawnError values with a message naming the property; a working directory that cannot be entered exits 96', async () => {

@@ -51,13 +51,16 @@ export class ProcessMethodRunner implements MethodRunner {
   private readonly setpriv: string;
   private readonly directExec: boolean;
   private readonly tailBytes: number;
-  private readonly self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, home: process.env.HOME || '/' };
+  /** the daemon's own identity; home = its passwd entry's (methods must not depend on the daemon's $HOME, §4.5/§4.6) */
+  private readonly self: { uid: number; gid: number; home: string };
   /** what keeps the event loop alive for methods in flight and wait-model services: child handles, timeout timers */
   private readonly holds = new Set<{ unref(): unknown }>();
   private released = false;
 
   constructor(private readonly opts: ProcessMethodRunnerOptions) {
     this.users = opts.users ?? new SystemUserDatabase();
+    const uid = process.getuid?.() ?? 0;
+    this.self = { uid, gid: process.getgid?.() ?? 0, home: this.users.userById(uid)?.home || '/' };
     this.shell = opts.shell ?? '/bin/sh';
     this.setpriv = opts.setpriv ?? (fs.existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : 'setpriv');
     this.directExec = opts.directExec ?? true;
