@@ -44,3 +44,17 @@ test('missing start/stop methods are immediate success; :true runs nothing', () 
   s.admin('a', { type: 'disable', temporary: false });
   assert.equal(s.st('a'), 'disabled');
 });
+
+test('built-in methods are logged in illumos method_run wording: (null) for :true, (:kill) for any :kill', () => {
+  const s = new Sim();
+  s.load({
+    k: { model: 'contract', start: 'daemon', execs: { stop: ':kill -HUP' } },
+    t: { execs: { stop: ':true' } },
+  });
+  s.admin('k', { type: 'disable', temporary: false });
+  s.admin('t', { type: 'disable', temporary: false });
+  assert.equal(s.st('k'), 'disabled');
+  assert.equal(s.st('t'), 'disabled');
+  assert.ok(s.logs('k').includes('Executing stop method (:kill).'), s.logs('k').join('\n'));
+  assert.equal(s.logs('t').at(-1), 'Executing stop method (null).', s.logs('t').join('\n'));
+});

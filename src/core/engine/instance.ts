@@ -209,6 +209,9 @@ export class Restarter {
     v.transition = t;
     this.commit(v, v.state, t.target);
     if (skip) {
+      if (spec?.exec === ':true' && !(method === 'stop' && model !== 'transient' && !v.contractAlive && !v.contractEmptied)) {
+        this.log(v, `Executing ${method} method (null).`);
+      }
       if (!spec) {
         this.log(v, method === 'refresh' ? 'Method "refresh" is not present.  Treating as :true.'
           : `Method "${method}" is not present.`);
@@ -230,7 +233,9 @@ export class Restarter {
     t.id = this.host.newTransitionId();
     t.running = true;
     const model = v.config.startd.duration;
-    this.log(v, `Executing ${t.method} method ("${spec.exec}").`);
+    // illumos method_run's wording for the built-ins: (null) for :true, (:kill) whatever the signal
+    this.log(v, spec.exec === ':true' ? `Executing ${t.method} method (null).`
+      : spec.exec.startsWith(':kill') ? `Executing ${t.method} method (:kill).` : `Executing ${t.method} method ("${spec.exec}").`);
     this.host.emit({
       kind: 'runMethod', fmri: v.fmri, method: t.method, transitionId: t.id, model, exec: spec.exec,
       timeoutMs: (model === 'child' && t.method === 'start') || INFINITE_TIMEOUT_SERVICES.has(v.service) ? null : timeoutMs(spec),

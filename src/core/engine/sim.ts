@@ -26,6 +26,8 @@ export interface SimInstanceSpec {
   deps?: { name?: string; grouping: string; restartOn: string; type?: 'service' | 'path'; entities: string[] }[];
   startd?: Partial<StartdConfig>;
   restarter?: string;
+  /** exec strings instead of /m/METHOD (built-ins such as :kill or :true) */
+  execs?: Partial<Record<'start' | 'stop' | 'refresh', string>>;
 }
 
 export function svc(name: string): string { return name.startsWith('svc:/') ? name : `svc:/site/${name}:default`; }
@@ -62,7 +64,7 @@ export class Sim {
 
   config(name: string, spec: SimInstanceSpec): InstanceConfig {
     const fmri = svc(name);
-    const exec = (b: Behaviour | null | undefined, m: string) => (b === null ? undefined : { exec: `/m/${m}`, timeoutSeconds: 60 });
+    const exec = (b: Behaviour | null | undefined, m: 'start' | 'stop' | 'refresh') => (b === null ? undefined : { exec: spec.execs?.[m] ?? `/m/${m}`, timeoutSeconds: 60 });
     this.behaviours.set(fmri, { start: spec.start ?? 'ok', stop: spec.stop ?? 'ok', refresh: spec.refresh ?? 'ok' });
     const model = spec.model ?? 'transient';
     const c: InstanceConfig = {
