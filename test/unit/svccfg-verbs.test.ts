@@ -120,7 +120,8 @@ test('addpropvalue, delpropvalue (glob), delprop, delpg', async () => {
   await t.run('delprop config');
   assert.equal((await t.run('delpg start')).status, 0);
   assert.equal((await t.run('listpg')).out, 'general  framework\n');
-  assert.match((await t.run('delpg start')).err, /no property group "start"/);
+  assert.match((await t.run('delpg start')).err, /no property group "start".*addpg start method"/);
+  assert.match((await t.run('setprop startd/duration = astring: transient')).err, /addpg startd framework"/);
 });
 
 test('setenv/unsetenv edit method_context/environment (and -m method)', async () => {

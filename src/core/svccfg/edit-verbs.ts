@@ -42,11 +42,18 @@ function listVerb(name: 'listpg' | 'listprop'): Verb {
   return verb;
 }
 
+/** The type SMF gives a pg of that name (method pgs, framework pgs, dependencies), else application. */
+function pgTypeFor(name: string): string {
+  if (name === 'start' || name === 'stop' || name === 'refresh') return 'method';
+  const framework = ['general', 'general_ovr', 'startd', 'restarter', 'restarter_actions', 'method_context', 'dependents', 'options', 'options_ovr'];
+  return framework.includes(name) ? 'framework' : 'application';
+}
+
 function pgOf(s: Session, e: Entity, pgName: string, verb: string): PropertyGroup | undefined {
   const pgs = s.store.pgs(e);
   if (!pgs) { fail(s, `${entityFmri(e)} no longer exists (it was deleted).`); return undefined; }
   const pg = findPg(pgs, pgName);
-  if (!pg) fail(s, `${verb}: no property group "${pgName}" in ${entityFmri(e)} (create it with "addpg ${pgName} application", or check the name with "listpg").`);
+  if (!pg) fail(s, `${verb}: no property group "${pgName}" in ${entityFmri(e)} (create it with "addpg ${pgName} ${pgTypeFor(pgName)}", or check the name with "listpg").`);
   return pg;
 }
 
