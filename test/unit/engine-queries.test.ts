@@ -197,3 +197,19 @@ test('the milestone in force at start-up (options/milestone) keeps instances out
   s.settle();
   assert.deepEqual([s.st('outside'), s.st('later')], ['online', 'online']);
 });
+
+test('the restarter itself is in every milestone: a boot milestone never disables it, and none keeps it', () => {
+  const s = new Sim();
+  const master = 'svc:/system/svc/restarter:default';
+  s.step({ kind: 'configure', initial: true, milestone: 'none', instances: [s.config(master, {}), s.config('base', {})] });
+  s.settle();
+  assert.equal(s.st(master), 'online');
+  assert.equal(s.tempEnabled.get(master), undefined, 'no override written for the restarter');
+  assert.equal(s.st('base'), 'disabled');
+  s.step({ kind: 'milestone', target: 'all' });
+  s.settle();
+  assert.deepEqual([s.st(master), s.st('base')], ['online', 'online']);
+  s.step({ kind: 'milestone', target: 'none' });
+  s.settle();
+  assert.deepEqual([s.st(master), s.st('base')], ['online', 'disabled']);
+});

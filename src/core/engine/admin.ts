@@ -87,8 +87,8 @@ export class Admin {
     const sub = target === 'all' ? undefined : target === 'none' ? new Set<string>() : milestoneSubgraph(ops.graph, target);
     const toDisable: string[] = [];
     for (const v of ops.graph.vertices.values()) {
-      if (v.fmri === ops.master) continue;
-      if (!sub || sub.has(v.fmri)) {
+      // the restarter itself is in every milestone ("none": only the restarter keeps running, §2.10)
+      if (!sub || sub.has(v.fmri) || v.fmri === ops.master) {
         ops.emit({ kind: 'setTemporaryEnabled', fmri: v.fmri, value: null });
         v.config = { ...v.config, enabled: v.config.persistentEnabled };
         this.setEnabled(v, v.config.persistentEnabled);
@@ -119,6 +119,6 @@ export class Admin {
 
   /** Is a newly configured instance outside the current milestone? */
   outsideMilestone(fmri: string): boolean {
-    return this.milestone !== 'all' && !milestoneSubgraph(this.ops.graph, this.milestone).has(fmri);
+    return this.milestone !== 'all' && fmri !== this.ops.master && !milestoneSubgraph(this.ops.graph, this.milestone).has(fmri);
   }
 }
