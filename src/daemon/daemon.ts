@@ -71,6 +71,8 @@ export class Daemon implements ControlHandler {
   private readonly creds: CredentialResolver;
   private server: ControlServer | undefined;
   private known = new Set<string>();
+  /** wait-model instances whose child the previous daemon started (adopted at a restarter restart): see start() */
+  private readonly adoptedChildren = new Set<string>();
   private stopping: Promise<void> | undefined;
   private unsubscribeContracts: (() => void) | undefined;
   private globalEnv: string[];
@@ -101,7 +103,11 @@ export class Daemon implements ControlHandler {
     const { repo, procs, boot } = this.d;
     this.unsubscribeContracts = procs.contracts.onEvent((ev) => {
       this.d.log(`${ev.fmri}: contract ${ev.contractId} event ${ev.kind}`);
-      if (this.known.has(ev.fmri)) this.graph.post({ kind: 'contractEvent', fmri: ev.fmri, contractEvent: ev.kind });
+      if (!this.known.has(ev.fmri)) return;
+      // a wait-model child adopted from the previous daemon is not our child: its group emptying is its exit
+      // (status unknown, as illumos wait_register without being the parent)
+      if (ev.kind === 'empty' && this.adoptedChildren.delete(ev.fmri)) this.graph.post({ kind: 'childExited', fmri: ev.fmri });
+      else this.graph.post({ kind: 'contractEvent', fmri: ev.fmri, contractEvent: ev.kind });
     });
     const fmris = repo.listInstances();
     const configs = [];
@@ -110,13 +116,15 @@ export class Daemon implements ControlHandler {
     const withoutRunning: string[] = [];
     for (const [fmri, view] of this.readInstances(fmris)) {
       if (!view) continue;
-      configs.push(instanceConfig(view));
+      const config = instanceConfig(view);
+      configs.push(config);
       this.host.remember(fmri, view.effective, version);
       this.known.add(fmri);
       if (view.withoutRunning) withoutRunning.push(fmri);
       if (!boot.newBoot) {
         const r = restoreInstance(fmri, view.current, procs.contracts, this.d.log);
         if (r) restored.push(r.restored);
+        if (r?.restored.contractAlive && config.startd.duration === 'child') this.adoptedChildren.add(fmri);
       }
     }
     this.d.log(`${boot.newBoot ? 'new boot' : 'restarter restart'} (boot id ${boot.bootId}): ${configs.length} instance(s), ${restored.length} restored`);

@@ -155,3 +155,38 @@ ${service('outside', `${path.join(root, 'mark')} ${marks}`)}</service_bundle>
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a wait-model child adopted after a kill -9 of svc.startd is still watched: its exit restarts it', { skip, timeout: 90_000 }, async () => {
+  const w = await startDaemon();
+  try {
+    const file = path.join(w.root, 'waitd.xml');
+    fs.writeFileSync(file, `<?xml version='1.0'?>
+<!DOCTYPE service_bundle SYSTEM '/usr/share/lib/xml/dtd/service_bundle.dtd.1'>
+<service_bundle type='manifest' name='waitd'>
+  <service name='site/waitd' type='service' version='1'>
+    <exec_method type='method' name='start' exec='/bin/sleep 100000' timeout_seconds='30'/>
+    <exec_method type='method' name='stop' exec=':kill' timeout_seconds='10'/>
+    <property_group name='startd' type='framework'><propval name='duration' type='astring' value='child'/></property_group>
+    <instance name='default' enabled='true'/>
+  </service>
+</service_bundle>
+`);
+    assert.equal((await w.run('svccfg', ['import', file])).code, 0);
+    const fmri = 'svc:/site/waitd:default';
+    await w.waitState(fmri, 'online');
+    const pidOf = async () => Number((await w.run('svcprop', ['-p', 'restarter/start_pid', fmri])).stdout.trim());
+    const first = await pidOf();
+    assert.ok(first > 1);
+    await w.killDaemonOnly();
+    await w.start();
+    await w.waitState(fmri, 'online');
+    assert.equal(await pidOf(), first, 'adopted, not started again');
+    process.kill(first, 'SIGTERM');
+    await waitFor('the adopted child to be restarted', async () => {
+      const p = await pidOf();
+      return p !== first && (await w.state(fmri)).state === 'online' ? true : undefined;
+    }, { timeoutMs: 20_000 });
+  } finally {
+    await disposeDaemon(w);
+  }
+});
