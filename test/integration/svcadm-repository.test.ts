@@ -126,6 +126,21 @@ test('enable -s: a dependency that can never come up ends the wait with 4 (never
     assert.equal((await h.run('svcadm', ['disable', '-s', 'site/rival'])).code, 0);
     r = await h.run('svcadm', ['enable', '-s', 'site/shy']);
     assert.equal(r.code, 0, r.stderr);
+
+    // an instance delegated to a restarter that does not run stays uninitialized whatever is asked (§3.8)
+    const deleg = ws.manifest({ name: 'site/deleg', model: 'transient', enabled: true, start: ok });
+    fs.writeFileSync(deleg, fs.readFileSync(deleg, 'utf8').replace(/(<create_default_instance[^>]*>)/,
+      "$1\n    <restarter><service_fmri value='svc:/network/inetd:default'/></restarter>"));
+    assert.equal((await h.run('svccfg', ['import', deleg])).code, 0);
+    r = await h.run('svcadm', ['enable', '-s', 'site/deleg']);
+    assert.deepEqual([r.code, r.stderr], [4, 'svcadm: Instance "svc:/site/deleg:default" has unsatisfied dependencies.\n']);
+    r = await h.run('svcadm', ['disable', '-s', 'site/deleg']);
+    assert.deepEqual([r.code, r.stderr], [4, 'svcadm: Restarter for instance "svc:/site/deleg:default" is unavailable.\n']);
+    assert.equal((await h.run('svcadm', ['mark', 'maintenance', 'site/deleg'])).code, 0);
+    assert.equal((await h.run('svcadm', ['enable', 'site/deleg'])).code, 0);
+    await new Promise((res) => setTimeout(res, 500));
+    // no state was ever recorded for it (the STATE column's '-'), nothing ran
+    assert.equal((await h.run('svcs', ['-H', '-o', 'state', 'site/deleg'])).stdout.trim(), '-');
   } finally {
     await disposeDaemon(h);
   }

@@ -2,7 +2,7 @@
 // (enable) or disabled (disable), by polling the restarter pg in the repository. Early exits:
 // maintenance or enabled flipped by someone else -> 3; enable whose dependencies can never be
 // satisfied (the engine's potentialSatisfiable over the stored states, core/listing/stored-graph.ts)
-// -> 4 (3 wins over 4). It never hangs silently:
+// -> 4 (3 wins over 4); disable of an instance delegated to a restarter that is not running -> 4. It never hangs silently:
 // a start method that keeps running (e.g. timeout 0) is waited for, with progress on a terminal;
 // a daemon that goes away ends the wait with a clear message (enable: 1; disable: 4, "restarter
 // unavailable").
@@ -23,17 +23,23 @@ export interface WaitOptions {
 
 type Verdict = 'done' | 'waiting' | 3 | 4;
 
-function verdict(row: InstanceRow, enable: boolean, canComeUp: () => boolean): Verdict {
+interface Potential { canComeUp(): boolean; restarterAvailable(): boolean }
+
+function verdict(row: InstanceRow, enable: boolean, p: Potential): Verdict {
   const settled = row.nextState === undefined || row.nextState === 'none';
   if (effectiveEnabled(row) !== enable) return 3;
+  // not running yet: offline, uninitialized, or still disabled (the restarter has not acted on the enable)
+  const waitingState = row.state === undefined || row.state === 'uninitialized' || row.state === 'offline' || row.state === 'disabled';
   if (enable) {
     if (row.state === 'maintenance' && settled) return 3;
     if (isRunningState(row.state) && settled) return 'done';
-    if (row.state === 'offline' && settled && !canComeUp()) return 4;
+    // an uninitialized instance too: one delegated to a restarter that is not running never comes up
+    if (waitingState && settled && !p.canComeUp()) return 4;
     return 'waiting';
   }
   if (row.state === 'disabled' && settled) return 'done';
   if (row.state === 'maintenance' && settled) return 3;
+  if (settled && !p.restarterAvailable()) return 4;
   return 'waiting';
 }
 
@@ -45,10 +51,10 @@ export async function waitForStates(repo: Repository, fmris: string[], o: WaitOp
   let lastProgress = Date.now();
   for (;;) {
     let graph: ReturnType<typeof storedGraphOf> | undefined;
-    const canComeUp = (f: string) => (graph ??= storedGraphOf(repo)).potentialSatisfiable(f);
+    const stored = () => (graph ??= storedGraphOf(repo));
     for (const f of [...pending]) {
       const row = readRow(repo, f, { dependencies: false });
-      const v = verdict(row, o.enable, () => canComeUp(f));
+      const v = verdict(row, o.enable, { canComeUp: () => stored().potentialSatisfiable(f), restarterAvailable: () => stored().restarterAvailable(f) });
       if (v === 'waiting') continue;
       pending.delete(f);
       if (v === 3) {
@@ -56,7 +62,7 @@ export async function waitForStates(repo: Repository, fmris: string[], o: WaitOp
         else o.warn(`Instance "${f}" is in maintenance state.`);
         code = 3;
       } else if (v === 4) {
-        o.warn(`Instance "${f}" has unsatisfied dependencies.`);
+        o.warn(o.enable ? `Instance "${f}" has unsatisfied dependencies.` : `Restarter for instance "${f}" is unavailable.`);
         if (code === 0) code = 4;
       }
     }

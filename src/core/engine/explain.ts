@@ -112,6 +112,12 @@ export class Queries {
     return new Evaluator(this.graph, this.fileExists, true).satisfiability(fmri) !== -1;
   }
 
+  /** svcadm disable -s: the instance's delegated restarter, if any, is running (the master always is). */
+  restarterAvailable(fmri: string): boolean {
+    const v = this.graph.get(fmri);
+    return !!v && (!v.restarter || this.restarterRunning(v.restarter));
+  }
+
   private restarterRunning(r: string): boolean {
     const rv = this.graph.get(r);
     return !!rv && isRunning(rv.state);

@@ -80,6 +80,9 @@ export class Restarter {
   log(v: Vertex, text: string): void { this.host.emit({ kind: 'log', fmri: v.fmri, text }); }
 
   private handle(v: Vertex, cmd: RestarterCommand): void {
+    // an instance delegated to another restarter that has not taken it over is not ours: it stays
+    // uninitialized whatever is asked of it (smf-spec §3.8); only its removal is handled
+    if (v.restarter && v.state === 'uninitialized' && cmd.type !== 'REMOVE') return;
     const running = isRunning(v.state);
     switch (cmd.type) {
       case 'ENABLE':

@@ -38,6 +38,8 @@ export interface StoredGraph {
   enableClosure(fmri: string): EnableClosure;
   /** false when the instance can never come up without administrator action (svcadm enable -s exit 4) */
   potentialSatisfiable(fmri: string): boolean;
+  /** false when the instance is delegated to a restarter that is not running (svcadm disable -s exit 4) */
+  restarterAvailable(fmri: string): boolean;
   /** value of the instance's `index`-th dependency group (its pgs' order; -1 when they do not parse) */
   groupValue(fmri: string, index: number): Tri;
   /** value of an instance as a require_all / require_any entity (-1 when it does not exist) */
@@ -73,6 +75,7 @@ export function storedGraph(instances: readonly StoredInstance[], fileExists: (p
   return {
     enableClosure: (f) => enableClosure(graph, f),
     potentialSatisfiable: (f) => queries.potentialSatisfiable(f),
+    restarterAvailable: (f) => queries.restarterAvailable(f),
     groupValue: (f, i) => { const g = declared(f)?.[i]; return g ? evaluator.groupValue(g) : -1; },
     instanceValue: (f) => evaluator.requireEntity({ kind: 'instance', fmri: f }, true) ?? 0,
   };
