@@ -4,7 +4,7 @@
 // daemon runs. -s waits for the outcome (exit 3/4), -r enables the dependency closure.
 export async function run(argv: string[]): Promise<number> {
   const { takeRootOption, repositoryPath } = await import('./common/root.js');
-  const { parseSvcadmArgs, resolveMilestone, USAGE } = await import('./svcadm/options.js');
+  const { parseSvcadmArgs, resolveMilestone, USAGE, MILESTONE_USAGE } = await import('./svcadm/options.js');
   const err = (m: string) => process.stderr.write(`svcadm: ${m}\n`);
   let root: string, rest: string[];
   try {
@@ -18,13 +18,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed.ok) {
     if (parsed.help) { process.stdout.write(USAGE); return 0; }
     if (parsed.error) err(parsed.error);
-    process.stderr.write(USAGE);
-    return 2;
+    if (parsed.usage !== 'none') process.stderr.write(parsed.usage === 'milestone' ? MILESTONE_USAGE : USAGE);
+    return parsed.exitCode ?? 2;
   }
   const cmd = parsed.cmd;
   if (cmd.sub === 'milestone') {
     const m = resolveMilestone(cmd.operands[0]!);
-    if (!m.ok) { err(`"${cmd.operands[0]}" is not a valid major milestone.`); process.stderr.write(USAGE); return 2; }
+    if (!m.ok) { err(`"${cmd.operands[0]}" is not a valid major milestone.`); process.stderr.write(MILESTONE_USAGE); return 2; }
     // without a daemon svcadm writes the repository (smf-spec §2.8): svc.startd applies the milestone when it starts
     const { applyDaemonOrRepository } = await import('./svcadm/apply.js');
     const r = await applyDaemonOrRepository(root, cmd, [m.target], () => undefined);
@@ -100,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
       }
       const { waitForStates } = await import('./svcadm/wait.js');
       const code = await waitForStates(repo, ok, { root, enable: cmd.sub === 'enable', daemonAlive: alive, warn: err });
-      if (code !== 0) exit = code;
+      // an operand that failed (matched nothing, refused) decides the exit status: 1 wins over 3 and 4 (illumos)
+      if (code !== 0 && exit === 0) exit = code;
     }
     return exit;
   } finally {

@@ -71,7 +71,11 @@ test('no daemon: enable/disable/-t write general and general_ovr; actions go to 
     assert.equal(r.code, 4);
     r = await run('milestone', 'network');
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^svcadm: "network" is not a valid major milestone\.\nUsage: svcadm/);
+    assert.match(r.stderr, /^svcadm: "network" is not a valid major milestone\.\nUsage: svcadm milestone \[-d\] <milestone>\n[^]*\tsvc:\/milestone\/multi-user-server:default\n$/);
+    r = await run('mark', '-t', 'degraded', 'web:default');
+    assert.deepEqual([r.code, r.stderr], [2, 'svcadm: -t may not be used with degraded.\n']);
+    r = await run('-S', 'online', 'clear');
+    assert.deepEqual([r.code, r.stderr], [1, "svcadm: State must be 'maintenance' or 'degraded'\n"]);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -93,6 +97,10 @@ test('with the daemon: enable -s / disable -s wait; maintenance ends the wait wi
     assert.deepEqual(await h.state('svc:/site/good:default'), { state: 'online', next: 'none' });
     r = await h.run('svcadm', ['enable', '-s', 'svc:/site/bad:default']);
     assert.deepEqual([r.code, r.stderr], [3, 'svcadm: Instance "svc:/site/bad:default" is in maintenance state.\n']);
+    // an operand that matches nothing decides the exit status: 1 wins over 3 (illumos: error > 0)
+    r = await h.run('svcadm', ['enable', '-s', 'svc:/site/bad:default', 'zzz-nothing']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Pattern 'zzz-nothing' doesn't match any instances\n[^]*is in maintenance state\.\n$/);
     r = await h.run('svcadm', ['disable', '-s', 'svc:/site/good:default', 'svc:/site/bad:default']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await h.state('svc:/site/bad:default'), { state: 'disabled', next: 'none' });

@@ -13,7 +13,12 @@ export interface SvcadmCommand {
   operands: string[];
 }
 
-export type ParseResult = { ok: true; cmd: SvcadmCommand } | { ok: false; error?: string; help?: boolean };
+/**
+ * usage: which usage text follows the error ('none': the error alone, as illumos uu_xdie/uu_die);
+ * exitCode: 2 unless said (illumos uu_die: 1).
+ */
+export type ParseResult = { ok: true; cmd: SvcadmCommand }
+  | { ok: false; error?: string; help?: boolean; usage?: 'general' | 'milestone' | 'none'; exitCode?: number };
 
 const SUB_FLAGS: Record<Subcommand, string> = {
   enable: 'rst', disable: 'st', restart: 'd', refresh: '', clear: '', mark: 'It', milestone: 'd',
@@ -55,7 +60,7 @@ export function parseSvcadmArgs(argv: readonly string[]): ParseResult {
     if (a === '--') { cmd.operands.push(...argv.slice(i + 1)); break; }
     if (!a.startsWith('-') || a === '-' || cmd.operands.length) { cmd.operands.push(a); continue; }
     for (const c of a.slice(1)) {
-      if (!SUB_FLAGS[sub].includes(c)) return { ok: false, error: `illegal option -- ${c}` };
+      if (!SUB_FLAGS[sub].includes(c)) return { ok: false, error: `illegal option -- ${c}`, ...(sub === 'milestone' ? { usage: 'milestone' as const } : {}) };
       if (c === 'r') cmd.recursive = true;
       else if (c === 's') cmd.sync = true;
       else if (c === 't') cmd.temporary = true;
@@ -67,14 +72,14 @@ export function parseSvcadmArgs(argv: readonly string[]): ParseResult {
     const st = cmd.operands.shift();
     if (st !== 'maintenance' && st !== 'degraded') return { ok: false, error: st === undefined ? undefined : `"${st}" is not a valid state for mark` };
     cmd.markState = st;
-    if (st === 'degraded' && cmd.temporary) return { ok: false };
+    if (st === 'degraded' && cmd.temporary) return { ok: false, error: '-t may not be used with degraded.', usage: 'none' };
   }
   if (sub === 'milestone') {
-    if (cmd.operands.length !== 1) return { ok: false };
+    if (cmd.operands.length !== 1) return { ok: false, usage: 'milestone' };
     if (selectState !== undefined) return { ok: false, error: '-S cannot be used with milestone' };
   } else if (selectState !== undefined) {
     if (cmd.operands.length) return { ok: false, error: '-S cannot be combined with operands' };
-    if (sub === 'clear' && selectState !== 'maintenance' && selectState !== 'degraded') return { ok: false, error: "State must be 'maintenance' or 'degraded'" };
+    if (sub === 'clear' && selectState !== 'maintenance' && selectState !== 'degraded') return { ok: false, error: "State must be 'maintenance' or 'degraded'", usage: 'none', exitCode: 1 };
   } else if (cmd.operands.length === 0) return { ok: false };
   return { ok: true, cmd };
 }
@@ -115,3 +120,18 @@ export function resolveMilestone(arg: string): { ok: true; target: string } | { 
   }
   return { ok: false };
 }
+
+/** illumos usage_milestone(). */
+export const MILESTONE_USAGE = `Usage: svcadm milestone [-d] <milestone>
+
+	-d	make the specified milestone the default for system boot
+
+	Milestones can be specified using an FMRI or abbreviation.
+	The major milestones are as follows:
+
+	all
+	none
+	svc:/milestone/single-user:default
+	svc:/milestone/multi-user:default
+	svc:/milestone/multi-user-server:default
+`;
