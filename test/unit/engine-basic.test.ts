@@ -58,3 +58,20 @@ test('built-in methods are logged in illumos method_run wording: (null) for :tru
   assert.ok(s.logs('k').includes('Executing stop method (:kill).'), s.logs('k').join('\n'));
   assert.equal(s.logs('t').at(-1), 'Executing stop method (null).', s.logs('t').join('\n'));
 });
+
+test('illumos restarter lines: maintenance requests always log their reason, a refresh rereads in any state', () => {
+  const s = new Sim();
+  s.load({ off: { enabled: false }, on: {} });
+  s.admin('off', { type: 'maintOn', aux: 'administrative_request' });
+  assert.equal(s.st('off'), 'maintenance');
+  assert.equal(s.logs('off').at(-1), 'Stopping for maintenance due to administrative_request.');
+  s.admin('off', { type: 'maintOn', aux: 'administrative_request' });
+  assert.equal(s.logs('off').filter((l) => l.startsWith('Stopping for maintenance')).length, 2, 'already in maintenance: the line only');
+  s.step({ kind: 'refresh', config: s.configs.get(svc('on'))! });
+  s.settle();
+  assert.ok(s.logs('on').includes('Rereading configuration.'));
+  s.admin('on', { type: 'disable', temporary: false });
+  s.step({ kind: 'refresh', config: s.config('on', { enabled: false }) });
+  s.settle();
+  assert.equal(s.logs('on').at(-1), 'Rereading configuration.', 'disabled: the line, no refresh method');
+});

@@ -30,9 +30,9 @@ test('usage errors', () => {
   assert.deepEqual(parse(), { ok: false });
   assert.deepEqual(parse('enable'), { ok: false });
   assert.deepEqual(parse('disable', '-r', 'x'), { ok: false, error: 'illegal option -- r' });
-  assert.deepEqual(parse('mark', '-t', 'degraded', 'x'), { ok: false });
+  assert.deepEqual(parse('mark', '-t', 'degraded', 'x'), { ok: false, error: '-t may not be used with degraded.', usage: 'none' });
   assert.deepEqual(parse('mark', 'online', 'x'), { ok: false, error: '"online" is not a valid state for mark' });
-  assert.deepEqual(parse('-S', 'online', 'clear'), { ok: false, error: "State must be 'maintenance' or 'degraded'" });
+  assert.deepEqual(parse('-S', 'online', 'clear'), { ok: false, error: "State must be 'maintenance' or 'degraded'", usage: 'none', exitCode: 1 });
   assert.deepEqual(parse('bogus', 'x'), { ok: false, error: 'unknown subcommand "bogus"' });
   assert.deepEqual(parse('-z', 'zone1', 'enable', 'x'), { ok: false, error: 'zone "zone1" does not exist (only the global zone exists)' });
   assert.deepEqual(parse('-?'), { ok: false, help: true });

@@ -229,7 +229,7 @@ export class Engine {
     if (c.enabled !== v.enabled) this.adminOps.setEnabled(v, c.enabled);
     if (v.state === 'offline' && v.enabled === true) this.evalQueue.add(v.fmri);
     if (v.state === 'uninitialized' && v.enabled !== undefined && !err) this.initialize(v);
-    if (refresh && isRunning(v.state)) this.send(v, { type: 'REFRESH' });
+    if (refresh && v.state !== 'uninitialized') this.send(v, { type: 'REFRESH' });
     if (!isRunning(v.state)) this.satSeeds.push(v.fmri);
   }
 

@@ -114,15 +114,21 @@ export class Restarter {
         v.startAux = 'restart_request';
         return this.beginStop(v, 'offline', 'restart_request', RERR_RESTART, 'Stopping because of a restart request.', true);
       case 'REFRESH':
+        // illumos refresh_instance: the line in any state, the refresh method only for a running instance
+        this.log(v, 'Rereading configuration.');
         if (running) this.beginMethod(v, 'refresh', { id: 0, method: 'refresh', target: v.state, rerr: RERR_REFRESH, running: false });
         return;
-      case 'MAINT_ON':
-        if (v.state === 'maintenance') return;
+      case 'MAINT_ON': {
+        // illumos maintain_instance logs this first, whatever the state (also when already in maintenance)
+        const why = `Stopping for maintenance due to ${cmd.aux}.`;
+        if (v.state === 'maintenance') return this.log(v, why);
         if (cmd.immediate || !running) {
+          this.log(v, why);
           this.abandon(v);
           return this.settle(v, 'maintenance', cmd.aux, running ? RERR_RESTART : RERR_NONE, cmd.auxFmri);
         }
-        return this.beginStop(v, 'maintenance', cmd.aux, RERR_RESTART, `Stopping for maintenance due to ${cmd.aux}.`, false, cmd.auxFmri);
+        return this.beginStop(v, 'maintenance', cmd.aux, RERR_RESTART, why, false, cmd.auxFmri);
+      }
       case 'MAINT_OFF': return this.clear(v);
       case 'DEGRADED':
         if (!this.host.degradedExtension) {
