@@ -48,12 +48,14 @@ export async function run(argv: string[]): Promise<number> {
     let targets = sel.fmris;
     const stateOf = sel.stateOf;
 
+    /** enable -r: the closure's report, printed in walk order once the enables are applied */
+    let closureLines: import('./svcadm/recursive.js').ClosureLine[] | undefined;
     if (cmd.sub === 'enable' && cmd.recursive) {
       const { storedGraphOf } = await import('./svcadm/targets.js');
       const { enableRecursive } = await import('./svcadm/recursive.js');
       const c = enableRecursive(targets, storedGraphOf(repo));
-      for (const m of c.messages) process.stdout.write(m + '\n');
-      for (const w of c.warnings) err(w);
+      closureLines = c.lines;
+      if (c.absent) exit = 1;
       targets = c.enable;
     }
     if (cmd.sub === 'clear') {
@@ -77,10 +79,21 @@ export async function run(argv: string[]): Promise<number> {
 
     const { applyDaemonOrRepository, verboseLine } = await import('./svcadm/apply.js');
     const r = await applyDaemonOrRepository(root, cmd, targets, stateOf);
-    if (!r.ok) { err(r.message); return 1; }
+    if (!r.ok) {
+      for (const l of closureLines ?? []) if (!('enabled' in l)) (l.stream === 'out' ? process.stdout.write(l.text + '\n') : err(l.text));
+      err(r.message);
+      return 1;
+    }
     const failed = new Set(r.failed.map((f) => f.fmri));
     for (const f of r.failed) { err(`${f.fmri}: ${f.message}`); exit = 1; }
-    if (cmd.verbose) for (const f of targets) if (!failed.has(f)) process.stdout.write(verboseLine(cmd, f, stateOf(f)) + '\n');
+    const verbose = (f: string) => { if (cmd.verbose && !failed.has(f)) process.stdout.write(verboseLine(cmd, f, stateOf(f)) + '\n'); };
+    if (closureLines) {
+      for (const l of closureLines) {
+        if ('enabled' in l) verbose(l.enabled);
+        else if (l.stream === 'out') process.stdout.write(l.text + '\n');
+        else err(l.text);
+      }
+    } else for (const f of targets) verbose(f);
 
     if (cmd.sync && (cmd.sub === 'enable' || cmd.sub === 'disable')) {
       const ok = targets.filter((f) => !failed.has(f));

@@ -175,3 +175,21 @@ test('potential satisfiability: not-enabled, uninitialized and excluded instance
   // the graph's own start decision is unchanged: an uninitialized dependency is waited for
   assert.equal(gr.instanceValue('svc:/never:default'), 0);
 });
+
+test('enable -r reports in walk order, and an absent dependency is a warning that makes the exit 1', () => {
+  const r = enableRecursive(['svc:/top:default'], graph({
+    'svc:/top:default': [g('require_all', 'svc:/ra:default', 'svc:/ghost:default'), g('require_any', 'svc:/x:one', 'svc:/x:two')],
+    'svc:/ra:default': [g('require_any', 'svc:/y:one', 'svc:/y:two'), g('require_all', 'svc:/nosvc')],
+    'svc:/x:one': [], 'svc:/x:two': [], 'svc:/y:one': [], 'svc:/y:two': [],
+  }));
+  assert.deepEqual(r.lines, [
+    { enabled: 'svc:/top:default' },
+    { enabled: 'svc:/ra:default' },
+    { stream: 'out', text: 'svc:/ra:default requires one of:' }, { stream: 'out', text: '  svc:/y:one' }, { stream: 'out', text: '  svc:/y:two' },
+    { stream: 'err', text: 'No such service "svc:/nosvc".' },
+    { stream: 'err', text: 'No such instance "svc:/ghost:default".' },
+    { stream: 'out', text: 'svc:/top:default requires one of:' }, { stream: 'out', text: '  svc:/x:one' }, { stream: 'out', text: '  svc:/x:two' },
+  ]);
+  assert.equal(r.absent, true);
+  assert.deepEqual(r.enable, ['svc:/top:default', 'svc:/ra:default']);
+});

@@ -44,7 +44,18 @@ export interface EnableClosure {
   multipleInstances: { fmri: string; service: string }[];
   /** the operand, when the walk came back to an instance it was still inside (a dependency cycle) */
   cycles: string[];
+  /** entities naming no instance (absent instance or service) */
+  absent: { fmri: string; kind: 'instance' | 'service' }[];
+  /** everything above in the order the walk met it (what svcadm prints, as illumos does, as it goes) */
+  events: ClosureEvent[];
 }
+
+export type ClosureEvent =
+  | { kind: 'enable'; fmri: string }
+  | { kind: 'requiresOneOf'; fmri: string; candidates: string[] }
+  | { kind: 'multipleInstances'; fmri: string; service: string }
+  | { kind: 'absent'; fmri: string; entity: 'instance' | 'service' }
+  | { kind: 'cycle'; fmri: string };
 
 /**
  * `svcadm enable -r` (illumos svcadm enable_fmri_rec): a depth-first walk from the operand
@@ -53,10 +64,10 @@ export interface EnableClosure {
  * Each instance is enabled before its dependencies are walked. Reaching an instance that is
  * still being walked is a cycle: the walk stops there and the operand is reported; what was
  * reached before stays enabled. A require_any group whose entities name more than one existing
- * instance is listed instead of followed; absent entities are skipped.
+ * instance is listed instead of followed; absent entities are reported (illumos get_inst_mult).
  */
 export function enableClosure(graph: Graph, fmri: string): EnableClosure {
-  const res: EnableClosure = { enable: [], requiresOneOf: [], multipleInstances: [], cycles: [] };
+  const res: EnableClosure = { enable: [], requiresOneOf: [], multipleInstances: [], cycles: [], absent: [], events: [] };
   if (!graph.get(fmri)) return res;
   /** false while the walk is inside the instance, true once done */
   const visited = new Map<string, boolean>();
@@ -70,7 +81,8 @@ export function enableClosure(graph: Graph, fmri: string): EnableClosure {
     if (!v) return true;
     visited.set(f, false);
     res.enable.push(f);
-    const steps: Step[] = v.restarter ? graph.expand(v.restarter) : [];
+    res.events.push({ kind: 'enable', fmri: f });
+    const steps: Step[] = !v.restarter ? [] : graph.expand(v.restarter).length ? graph.expand(v.restarter) : [{ absent: v.restarter, kind: 'instance' }];
     for (const g of declaredGroups(v)) if (g.type === 'service' && (g.grouping === 'require_all' || g.grouping === 'require_any')) steps.push(g);
     stack.push({ fmri: f, steps, i: 0 });
     return true;
@@ -85,9 +97,13 @@ export function enableClosure(graph: Graph, fmri: string): EnableClosure {
     }
     const step = top.steps[top.i++];
     if (typeof step === 'string') {
-      if (!enter(step)) { res.cycles.push(fmri); break; }
+      if (!enter(step)) { res.cycles.push(fmri); res.events.push({ kind: 'cycle', fmri }); break; }
     } else if ('multipleOf' in step) {
       res.multipleInstances.push({ fmri: top.fmri, service: step.multipleOf });
+      res.events.push({ kind: 'multipleInstances', fmri: top.fmri, service: step.multipleOf });
+    } else if ('absent' in step) {
+      res.absent.push({ fmri: step.absent, kind: step.kind });
+      res.events.push({ kind: 'absent', fmri: step.absent, entity: step.kind });
     } else {
       // a group is looked at when the walk gets to it (after the groups before it were walked)
       top.steps.splice(top.i, 0, ...groupSteps(graph, top.fmri, step, res));
@@ -96,8 +112,8 @@ export function enableClosure(graph: Graph, fmri: string): EnableClosure {
   return res;
 }
 
-/** An instance to enter, a group to look at, or a service entity with several instances to report. */
-type Step = string | DependencyGroup | { multipleOf: string };
+/** An instance to enter, a group to look at, or an entity to report (several instances, none). */
+type Step = string | DependencyGroup | { multipleOf: string } | { absent: string; kind: 'instance' | 'service' };
 
 /** What a require group leads to, in order; a require_any naming several instances is listed instead (res). */
 function groupSteps(graph: Graph, fmri: string, g: DependencyGroup, res: EnableClosure): Step[] {
@@ -105,12 +121,14 @@ function groupSteps(graph: Graph, fmri: string, g: DependencyGroup, res: EnableC
   if (g.grouping === 'require_any' && ents.reduce((n, e) => n + graph.expand(e.fmri).length, 0) > 1) {
     // svcadm prints the group's entities as stored (an absent one, a service), as illumos does
     res.requiresOneOf.push({ fmri, candidates: ents.map((e) => e.fmri) });
+    res.events.push({ kind: 'requiresOneOf', fmri, candidates: ents.map((e) => e.fmri) });
     return [];
   }
   const out: Step[] = [];
   for (const e of ents) {
     const insts = graph.expand(e.fmri);
     if (e.kind === 'service' && insts.length > 1) out.push({ multipleOf: e.fmri });
+    else if (insts.length === 0) out.push({ absent: e.fmri, kind: e.kind === 'service' ? 'service' : 'instance' });
     else out.push(...insts);
   }
   return out;
