@@ -6,9 +6,9 @@
 // - Queries never change engine state (evaluation memo aside).
 // - Files are evaluated live through fileExists (svcs -l shows the current answer, §3.4).
 
-import { parseDependencyGroups, type DependencyGroup, type Entity } from './dependencies.js';
+import type { Entity } from './dependencies.js';
 import { Evaluator } from './evaluate.js';
-import type { Graph, Vertex } from './graph.js';
+import { declaredGroups, type Graph, type Vertex } from './graph.js';
 import { isRunning } from './instance.js';
 import type { InstanceState, NextState, ReasonCode } from './types.js';
 
@@ -56,19 +56,12 @@ export class Queries {
     private readonly fileExists: (p: string) => boolean, private readonly master: string,
   ) {}
 
-  /** Groups as declared (also for an instance whose groups were refused as cyclic). */
-  private declared(v: Vertex): DependencyGroup[] {
-    if (v.groups.length || !v.configError) return v.groups;
-    const p = parseDependencyGroups(v.config.dependencyPgs);
-    return p.ok ? p.groups : [];
-  }
-
   /** svcs -d: instances the operand depends on (service groups, no exclude_all, no files). */
   dependencies(fmri: string): string[] {
     const v = this.graph.get(fmri);
     if (!v) return [];
     const out = new Set<string>();
-    for (const g of this.declared(v)) {
+    for (const g of declaredGroups(v)) {
       if (g.grouping === 'exclude_all') continue;
       for (const e of g.entities) if (e.kind !== 'file') for (const f of this.graph.expand(e.fmri)) out.add(f);
     }
@@ -89,7 +82,7 @@ export class Queries {
   dependencyStatus(fmri: string): DependencyLine[] {
     const v = this.graph.get(fmri);
     if (!v) return [];
-    return this.declared(v).map((g) => ({
+    return declaredGroups(v).map((g) => ({
       grouping: g.grouping, restartOn: g.restartOn,
       entities: g.entities.map((e) => ({ name: e.kind === 'file' ? e.uri : e.fmri, status: this.entityStatus(e) })),
     }));

@@ -8,8 +8,7 @@
 //   edges at all (edgeGroups = []), so the graph of non-exclude_all edges stays acyclic.
 // - Traversals use explicit stacks/queues, never recursion (5,000+ vertices).
 
-import type { DependencyGroup } from './dependencies.js';
-import { serviceOf } from './dependencies.js';
+import { parseDependencyGroups, serviceOf, type DependencyGroup } from './dependencies.js';
 import type { InstanceConfig, InstanceState, MethodName, NextState, ReasonCode, RerrClass } from './types.js';
 
 export type ConfigError =
@@ -242,4 +241,11 @@ export function newVertex(config: InstanceConfig): Vertex {
     ring: [], contractAlive: false, contractEmptied: false, toOffline: false, startAux: 'dependencies_satisfied',
     childFailed: false, removing: false,
   };
+}
+
+/** The vertex's groups as declared: one refused for closing a cycle keeps none in the graph (svcs -d, svcadm -r). */
+export function declaredGroups(v: Vertex): DependencyGroup[] {
+  if (v.groups.length || !v.configError) return v.groups;
+  const p = parseDependencyGroups(v.config.dependencyPgs);
+  return p.ok ? p.groups : [];
 }

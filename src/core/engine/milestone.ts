@@ -7,8 +7,8 @@
 //   optional_all edges (optional_all only into instances enabled ignoring overrides);
 //   exclude_all edges are never followed. The delegated restarter is followed too.
 
-import { parseDependencyGroups, type DependencyGroup } from './dependencies.js';
-import type { Graph, Vertex } from './graph.js';
+import type { DependencyGroup } from './dependencies.js';
+import { declaredGroups, type Graph } from './graph.js';
 
 export function milestoneSubgraph(graph: Graph, target: string): Set<string> {
   const out = new Set<string>();
@@ -132,11 +132,4 @@ function groupSteps(graph: Graph, fmri: string, g: DependencyGroup, res: EnableC
     else out.push(...insts);
   }
   return out;
-}
-
-/** The groups as declared: a vertex refused for closing a cycle keeps none in the graph. */
-function declaredGroups(v: Vertex): DependencyGroup[] {
-  if (v.groups.length || !v.configError) return v.groups;
-  const p = parseDependencyGroups(v.config.dependencyPgs);
-  return p.ok ? p.groups : [];
 }

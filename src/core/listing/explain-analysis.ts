@@ -116,7 +116,6 @@ export function analyse(input: ExplainInput): Analysis {
     if (state === 'disabled') { self(); if (effectiveEnabled(r)) rootSet.add(r.fmri); return; }
     if (state !== 'offline' || (r.nextState && r.nextState !== 'none')) { self(); rootSet.add(r.fmri); return; }
     n.active = true;
-    n.causes = new Map();
     for (const g of r.dependencies) {
       if (g.type === 'path') files(n, g.grouping, g.entities);
       else if (g.type === 'service') services(n, g.grouping, g.entities);

@@ -9,10 +9,10 @@
 // instances are inserted in the order given (the repository's, as the daemon configures them),
 // so the instance refused for closing a dependency cycle is the one the daemon refuses.
 import { readConfig } from '../engine/config.js';
-import { parseDependencyGroups, type DependencyGroup } from '../engine/dependencies.js';
+import type { DependencyGroup } from '../engine/dependencies.js';
 import { Evaluator } from '../engine/evaluate.js';
 import { Queries } from '../engine/explain.js';
-import { Graph, newVertex } from '../engine/graph.js';
+import { declaredGroups, Graph, newVertex } from '../engine/graph.js';
 import { enableClosure, type EnableClosure } from '../engine/milestone.js';
 import { DEFAULT_STARTD, MASTER_RESTARTER, type InstanceState, type NextState, type ReasonCode, type Tri } from '../engine/types.js';
 import type { PropertyGroup } from '../model.js';
@@ -67,10 +67,7 @@ export function storedGraph(instances: readonly StoredInstance[], fileExists: (p
   /** groups as declared, also for an instance whose groups the graph refused (cycle) */
   const declared = (fmri: string): DependencyGroup[] | undefined => {
     const v = graph.get(fmri);
-    if (!v) return undefined;
-    if (v.groups.length || !v.configError) return v.groups;
-    const p = parseDependencyGroups(v.config.dependencyPgs);
-    return p.ok ? p.groups : undefined;
+    return v ? declaredGroups(v) : undefined;
   };
   return {
     enableClosure: (f) => enableClosure(graph, f),
