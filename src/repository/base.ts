@@ -11,7 +11,7 @@ import { isValidName, isValidServiceName, parseEntity } from './names.js';
 import { directOwner, fail, filterForViewer, ok, readPgs, resolve, snapshotId, type Resolved } from './read.js';
 import { configureConnection, SCHEMA_VERSION } from './schema.js';
 import { Store } from './store.js';
-import { instanceSummaries, type InstanceSummary } from './summaries.js';
+import { instanceSummaries, type InstanceSummary, type RestarterSummaryProp } from './summaries.js';
 import { effectivePgsOfType } from './typed-pgs.js';
 import {
   ANONYMOUS_VIEWER, VIEW_DIRECT, type PgView, type PropertyView, type ReadOptions, type RepoResult, type View,
@@ -162,7 +162,7 @@ export class RepositoryBase {
   // ---- reads ------------------------------------------------------------------------------
 
   /** State columns of every instance in two queries (svcs listings), in listInstances() order. */
-  instanceSummaries(): InstanceSummary[] { return instanceSummaries(this.store); }
+  instanceSummaries(only?: readonly RestarterSummaryProp[]): InstanceSummary[] { return instanceSummaries(this.store, only); }
   /** Effective pgs of one type (e.g. "dependency") of every instance, in three queries (see typed-pgs.ts). */
   effectivePgsOfType(type: string, nameGlobs: readonly string[] = []): Map<string, PgView[]> {
     return effectivePgsOfType(this.store, type, nameGlobs);

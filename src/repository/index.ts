@@ -11,4 +11,4 @@ export { parseEntity, entityFmri, isValidName, isValidServiceName, type EntityNa
 export { SCHEMA_VERSION } from './schema.js';
 export { MAX_VALUE_BYTES } from './encode.js';
 export { isReadProtected, mayRead } from './read.js';
-export type { InstanceSummary } from './summaries.js';
+export type { InstanceSummary, RestarterSummaryProp } from './summaries.js';

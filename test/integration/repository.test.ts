@@ -582,6 +582,13 @@ test('instanceSummaries: one row per instance in listInstances order, equal to t
     assert.equal(x.enabled, first('general', 'enabled') === undefined ? undefined : first('general', 'enabled') === 'true', x.fmri);
     assert.equal(x.restarter, first('general', 'restarter'), x.fmri);
   }
+  // only some restarter properties (svcs' state columns): those, the enabled values and the restarter, nothing else
+  const few = repo.instanceSummaries(['state', 'next_state', 'state_timestamp']);
+  assert.deepEqual(few.find((x) => x.fmri === 'svc:/site/b:one'), {
+    fmri: 'svc:/site/b:one', service: 'site/b', instance: 'one', state: 'online', nextState: 'none',
+    stateTimestamp: '1700000000.500000000', enabled: true, restarter: 'svc:/site/r:default',
+  });
+  assert.deepEqual(few.find((x) => x.fmri === 'svc:/site/b:two'), { ...two });
 });
 
 test('effectivePgsOfType: running snapshot composed, current without one, name globs', () => {

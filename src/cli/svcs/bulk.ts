@@ -4,7 +4,7 @@
 // produces without dependencies.
 import { contractIds, type InstanceRow } from '../../core/listing/row.js';
 import { parseRepositoryTime } from '../../core/listing/time-format.js';
-import type { InstanceSummary, Repository } from '../../repository/index.js';
+import type { InstanceSummary, Repository, RestarterSummaryProp } from '../../repository/index.js';
 
 export function summaryRow(s: InstanceSummary): InstanceRow {
   return {
@@ -26,7 +26,7 @@ export function summaryRow(s: InstanceSummary): InstanceRow {
   };
 }
 
-/** Rows of every instance, in repository order. */
-export function bulkRows(repo: Repository): InstanceRow[] {
-  return repo.instanceSummaries().map(summaryRow);
+/** Rows of every instance, in repository order; `only`: just these restarter properties (see instanceSummaries). */
+export function bulkRows(repo: Repository, only?: readonly RestarterSummaryProp[]): InstanceRow[] {
+  return repo.instanceSummaries(only).map(summaryRow);
 }

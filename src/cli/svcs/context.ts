@@ -6,6 +6,7 @@ import path from 'node:path';
 import { noMatchError, partialHint, resolveOperand } from '../../core/fmri.js';
 import { hintsWanted } from '../common/hints.js';
 import type { InstanceRow } from '../../core/listing/row.js';
+import type { RestarterSummaryProp } from '../../repository/index.js';
 import type { Repository } from '../../repository/repository.js';
 import { logDir, repositoryPath } from '../common/root.js';
 import { bulkRows } from './bulk.js';
@@ -51,9 +52,10 @@ export class SvcsContext {
    * Reads the state columns of every instance at once (plain listings; -x, -D with `force`), and
    * with `dependencies` the dependency groups of every instance too (one bulk read each).
    */
-  preload(force = false, dependencies = false): void {
+  /** `only`: the restarter properties the caller will look at (a plain listing's columns); all when absent. */
+  preload(force = false, dependencies = false, only?: readonly RestarterSummaryProp[]): void {
     if ((this.detail && !force) || !this.repo || this.rows.size) return;
-    const rows = bulkRows(this.repo);
+    const rows = bulkRows(this.repo, only);
     this.instanceList = rows.map((r) => r.fmri);
     for (const r of rows) this.rows.set(r.fmri, r);
     this.partial = new Set(this.instanceList);

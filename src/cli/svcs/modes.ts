@@ -12,6 +12,7 @@ import { renderProcessLine } from '../../core/listing/processes.js';
 import { type InstanceRow, restarterOf, shownByDefault } from '../../core/listing/row.js';
 import { defaultSortKeys, parseSortKeys, sortRows } from '../../core/listing/sort.js';
 import { systemLocal } from '../../core/listing/time-format.js';
+import type { RestarterSummaryProp } from '../../repository/index.js';
 import type { SvcsContext } from './context.js';
 import { fileState } from './files.js';
 import type { SvcsOptions } from './options.js';
@@ -49,6 +50,13 @@ function dependentsOf(ctx: SvcsContext, entities: string[]): string[] {
   })));
 }
 
+/** The restarter properties a text listing shows or sorts by (JSON rows carry everything). */
+function readsOf(columns: readonly Column[], keys: readonly { column: Column }[], o: SvcsOptions): RestarterSummaryProp[] {
+  const out = new Set<string>(o.processes ? ['contract', 'transient_contract'] : []);
+  for (const c of [...columns, ...keys.map((k) => k.column)]) for (const r of c.reads ?? []) out.add(r);
+  return [...out] as RestarterSummaryProp[];
+}
+
 export function listing(ctx: SvcsContext, o: SvcsOptions): void {
   let columns: Column[] = columnsByName(o.verbose ? VERBOSE_COLUMNS : DEFAULT_COLUMNS);
   if (o.columns !== undefined) {
@@ -61,7 +69,7 @@ export function listing(ctx: SvcsContext, o: SvcsOptions): void {
 
   let fmris: string[];
   if (o.dependents) ctx.preload(true, true); // every instance's groups are looked at
-  else if (!o.dependencies && (o.all || o.operands.length === 0)) ctx.preload();
+  else if (!o.dependencies && (o.all || o.operands.length === 0)) ctx.preload(false, false, o.json ? undefined : readsOf(columns, keys.keys, o));
   if (o.dependencies) fmris = dependencyTargets(ctx, ctx.resolve(o.operands));
   else if (o.dependents) fmris = dependentsOf(ctx, ctx.resolveEntities(o.operands));
   else if (o.operands.length) {

@@ -17,6 +17,8 @@ export interface RenderContext {
 export interface Column {
   name: string;
   width: number;
+  /** restarter properties the cell and sort key read (svcs reads only those of the columns shown) */
+  reads?: readonly string[];
   rightAlign?: boolean;
   cell(row: InstanceRow, ctx: RenderContext): string;
   sortKey(row: InstanceRow): string | number;
@@ -27,18 +29,18 @@ const next = (row: InstanceRow) => (inTransition(row.nextState) ? row.nextState 
 const stimeKey = (row: InstanceRow) => (row.stateTime === undefined ? -1 : Math.floor(row.stateTime / 1000));
 
 export const COLUMNS: readonly Column[] = [
-  { name: 'STATE', width: 14, cell: (r, c) => (r.state ?? '-') + star(r, c), sortKey: (r) => stateRank(r.state) },
-  { name: 'NSTATE', width: 13, cell: (r) => next(r) ?? '-', sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
-  { name: 'STA', width: 4, cell: (r, c) => abbrevState(r.state) + star(r, c), sortKey: (r) => stateRank(r.state) },
-  { name: 'NSTA', width: 4, cell: (r) => (next(r) ? abbrevState(next(r)) : '-'), sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
-  { name: 'S', width: 2, cell: (r, c) => charState(r.state) + star(r, c), sortKey: (r) => stateRank(r.state) },
-  { name: 'N', width: 1, cell: (r) => (next(r) ? charState(next(r)) : '-'), sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
+  { name: 'STATE', reads: ['state', 'next_state'], width: 14, cell: (r, c) => (r.state ?? '-') + star(r, c), sortKey: (r) => stateRank(r.state) },
+  { name: 'NSTATE', reads: ['next_state'], width: 13, cell: (r) => next(r) ?? '-', sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
+  { name: 'STA', reads: ['state', 'next_state'], width: 4, cell: (r, c) => abbrevState(r.state) + star(r, c), sortKey: (r) => stateRank(r.state) },
+  { name: 'NSTA', reads: ['next_state'], width: 4, cell: (r) => (next(r) ? abbrevState(next(r)) : '-'), sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
+  { name: 'S', reads: ['state', 'next_state'], width: 2, cell: (r, c) => charState(r.state) + star(r, c), sortKey: (r) => stateRank(r.state) },
+  { name: 'N', reads: ['next_state'], width: 1, cell: (r) => (next(r) ? charState(next(r)) : '-'), sortKey: (r) => (next(r) ? stateRank(next(r)) : -1) },
   {
-    name: 'SN', width: 2, cell: (r) => charState(r.state) + (next(r) ? charState(next(r)) : '-'),
+    name: 'SN', reads: ['state', 'next_state'], width: 2, cell: (r) => charState(r.state) + (next(r) ? charState(next(r)) : '-'),
     sortKey: (r) => stateRank(r.state) * 100 + (next(r) ? stateRank(next(r)) : 99),
   },
-  { name: 'STIME', width: 8, cell: (r, c) => formatStime(r.stateTime, c.nowMs, c.toLocal), sortKey: stimeKey },
-  { name: 'CTID', width: 6, rightAlign: true, cell: (r) => ctidText(r.contracts), sortKey: (r) => r.contracts[0] ?? -1 },
+  { name: 'STIME', reads: ['state_timestamp'], width: 8, cell: (r, c) => formatStime(r.stateTime, c.nowMs, c.toLocal), sortKey: stimeKey },
+  { name: 'CTID', reads: ['contract'], width: 6, rightAlign: true, cell: (r) => ctidText(r.contracts), sortKey: (r) => r.contracts[0] ?? -1 },
   { name: 'FMRI', width: 50, cell: (r) => r.fmri, sortKey: (r) => r.fmri.slice(0, 50) },
   { name: 'SVC', width: 20, cell: (r) => r.service, sortKey: (r) => r.service },
   { name: 'INST', width: 20, cell: (r) => r.instance, sortKey: (r) => r.instance },
