@@ -85,7 +85,13 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     const failed = new Set(r.failed.map((f) => f.fmri));
-    for (const f of r.failed) { err(`${f.fmri}: ${f.message}`); exit = 1; }
+    const { hintsWanted } = await import('./common/hints.js');
+    for (const f of r.failed) {
+      err(`${f.fmri}: ${f.message}`);
+      // which authorization would do: on a terminal (or TSMF_HINTS=1), scripts get SMF's line alone
+      if (f.hint && hintsWanted()) err(f.hint);
+      exit = 1;
+    }
     const verbose = (f: string) => { if (cmd.verbose && !failed.has(f)) process.stdout.write(verboseLine(cmd, f, stateOf(f)) + '\n'); };
     if (closureLines) {
       for (const l of closureLines) {

@@ -5,10 +5,11 @@
 // closes the connection. Nothing a client sends can stop the daemon.
 import fs from 'node:fs';
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import {
-  MAX_LINE_BYTES, PROTOCOL_VERSION, SUPPORTED_VERSIONS, authorize, decodeLine, errorReply, parseHello, parseRequest,
-  type Caller, type HelloReply, type InstanceAuthData, type Reply, type ReplyBody, type Request,
+  MAX_LINE_BYTES, PROTOCOL_VERSION, SUPPORTED_VERSIONS, authorize, authorizeAdminFmri, decodeLine, errorReply, parseHello, parseRequest,
+  type Caller, type FmriResult, type HelloReply, type InstanceAuthData, type Reply, type ReplyBody, type Request,
 } from '../core/protocol/index.js';
 import { peerCredOf, peercredAvailable } from '../adapters/peercred/index.js';
 
@@ -86,17 +87,32 @@ export class ControlServer {
       caller = { uid, gid: process.getgid?.() ?? 0, pid: 0, auths: [] };
     }
     let buffer = '';
+    /** UTF-8 bytes of the line being received (the limit is in bytes, not UTF-16 units) */
+    let lineBytes = 0;
+    // a character split across two reads is decoded whole
+    const decoder = new StringDecoder('utf8');
     let greeted = false;
     let chain: Promise<void> = Promise.resolve();
     const send = (msg: Reply | HelloReply) => { if (!sock.destroyed) sock.write(JSON.stringify(msg) + '\n'); };
+    // every reply, an early error included, goes out in request order
+    const reply = (msg: Reply) => { chain = chain.then(() => send(msg)); };
+    const tooLong = () => {
+      reply(errorReply(null, 'bad_request', `line longer than ${MAX_LINE_BYTES} bytes; closing`));
+      chain = chain.then(() => { sock.end(); });
+      sock.pause();
+    };
 
     sock.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      if (buffer.length > MAX_LINE_BYTES && buffer.indexOf('\n') < 0) {
-        send(errorReply(null, 'bad_request', `line longer than ${MAX_LINE_BYTES} bytes; closing`));
-        sock.end();
-        return;
+      // the byte length of every line, also of one spread over several reads
+      for (let pos = 0; ;) {
+        const i = chunk.indexOf(0x0a, pos);
+        lineBytes += (i < 0 ? chunk.length : i) - pos;
+        if (lineBytes > MAX_LINE_BYTES) return tooLong();
+        if (i < 0) break;
+        lineBytes = 0;
+        pos = i + 1;
       }
+      buffer += decoder.write(chunk);
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl).trim();
@@ -114,9 +130,9 @@ export class ControlServer {
           send({ type: 'hello', ok: true, v: PROTOCOL_VERSION, daemon: this.opts.daemonName, bootId: this.opts.bootId, features: this.opts.features });
           continue;
         }
-        if (!decoded.ok) { send(errorReply(null, 'bad_request', decoded.error.message)); continue; }
+        if (!decoded.ok) { reply(errorReply(null, 'bad_request', decoded.error.message)); continue; }
         const parsed = parseRequest(decoded.value);
-        if (!parsed.ok) { send(errorReply(parsed.id, parsed.error.code, parsed.error.message)); continue; }
+        if (!parsed.ok) { reply(errorReply(parsed.id, parsed.error.code, parsed.error.message)); continue; }
         const req = parsed.value;
         chain = chain.then(() => this.dispatch(req, caller)).then(send, (e: unknown) => {
           this.opts.log(`control: internal error on ${req.type}: ${(e as Error)?.stack ?? String(e)}`);
@@ -133,8 +149,30 @@ export class ControlServer {
       this.opts.log(`control: denied ${req.type}${req.type === 'admin' ? ' ' + req.action : ''} from uid ${caller.uid} pid ${caller.pid}`);
       return errorReply(req.id, 'permission_denied', decision.message);
     }
+    // an admin request is authorized instance by instance: denied ones fail alone, the others are carried out
+    const denied = new Map<number, FmriResult>();
+    if (req.type === 'admin' && req.action !== 'milestone') {
+      req.fmris.forEach((f, i) => {
+        const d = authorizeAdminFmri(caller, req, f, (x) => this.opts.handler.authData(x), process.getuid?.() ?? 0);
+        if (d.ok) return;
+        this.opts.log(`control: denied admin ${req.action} ${f} from uid ${caller.uid} pid ${caller.pid}`);
+        denied.set(i, { fmri: f, ok: false, error: { code: 'permission_denied', message: 'Permission denied.', hint: d.message } });
+      });
+    }
+    if (denied.size && req.type === 'admin') {
+      const allowed = req.fmris.filter((_, i) => !denied.has(i));
+      let results: FmriResult[] = [];
+      if (allowed.length) {
+        const body = await this.opts.handler.handle({ ...req, fmris: allowed }, caller);
+        if ('error' in body) return errorReply(req.id, body.error.code, body.error.message);
+        if (body.kind === 'admin') results = body.results;
+      }
+      let k = 0;
+      return { id: req.id, ok: true, result: { kind: 'admin', results: req.fmris.map((_, i) => denied.get(i) ?? results[k++]!) } };
+    }
     const body = await this.opts.handler.handle(req, caller);
     if ('error' in body) return errorReply(req.id, body.error.code, body.error.message);
     return { id: req.id, ok: true, result: body };
   }
 }
+

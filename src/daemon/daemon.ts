@@ -368,6 +368,8 @@ export class Daemon implements ControlHandler {
 
   private adminOne(req: AdminRequest, fmri: string, caller: Caller): FmriResult {
     const notFound: FmriResult = { fmri, ok: false, error: { code: 'not_found', message: `Instance "${fmri}" does not exist.` } };
+    // the protocol takes resolved instance FMRIs only (svc:/S:I); a service FMRI names no instance
+    if (!/^svc:\/[^:]+:[^:/]+$/.test(fmri)) return { fmri, ok: false, error: { code: 'not_found', message: `"${fmri}" is not an instance FMRI (svc:/SERVICE:INSTANCE).` } };
     // enable/disable of a known instance: the repository write itself says when it is gone (no full read)
     const toggle = req.action === 'enable' || req.action === 'disable';
     if (!(toggle && this.known.has(fmri)) && !this.d.repo.readInstance(fmri)) return notFound;

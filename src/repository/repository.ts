@@ -42,7 +42,15 @@ export class Repository extends RepositoryBase {
     } catch (e) {
       return fail('not-found', `cannot open repository ${file}: ${(e as Error).message}`);
     }
-    const err = repo.readonly ? readonlyVersionError(repo.db) : migrate(repo.db);
+    let err: string | undefined;
+    try {
+      err = repo.readonly ? readonlyVersionError(repo.db) : migrate(repo.db);
+    } catch (e) {
+      // e.g. a reader who may not create the WAL index (-shm) in a directory it cannot write
+      repo.close();
+      const hint = repo.readonly ? ' (a reader who may not write its directory needs the -shm file that svc.startd keeps; see docs/authorizations.md)' : '';
+      return fail('invalid', `cannot read repository ${file}: ${(e as Error).message}${hint}`);
+    }
     if (err) { repo.close(); return fail('invalid', `${file}: ${err}`); }
     return ok(repo);
   }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -136,10 +137,12 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
 
   test('nobody without authorization: permission denied and nothing changes', () => {
     const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 'svcadm' }, { type: 'admin', id: 1, action: 'enable', fmris: [FMRI], temporary: true }]);
-    const r = replies[1] as { ok: boolean; error: { code: string; message: string } };
-    assert.equal(r.ok, false);
-    assert.equal(r.error.code, 'permission_denied');
-    assert.match(r.error.message, /solaris\.smf\.manage/);
+    // denied instance by instance: the reply carries the per-FMRI failure, svcadm prints "FMRI: Permission denied."
+    const r = replies[1] as { ok: boolean; result: { results: { fmri: string; ok: boolean; error: { code: string; message: string; hint: string } }[] } };
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const [one] = r.result.results;
+    assert.deepEqual([one!.fmri, one!.ok, one!.error.code, one!.error.message], [FMRI, false, 'permission_denied', 'Permission denied.']);
+    assert.match(one!.error.hint, /solaris\.smf\.manage/);
     assert.equal(overrideEnabled(), undefined);
   });
 
@@ -153,9 +156,9 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     ]);
     assert.equal((replies[1] as { ok: boolean }).ok, true, JSON.stringify(replies[1]));
     assert.deepEqual(overrideEnabled(), ['true']);
-    const denied = replies[2] as { ok: boolean; error: { code: string; message: string } };
+    const denied = (replies[2] as { result: { results: { ok: boolean; error: { code: string; hint: string } }[] } }).result.results[0]!;
     assert.equal(denied.error.code, 'permission_denied');
-    assert.match(denied.error.message, /solaris\.smf\.modify/);
+    assert.match(denied.error.hint, /solaris\.smf\.modify/);
   });
 
   test('an authorization named in general/action_authorization is honoured', () => {
@@ -169,6 +172,51 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     ]);
     assert.equal((replies[1] as { ok: boolean }).ok, true, JSON.stringify(replies[1]));
     assert.deepEqual(overrideEnabled(), ['false']);
+    // several operands: each is decided on its own, the permitted one is carried out (SMF checks each instance)
+    const repo2 = Repository.openOrThrow(repositoryPath(root));
+    assert.ok(repo2.addInstance('svc:/site/authz:other').ok);
+    repo2.close();
+    const mixed = runAs('nobody', [
+      { type: 'hello', v: 1, client: 'svcadm' },
+      { type: 'admin', id: 1, action: 'enable', fmris: ['svc:/site/authz:other', FMRI], temporary: true },
+    ]);
+    const results = (mixed[1] as { result: { results: { fmri: string; ok: boolean; error?: { code: string } }[] } }).result.results;
+    assert.deepEqual(results.map((x) => [x.fmri, x.ok, x.error?.code]), [['svc:/site/authz:other', false, 'permission_denied'], [FMRI, true, undefined]]);
+    assert.deepEqual(overrideEnabled(), ['true']);
+  });
+
+  test('framing: replies in request order, the line limit in bytes, characters split between reads', async () => {
+    /** writes the chunks (a pause between them) and returns the reply lines, until `count` came or the socket closed */
+    const exchange = (chunks: (string | Buffer)[], count: number) => new Promise<string[]>((resolve) => {
+      const s = net.connect(controlSocketPath(root));
+      const got: string[] = [];
+      let buf = '';
+      const done = () => { s.destroy(); resolve(got); };
+      s.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) { got.push(buf.slice(0, i)); buf = buf.slice(i + 1); if (got.length === count) done(); }
+      });
+      s.on('close', done);
+      s.on('error', done);
+      s.on('connect', async () => {
+        for (const c of chunks) { s.write(c); await new Promise((r) => setTimeout(r, 30)); }
+      });
+    });
+    const hello = JSON.stringify({ type: 'hello', v: 1, client: 'test' }) + '\n';
+    // an early error (unknown type, unreadable line) does not overtake a request still being handled
+    let lines = await exchange([hello + JSON.stringify({ type: 'admin', id: 1, action: 'refresh', fmris: [FMRI] }) + '\n'
+      + JSON.stringify({ type: 'nope', id: 2 }) + '\nbroken\n'], 4);
+    assert.deepEqual(lines.slice(1).map((l) => (JSON.parse(l) as { id: number | null }).id), [1, 2, null]);
+    // a euro sign split between two reads arrives whole
+    const req = Buffer.from(JSON.stringify({ type: 'admin', id: 3, action: 'restart', fmris: ['svc:/site/\u20ac:default'] }) + '\n');
+    const cut = req.indexOf(0xe2) + 1;
+    lines = await exchange([hello, req.subarray(0, cut), req.subarray(cut)], 2);
+    assert.ok(lines[1]!.includes('\u20ac') && !lines[1]!.includes('\ufffd'), lines[1]);
+    // 400,000 euro signs: fewer than 1 MiB UTF-16 units, 1.2 MB of UTF-8: a framing error
+    lines = await exchange([hello, JSON.stringify({ type: 'status', id: 4, pad: '\u20ac'.repeat(400_000) }) + '\n'], 2);
+    assert.equal((JSON.parse(lines[1]!) as { error: { code: string } }).error.code, 'bad_request');
+    assert.equal(daemon!.exitCode, null);
   });
 
   test('root may always act, and may shut the daemon down (services are left alone)', async () => {

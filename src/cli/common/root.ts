@@ -1,6 +1,7 @@
 // State-root resolution shared by every command: `--root DIR`, else $TSMF_ROOT, else the default
 // (/ for root; $XDG_STATE_HOME/tsmf or ~/.local/state/tsmf otherwise). Inside the root, the usual
 // SMF layout: etc/svc/repository.db, var/svc/manifest, var/svc/log, run/tsmf.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -35,3 +36,13 @@ export const manifestDir = (root: string) => path.join(root, 'var', 'svc', 'mani
 export const logDir = (root: string) => path.join(root, 'var', 'svc', 'log');
 export const runDir = (root: string) => path.join(root, 'run', 'tsmf');
 export const controlSocketPath = (root: string) => path.join(runDir(root), 'control.sock');
+
+/** Whether this process may write `file` (true when it does not exist yet: it will be created). */
+export function writable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}

@@ -3,13 +3,13 @@
 // svcadm does (§2.8), so the daemon acts on the change when it starts.
 import type { AdminFlags } from '../../core/protocol/index.js';
 import { Repository } from '../../repository/repository.js';
-import { repositoryPath } from '../common/root.js';
+import { repositoryPath, writable } from '../common/root.js';
 import type { RestarterAction } from '../../repository/types.js';
 import type { SvcadmCommand } from './options.js';
 import { MASTER_RESTARTER } from '../../core/engine/types.js';
 
 export type Delivery = 'daemon' | 'repository';
-export interface ApplyOutcome { delivery: Delivery; failed: { fmri: string; message: string }[] }
+export interface ApplyOutcome { delivery: Delivery; failed: { fmri: string; message: string; hint?: string }[] }
 export type ApplyResult = ({ ok: true } & ApplyOutcome) | { ok: false; message: string };
 
 export function adminFlags(cmd: SvcadmCommand): AdminFlags | undefined {
@@ -50,7 +50,7 @@ export async function applyViaDaemon(root: string, cmd: SvcadmCommand, fmris: st
     return { ok: false, message: r.kind === 'daemon' ? r.error.message : r.message };
   }
   const results = r.result.kind === 'admin' ? r.result.results : [];
-  const failed = results.filter((x) => !x.ok).map((x) => ({ fmri: x.fmri, message: x.error?.message ?? 'failed' }));
+  const failed = results.filter((x) => !x.ok).map((x) => ({ fmri: x.fmri, message: x.error?.message ?? 'failed', ...(x.error?.hint ? { hint: x.error.hint } : {}) }));
   return { ok: true, delivery: 'daemon', failed };
 }
 
@@ -58,9 +58,22 @@ export async function applyViaDaemon(root: string, cmd: SvcadmCommand, fmris: st
 export async function applyDaemonOrRepository(root: string, cmd: SvcadmCommand, fmris: string[], stateOf: (f: string) => string | undefined): Promise<ApplyResult> {
   const r = await applyViaDaemon(root, cmd, fmris);
   if (r.ok || !('noDaemon' in r)) return r;
-  const w = Repository.open(repositoryPath(root));
+  // without a daemon the change is written to the file: a user who may not write it is refused as svcadm's
+  // "FMRI: Permission denied." (whatever the authorizations: they are checked at the daemon's socket)
+  const denied = (): ApplyResult => ({ ok: true, delivery: 'repository', failed: fmris.map((f) => ({ fmri: f, message: 'Permission denied.' })) });
+  const file = repositoryPath(root);
+  if (!writable(file)) return denied();
+  const w = Repository.open(file);
   if (!w.ok) return { ok: false, message: w.message };
-  try { return applyToRepository(w.value, cmd, fmris, stateOf); } finally { w.value.close(); }
+  try {
+    return applyToRepository(w.value, cmd, fmris, stateOf);
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) return denied();
+    throw e;
+  } finally {
+    w.value.close();
+  }
 }
 
 export function applyToRepository(repo: Repository, cmd: SvcadmCommand, fmris: string[], stateOf: (f: string) => string | undefined): ApplyResult {

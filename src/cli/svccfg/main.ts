@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { notifyRestarter } from '../common/notify.js';
-import { repositoryPath, takeRootOption } from '../common/root.js';
+import { repositoryPath, takeRootOption, writable } from '../common/root.js';
 import { tokenize, type Command } from '../../core/svccfg/lexer.js';
 import { resolveEntity } from '../../core/svccfg/resolve.js';
 import { fail, prompt, runCommands, type Io, type Session } from '../../core/svccfg/session.js';
@@ -184,12 +184,3 @@ async function interactive(s: Session, stdin: NodeJS.ReadableStream): Promise<nu
   return status;
 }
 
-/** Whether this process may write `file` (true when it does not exist yet: it will be created). */
-function writable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.W_OK);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}

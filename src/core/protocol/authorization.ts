@@ -89,14 +89,25 @@ export function authorize(
         const ok = hasAny(caller.auths, [AUTH_MANAGE]) && hasAny(caller.auths, need);
         return ok ? { ok: true } : deny(`change the milestone${req.flags?.persistent ? ' persistently' : ''}`, need);
       }
-      for (const fmri of req.fmris) {
-        const data = authData(fmri) ?? { action: [], modifyGeneral: [], valueGeneral: [] };
-        const need = authsForAdmin(req, data);
-        if (!hasAny(caller.auths, need)) {
-          return deny(`${req.action}${req.temporary ? ' -t' : ''} ${fmri}`, need);
-        }
-      }
+      // each instance on its own (authorizeAdminFmri): the request as a whole is allowed
       return { ok: true };
     }
   }
+}
+
+/**
+ * Whether `caller` may apply an admin request (not milestone) to one instance. Denied operands fail
+ * on their own (svcadm: "FMRI: Permission denied.", exit 1) while the others are carried out, as SMF
+ * checks each instance separately. `message` says which authorization would do.
+ */
+export function authorizeAdminFmri(
+  caller: Caller, req: AdminRequest, fmri: string, authData: (fmri: string) => InstanceAuthData | undefined, privilegedUid = 0,
+): AuthDecision {
+  if (caller.uid === 0 || caller.uid === privilegedUid) return { ok: true };
+  const need = authsForAdmin(req, authData(fmri) ?? { action: [], modifyGeneral: [], valueGeneral: [] });
+  if (hasAny(caller.auths, need)) return { ok: true };
+  return {
+    ok: false,
+    message: `${who(caller)} needs ${need.length > 1 ? 'one of ' : ''}${[...new Set(need)].join(', ')} to ${req.action}${req.temporary ? ' -t' : ''} ${fmri} (grant it in etc/user_attr or through a tsmf-* group; see docs/authorizations.md)`,
+  };
 }

@@ -74,7 +74,8 @@ export type ErrorCode =
   | 'shutting_down'        // the daemon no longer accepts requests
   | 'internal';            // a daemon bug; the message says what failed
 
-export interface ProtocolError { code: ErrorCode; message: string }
+/** hint: what would help (e.g. which authorization), for a client to show on a terminal */
+export interface ProtocolError { code: ErrorCode; message: string; hint?: string }
 
 export interface FmriResult { fmri: string; ok: boolean; error?: ProtocolError }
 
