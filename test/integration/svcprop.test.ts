@@ -153,11 +153,25 @@ test('read-protected values: root sees them; others get no values, or Permission
   assert.equal(all.status, 0, all.stderr);
   assert.match(all.stdout, /^creds\/password astring \n/m);
   assert.doesNotMatch(all.stdout, /hunter2/);
+  // svccfg export -a needs the read authorization of every protected pg (smf-spec §9), not root
+  const svccfgBin = path.join(REPO_ROOT, 'bin/svccfg');
+  const exportAll = () => spawnSync(svccfgBin, ['export', '-a', 'site/secret'], { encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, TSMF_ROOT: root } });
+  const built = fs.existsSync(path.join(REPO_ROOT, 'dist/svccfg.js'));
+  if (built) {
+    const refused = exportAll();
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /export: Permission denied: -a needs the read authorization of svc:\/site\/secret.*creds/);
+  }
   // an authorization granted to the user (the pg's read_authorization, or a wildcard of solaris.smf.modify) shows them
   for (const auths of ['site.read', 'solaris.smf.*']) {
     fs.writeFileSync(path.join(root, 'etc/user_attr'), `nobody::::auths=${auths}\n`, { mode: 0o644 });
     const granted = nobody(['-p', 'creds/password', 'site/secret']);
     assert.deepEqual([granted.status, granted.stdout], [0, 'hunter2\n'], `${auths}: ${granted.stderr}`);
+    if (built) {
+      const x = exportAll();
+      assert.equal(x.status, 0, `${auths}: ${x.stderr}`);
+      assert.match(x.stdout, /hunter2/);
+    }
   }
   fs.rmSync(path.join(root, 'etc/user_attr'));
 });

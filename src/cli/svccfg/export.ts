@@ -7,7 +7,8 @@ import type { DeclaredDependent } from '../../core/manifest/lower.js';
 import { archiveBundle as raiseArchive, dependentFromTargetPg, exportBundle as raiseExport } from '../../core/manifest/raise.js';
 import { findPg, findProp, type PropertyGroup, type ServiceData } from '../../core/model.js';
 import type { Repository } from '../../repository/repository.js';
-import { ROOT_VIEWER, VIEW_COMPOSED } from '../../repository/types.js';
+import { mayRead } from '../../repository/read.js';
+import { ROOT_VIEWER, VIEW_COMPOSED, type PgView, type Viewer } from '../../repository/types.js';
 
 export type BundleResult = { ok: true; bundle: ServiceBundle; notes: string[] } | { ok: false; error: string };
 
@@ -30,8 +31,19 @@ function declaredDependents(repo: Repository, svc: ServiceData): DeclaredDepende
   return out;
 }
 
-function needAuthorization(all: boolean): string | undefined {
-  if (all && (process.getuid?.() ?? 0) !== 0) return 'Permission denied: -a (read-protected values) requires the read authorization (run as root).';
+/**
+ * -a (smf-spec §9): the read-protected values too, which needs the read authorization of every
+ * protected pg exported (root, or a user granted them: the same rule as svcprop, read.ts mayRead).
+ */
+function needAuthorization(all: boolean, services: readonly ServiceData[], viewer: Viewer): string | undefined {
+  if (!all || viewer.uid === 0) return undefined;
+  for (const svc of services) {
+    const levels: [string, PropertyGroup[]][] = [[`svc:/${svc.name}`, svc.pgs], ...svc.instances.map((i): [string, PropertyGroup[]] => [`svc:/${svc.name}:${i.name}`, i.pgs])];
+    for (const [fmri, pgs] of levels) {
+      const pg = pgs.find((g) => !mayRead(g as PgView, viewer));
+      if (pg) return `Permission denied: -a needs the read authorization of ${fmri}/:properties/${pg.name} (see docs/authorizations.md).`;
+    }
+  }
   return undefined;
 }
 
@@ -40,18 +52,16 @@ function serviceData(repo: Repository, service: string): ServiceData | string {
   return r.ok ? r.value : r.message;
 }
 
-export function exportBundle(repo: Repository, service: string, all: boolean): BundleResult {
-  const denied = needAuthorization(all);
-  if (denied) return { ok: false, error: denied };
+export function exportBundle(repo: Repository, service: string, all: boolean, viewer: Viewer = ROOT_VIEWER): BundleResult {
   const svc = serviceData(repo, service);
   if (typeof svc === 'string') return { ok: false, error: svc };
+  const denied = needAuthorization(all, [svc], viewer);
+  if (denied) return { ok: false, error: denied };
   const r = raiseExport(svc, { dependents: declaredDependents(repo, svc), includeProtected: all });
   return { ok: true, bundle: r.bundle, notes: r.warnings };
 }
 
-export function archiveBundle(repo: Repository, all: boolean): BundleResult {
-  const denied = needAuthorization(all);
-  if (denied) return { ok: false, error: denied };
+export function archiveBundle(repo: Repository, all: boolean, viewer: Viewer = ROOT_VIEWER): BundleResult {
   const svcs: ServiceData[] = [];
   const deps: DeclaredDependent[] = [];
   for (const name of repo.listServices()) {
@@ -60,6 +70,8 @@ export function archiveBundle(repo: Repository, all: boolean): BundleResult {
     svcs.push(svc);
     deps.push(...declaredDependents(repo, svc));
   }
+  const denied = needAuthorization(all, svcs, viewer);
+  if (denied) return { ok: false, error: denied };
   const r = raiseArchive(svcs, { dependents: deps, includeProtected: all });
   return { ok: true, bundle: r.bundle, notes: r.warnings };
 }

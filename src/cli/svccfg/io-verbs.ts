@@ -11,13 +11,15 @@ import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
-import type { ImportOptions } from '../../repository/types.js';
+import type { ImportOptions, Viewer } from '../../repository/types.js';
 import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
 
 export interface IoContext {
   root: string;
   repo: () => Repository;
+  /** who reads (export -a needs the read authorizations of the protected pgs); root when absent */
+  viewer?: Viewer;
   /** `repository FILE`: switch the session to another repository file (created when absent). */
   useRepository?: (file: string) => { ok: true; created: boolean } | { ok: false; error: string };
 }
@@ -202,7 +204,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
         if (r.how !== 'exact') return fail(s, `export: '${operand}' is an abbreviation of the instance ${entityFmri(r.entity)}; export needs a service: svccfg export ${r.entity.service}`);
         warn(s, `export: ${entityFmri(r.entity)} is an instance; exporting its service svc:/${r.entity.service}.`);
       }
-      const b = (await exporter()).exportBundle(ctx.repo(), r.entity.service, f.flags.has('a'));
+      const b = (await exporter()).exportBundle(ctx.repo(), r.entity.service, f.flags.has('a'), ctx.viewer);
       if (!b.ok) return fail(s, `export: ${b.error}`);
       for (const m of b.notes) warn(s, `export: ${m}`);
       return writeOut(s, 'export', b.bundle, red.out);
@@ -216,7 +218,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const red = w && splitRedirect(w);
       const f = red && takeFlags(red.args, 'a');
       if (!red || !f || !f.ok || f.rest.length) return usage(s, archive);
-      const b = (await exporter()).archiveBundle(ctx.repo(), f.flags.has('a'));
+      const b = (await exporter()).archiveBundle(ctx.repo(), f.flags.has('a'), ctx.viewer);
       if (!b.ok) return fail(s, `archive: ${b.error}`);
       for (const m of b.notes) warn(s, `archive: ${m}`);
       return writeOut(s, 'archive', b.bundle, red.out);

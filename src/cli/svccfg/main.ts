@@ -81,7 +81,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   };
   /** A private repository has no restarter reading it: changes are not notified. */
   const isPrivate = (): boolean => !sameFile(repoFile, systemRepository);
-  const store = new RepositoryConfigStore(openRepo, callerViewer(root));
+  const viewer = callerViewer(root);
+  const store = new RepositoryConfigStore(openRepo, viewer);
   const s: Session = {
     store,
     values: (type, raw) => canonicalValue(type, raw),
@@ -99,7 +100,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     line: 0,
     done: false,
   };
-  s.verbs = verbTable(ioVerbs({ root, repo: openRepo, useRepository }));
+  s.verbs = verbTable(ioVerbs({ root, repo: openRepo, useRepository, viewer }));
   try {
     if (select !== undefined) {
       const status = await runCommands(s, [{ line: 0, tokens: [{ kind: 'word', text: 'select', quoted: false, line: 0 }, { kind: 'word', text: select, quoted: false, line: 0 }] }]);
