@@ -167,7 +167,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
       }
       if (!keepValues && upgradeLevel(store, {
         owner: svcOwner, fmri: svcFmri, manifest: delivered, baseline: svcBaseline, current: svcCurrent,
-        isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings,
+        isOverride: (pg, prop) => overrides.has(`${svcFmri}/${pg}/${prop}`), protect: new Set(), warnings: report.warnings, deleted,
       })) written.add(`service:${svc.id}`);
       if (!keepValues && deletePgs(store, deleted, svcFmri, svcOwner)) written.add(`service:${svc.id}`);
       for (const [name, values] of manifestFiles) if (recordManifest(store, svc.id, name, values)) written.add(`service:${svc.id}`);
@@ -204,7 +204,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         const unchangedManifest = !!baseline && samePgs(baseline.instance, inst.pgs) && samePgs(withoutManifestFiles(baseline.service), s.pgs);
         if (upgradeLevel(store, {
           owner: { kind: 'instance', id: instId }, fmri, manifest: inst.pgs, baseline: baseline?.instance, current: instCurrent.get(instId),
-          isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings,
+          isOverride: (pg, prop) => overrides.has(`${fmri}/${pg}/${prop}`), protect: PROTECTED_ON_REIMPORT, warnings: report.warnings, deleted,
         })) written.add(`instance:${instId}`);
         if (deletePgs(store, deleted, fmri, { kind: 'instance', id: instId })) written.add(`instance:${instId}`);
         // an identical manifest leaves last-import as it is (only its time moves): no rewrite

@@ -20,6 +20,8 @@ export interface LevelUpgrade {
   isOverride: (pg: string, prop: string) => boolean;
   protect: ReadonlySet<string>;
   warnings: string[];
+  /** `FMRI/pg` of the pgs the manifest deletes (delete="true"): removed by the import, never "kept" */
+  deleted?: ReadonlySet<string>;
   /** the owner's current pgs when the caller has just loaded them */
   current?: readonly PgView[];
 }
@@ -39,7 +41,12 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): boolean {
     const cur = current.get(np.name);
     const bpg = base?.get(np.name);
     if (!cur) {
-      if (bpg) { u.warnings.push(`${u.fmri}: property group "${np.name}" was deleted by the administrator; not re-created`); continue; }
+      if (bpg) {
+        // only a manifest that changed the pg since last-import is worth a word (illumos warns on conflicts alone)
+        const unchanged = bpg.properties.length === np.properties.length && np.properties.every((p) => same(p, bpg.properties.find((b) => b.name === p.name)));
+        if (!unchanged) u.warnings.push(`${u.fmri}: property group "${np.name}" was deleted by the administrator; not re-created`);
+        continue;
+      }
       store.writePg(u.owner, np);
       wrote = true;
       continue;
@@ -62,6 +69,9 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): boolean {
       else if (!cp) take = !bp;
       else take = same(cp, bp);
       if (take) { store.setProp(row.id, p.name, p.type, p.values); changed = true; continue; }
+      // the manifest did not change it since last-import: the administrator's choice stays, silently
+      // (illumos add_upgrade_entries); a conflict is both having changed it
+      if (same(p, bp)) continue;
       u.warnings.push(cp
         ? `Conflict upgrading ${u.fmri} (property "${key}" has been customised): keeping ${show(cp)}, manifest has ${show(p)}`
         : `${u.fmri}: property "${key}" was deleted by the administrator; not re-created`);
@@ -78,7 +88,7 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): boolean {
   // pgs dropped from the manifest: removed if the admin left them exactly as imported
   if (base) {
     for (const bpg of base.values()) {
-      if (u.manifest.some((pg) => pg.name === bpg.name)) continue;
+      if (u.manifest.some((pg) => pg.name === bpg.name) || u.deleted?.has(`${u.fmri}/${bpg.name}`)) continue;
       const cur = current.get(bpg.name);
       if (!cur || (cur.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
       const unchanged = cur.type === bpg.type && cur.properties.length === bpg.properties.length

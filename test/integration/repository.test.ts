@@ -140,6 +140,20 @@ test('import over a service without any last-import: kept as a baseline when an 
   assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['tank'], 'customised against the baseline: kept');
   assert.ok(r2.warnings.some((w) => w.includes('config/pool')), r2.warnings.join('\n'));
   assert.ok(!r2.warnings.some((w) => w.includes('last-import')), r2.warnings.join('\n'));
+  // a customised pg the manifest deletes (delete="true") is deleted, without a "kept" warning
+  must(repo.setProperty(S, 'config', 'extra', 'astring', ['mine']));
+  const del = bundle(poolImport('main2'));
+  del.services[0]!.pgs = del.services[0]!.pgs.filter((pg) => pg.name !== 'config');
+  del.deletes = [{ entity: S, pg: 'config' }];
+  const rd = must(repo.importBundle(del));
+  assert.equal(repo.getPg(S, 'config').ok, false);
+  assert.ok(!rd.warnings.some((w) => w.includes('"config" is no longer in the manifest')), rd.warnings.join('\n'));
+  must(repo.importBundle(bundle(poolImport('main2'))));
+  must(repo.setProperty(S, 'config', 'pool', 'astring', ['tank']));
+  // the same manifest again: it did not change config/pool since last-import, so no conflict to report
+  const r2b = must(repo.importBundle(bundle(poolImport('main2'))));
+  assert.deepEqual(val(S, 'config', 'pool', VIEW_DIRECT), ['tank']);
+  assert.ok(!r2b.warnings.some((w) => w.includes('config/pool')), r2b.warnings.join('\n'));
 
   // created by hand without general/enabled (as svccfg add does): the manifest is imported over it
   must(repo.addService('svc:/site/hand'));
