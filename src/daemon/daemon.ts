@@ -237,7 +237,7 @@ export class Daemon implements ControlHandler {
     switch (req.type) {
       case 'refresh': {
         const t0 = performance.now();
-        const results = this.reload(req.fmris, true);
+        const results = this.reload(req.fmris, !req.reread);
         this.d.log(`refresh notification for ${req.fmris.length} entit${req.fmris.length === 1 ? 'y' : 'ies'}: read and configured in ${Math.round(performance.now() - t0)} ms`);
         result = { kind: 'refresh', results };
         break;

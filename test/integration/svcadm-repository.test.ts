@@ -147,6 +147,10 @@ test('enable -s: a dependency that can never come up ends the wait with 4 (never
     assert.equal((await h.run('svcadm', ['mark', 'maintenance', 'site/deleg'])).code, 0);
     assert.equal((await h.run('svcadm', ['enable', 'site/deleg'])).code, 0);
     await new Promise((res) => setTimeout(res, 500));
+    // general/enabled acts at once (smf-spec §6.4): svccfg setprop tells the daemon, no refresh needed or done
+    assert.equal((await h.run('svccfg', ['-s', 'site/rival:default', 'setprop', 'general/enabled', '=', 'boolean:', 'true'])).code, 0);
+    await h.waitState('svc:/site/rival:default', 'online');
+    assert.doesNotMatch(fs.readFileSync(`${h.root}/var/svc/log/site-rival:default.log`, 'utf8'), /Rereading configuration/);
     // no state was ever recorded for it (the STATE column's '-'), nothing ran
     assert.equal((await h.run('svcs', ['-H', '-o', 'state', 'site/deleg'])).stdout.trim(), '-');
   } finally {

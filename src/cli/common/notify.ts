@@ -4,9 +4,10 @@
 // problem is returned in `message` for the caller to print as a warning if it wants.
 import { sendRequest } from './client.js';
 
-export async function notifyRestarter(root: string, fmris: string[]): Promise<{ delivered: boolean; message?: string }> {
+/** reread: only immediate properties (general/enabled, general_ovr...) changed: no refresh (§6.4). */
+export async function notifyRestarter(root: string, fmris: string[], opts: { reread?: boolean } = {}): Promise<{ delivered: boolean; message?: string }> {
   try {
-    const r = await sendRequest(root, { type: 'refresh', fmris }, { client: 'svccfg', timeoutMs: 10_000 });
+    const r = await sendRequest(root, { type: 'refresh', fmris, ...(opts.reread ? { reread: true } : {}) }, { client: 'svccfg', timeoutMs: 10_000 });
     if (r.ok) return { delivered: true };
     if (r.kind === 'no-daemon') return { delivered: false };
     if (r.kind === 'daemon') return { delivered: false, message: `svc.startd: ${r.error.message}` };

@@ -124,6 +124,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     if (e instanceof RepositoryOpenError) return fail(s, e.message);
     throw e;
   } finally {
+    // general/enabled, general_ovr and general/restarter act at once (smf-spec §6.4): the restarter
+    // re-reads those entities (no refresh) as svc.startd does on the repository's notification
+    const immediate = store.takeImmediate();
+    if (immediate.length && !isPrivate()) {
+      const r = await notifyRestarter(root, immediate, { reread: true });
+      if (r.message) io.err(`svccfg: warning: the restarter was not told about the change (${r.message}); run "svcadm refresh" later.\n`);
+    }
     repo?.close();
   }
 }

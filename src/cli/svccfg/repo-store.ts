@@ -50,12 +50,26 @@ export class RepositoryConfigStore implements ConfigStore {
     const touched = r.value.removedDependencies.map((d) => entityOfCanonical(d.slice(0, d.indexOf('/:properties/'))));
     return { ok: true, touched };
   }
-  addPg(e: Entity, name: string, type: string, flags: number): StoreResult { return result(this.repo.addPg(entityFmri(e), name, type, flags)); }
-  deletePg(e: Entity, name: string): StoreResult { return result(this.repo.deletePg(entityFmri(e), name)); }
+  addPg(e: Entity, name: string, type: string, flags: number): StoreResult { return this.noted(e, name, this.repo.addPg(entityFmri(e), name, type, flags)); }
+  deletePg(e: Entity, name: string): StoreResult { return this.noted(e, name, this.repo.deletePg(entityFmri(e), name)); }
   setProperty(e: Entity, pg: string, prop: Property): StoreResult {
-    return result(this.repo.setProperty(entityFmri(e), pg, prop.name, prop.type, prop.values));
+    return this.noted(e, pg, this.repo.setProperty(entityFmri(e), pg, prop.name, prop.type, prop.values));
   }
-  deleteProperty(e: Entity, pg: string, name: string): StoreResult { return result(this.repo.deleteProperty(entityFmri(e), pg, name)); }
+  deleteProperty(e: Entity, pg: string, name: string): StoreResult { return this.noted(e, pg, this.repo.deleteProperty(entityFmri(e), pg, name)); }
+
+  /** entities whose immediate properties (smf-spec §6.4: general/enabled, general_ovr, general/restarter) changed */
+  private readonly immediate = new Set<string>();
+  /** The entities whose immediate properties this session changed (and forgets them). */
+  takeImmediate(): string[] {
+    const out = [...this.immediate];
+    this.immediate.clear();
+    return out;
+  }
+  private noted(e: Entity, pg: string, r: Parameters<typeof result>[0]): StoreResult {
+    const res = result(r);
+    if (res.ok && (pg === 'general' || pg === 'general_ovr')) this.immediate.add(entityFmri(e));
+    return res;
+  }
   listSnapshots(e: Entity): string[] {
     const r = this.repo.listSnapshots(entityFmri(e));
     return r.ok ? r.value.map((s) => s.name) : [];

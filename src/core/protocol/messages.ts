@@ -27,7 +27,9 @@ export interface HelloRejected { type: 'hello'; ok: false; error: ProtocolError;
 export type HelloReply = HelloAccepted | HelloRejected;
 
 /** Repository content for these instances/services changed (svccfg import/refresh/apply/delete). */
-export interface RefreshRequest { type: 'refresh'; id: number; fmris: string[] }
+/** reread: only properties that act at once changed (general/enabled, general_ovr, general/restarter;
+ *  smf-spec §6.4): re-read those instances without refreshing them (no refresh method, no new running snapshot) */
+export interface RefreshRequest { type: 'refresh'; id: number; fmris: string[]; reread?: boolean }
 
 export const ADMIN_ACTIONS = ['enable', 'disable', 'restart', 'refresh', 'clear', 'mark', 'milestone'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];

@@ -105,7 +105,9 @@ export function parseRequest(msg: unknown): { ok: true; value: Request } | { ok:
       return fail(bad('hello was already received on this connection'));
     case 'refresh': {
       const fmris = stringList(msg.fmris, 'refresh.fmris', true);
-      return fmris.ok ? { ok: true, value: { type: 'refresh', id, fmris: fmris.value } } : fail(fmris);
+      if (!fmris.ok) return fail(fmris);
+      if (msg.reread !== undefined && typeof msg.reread !== 'boolean') return fail(bad('refresh.reread must be a boolean'));
+      return { ok: true, value: { type: 'refresh', id, fmris: fmris.value, ...(msg.reread ? { reread: true } : {}) } };
     }
     case 'admin': {
       const a = parseAdmin(msg, id);
