@@ -409,6 +409,19 @@ test('applyProfile: a value without a type on an instance takes the type of the 
   const p = must(repo.getProperty(I, 'tune', 'depth', { view: VIEW_DIRECT, viewer: ROOT_VIEWER }));
   assert.deepEqual([p.type, p.values], ['integer', ['42']]);
   assert.equal(must(repo.getPg(I, 'tune', { view: VIEW_DIRECT })).type, 'application');
+  // untyped (as lower.ts reports it) and not fitting the existing type: refused, nothing changed (illumos "illegal value")
+  const bad = bundle({ name: 'site/pool-import', pgs: [pg('tune', '', prop('depth', 'astring', 'zz'))], instances: [] });
+  bad.untyped = [{ entity: S, pg: 'tune', prop: 'depth' }];
+  const r = repo.applyProfile(bad);
+  assert.equal(r.ok, false);
+  assert.match(!r.ok ? r.message : '', /tune\/depth" is integer/);
+  assert.deepEqual(must(repo.getProperty(S, 'tune', 'depth', { view: VIEW_DIRECT, viewer: ROOT_VIEWER })).values, ['8']);
+  // a pg the profile deletes (delete="true") goes, and the instance is refreshed
+  const del = bundle({ name: 'site/pool-import', pgs: [], instances: [] });
+  del.deletes = [{ entity: S, pg: 'tune' }];
+  const rd = must(repo.applyProfile(del));
+  assert.equal(repo.getPg(S, 'tune').ok, false);
+  assert.ok(rd.notify.includes(I));
 });
 
 test('read protection (§6.7): values withheld without authorization', () => {
