@@ -243,6 +243,10 @@ test('import warns about template violations; import -V refuses and imports noth
 </pg_pattern>
 </template>`, 'site/tv');
   const file = write('tv.xml', m);
+  // validate FILE checks the bundle against its own templates too
+  const v = svccfg(root, ['validate', file]);
+  assert.equal(v.code, 1);
+  assert.match(v.err, /validate: .*tv\.xml: template violation: svc:\/site\/tv:default: required property group "config" is missing/);
   const strict = svccfg(root, ['import', '-V', file]);
   assert.equal(strict.code, 1);
   assert.match(strict.err, /template violation: svc:\/site\/tv:default: required property group "config" is missing/);

@@ -167,7 +167,11 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const arg = w[0];
       if (arg !== undefined && (fs.existsSync(arg) || arg.endsWith('.xml'))) {
         const lowered = await loadReported(s, arg);
-        return typeof lowered === 'number' ? lowered : 0;
+        if (typeof lowered === 'number') return lowered;
+        // the bundle against its own templates too (illumos lscf_validate_file: tmpl_validate_bundle)
+        let status = 0;
+        for (const p of lowered.bundleType === 'profile' ? [] : checkServices(lowered.services)) status = fail(s, `validate: ${arg}: template violation: ${p}`);
+        return status;
       }
       if (arg === undefined) {
         if (!s.selection) return fail(s, 'validate: name a file or an FMRI, or select an entity first.');
