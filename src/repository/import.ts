@@ -110,6 +110,15 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   // <dependent>s are not injected either
   const skippedDeclarers = new Set<string>();
   const manifestProp = opts.manifestPath ? manifestPropName(opts.manifestPath) : undefined;
+  // <dependent>s the existing declarers had injected before this import: declarer -> pg name -> target
+  const injectedBefore = new Map<string, Map<string, string>>();
+  const noteInjected = (declarer: string, owner: Owner) => {
+    const pg = store.loadPg(owner, 'dependents');
+    if (!pg) return;
+    const m = new Map<string, string>();
+    for (const p of pg.properties) if (p.type === 'fmri' && p.values.length === 1) m.set(p.name, p.values[0]!);
+    if (m.size) injectedBefore.set(declarer, m);
+  };
 
   for (const s0 of norm.value) {
     // pgs carrying delete="true" are not part of what the manifest delivers
@@ -119,6 +128,10 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const svcFmri = `svc:/${s.name}`;
     const svcOwner: Owner = { kind: 'service', id: svc.id };
     const existing = svc.created ? [] : store.instancesOf(svc.id);
+    if (!svc.created) {
+      noteInjected(`svc:/${s.name}`, { kind: 'service', id: svc.id });
+      for (const e of existing) noteInjected(`svc:/${s.name}:${e.name}`, { kind: 'instance', id: e.id });
+    }
     const keepValues = !svc.created && !opts.noLastImport && baselineOnly(store, svc.id, existing);
     if (keepValues) {
       report.warnings.push(`${svcFmri}: no instance has a "last-import" snapshot (restored from an archive or configured without an import): `
@@ -225,6 +238,32 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const r = injectDependent(store, d, deleted.has(`${canon(d.targetFmri)}/${d.pgName}`), touched);
     if (!r.ok) return r;
     for (const [fmri, t] of r.value) refresh.set(fmri, t);
+  }
+
+  // <dependent>s the manifest no longer declares: their pg leaves the target too, unless the target's
+  // pg is no longer ours (customised), or the declarer kept the entry (illumos upgrade_dependent)
+  const declaredNow = new Set((bundle.dependents ?? []).map((d) => `${canon(d.declaringFmri)}|${d.pgName}`));
+  for (const [declarer, entries] of injectedBefore) {
+    if (skippedDeclarers.has(declarer)) continue;
+    const decl = resolve(store, declarer);
+    if (!decl.ok) continue;
+    const still = store.loadPg(directOwner(decl.value), 'dependents');
+    for (const [name, target] of entries) {
+      if (declaredNow.has(`${declarer}|${name}`) || still?.properties.some((p) => p.name === name)) continue;
+      const t = resolve(store, target);
+      if (!t.ok) continue;
+      const owner = directOwner(t.value);
+      const pg = store.loadPg(owner, name);
+      const ours = pg && pg.type === 'dependency' && pg.properties.find((p) => p.name === 'external')?.values[0] === 'true'
+        && pg.properties.find((p) => p.name === 'entities')?.values.includes(declarer);
+      if (!ours) continue;
+      rows.flush();
+      store.deletePg(store.pgRow(owner, name)!.id);
+      touched.add(`${owner.kind}:${owner.id}`);
+      const tv = t.value;
+      const insts = tv.kind === 'instance' ? [{ id: tv.instId, name: tv.instance }] : store.instancesOf(tv.svcId);
+      for (const i of insts) refresh.set(`svc:/${tv.service}:${i.name}`, { instId: i.id, svcId: tv.svcId });
+    }
   }
 
   for (const [fmri, t] of refresh) {

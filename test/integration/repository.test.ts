@@ -167,6 +167,23 @@ test('import over a service without any last-import: kept as a baseline when an 
   assert.deepEqual(r3.notify, ['svc:/site/hand:default']);
 });
 
+test('a <dependent> dropped from the manifest leaves its target at the next import (unless the pg is no longer ours)', () => {
+  const smb = { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] };
+  must(repo.importBundle(bundle(smb)));
+  // as lower.ts delivers a <dependent>: the entry in the declarer's `dependents` pg and the injection
+  const declaring = poolImport();
+  declaring.pgs = [...declaring.pgs, { name: 'dependents', type: 'framework', flags: 0, properties: [{ name: 'pool-import_smb', type: 'fmri', values: ['svc:/network/smb/server:default'] }] }];
+  const b = bundle(declaring);
+  b.dependents = [dependent(S, 'pool-import_smb', 'svc:/network/smb/server:default', 'require_all', 'restart')];
+  must(repo.importBundle(b));
+  assert.ok(repo.getPg('svc:/network/smb/server:default', 'pool-import_smb').ok);
+  const r = must(repo.importBundle(bundle(poolImport())));
+  assert.equal(repo.getPg('svc:/network/smb/server:default', 'pool-import_smb').ok, false);
+  assert.ok(r.notify.includes('svc:/network/smb/server:default'), r.notify.join(' '));
+  // the running snapshot of the target no longer has it either (refreshed)
+  assert.equal(repo.getPg('svc:/network/smb/server:default', 'pool-import_smb', { view: VIEW_EFFECTIVE, viewer: ROOT_VIEWER }).ok, false);
+});
+
 test('re-import sets general/enabled on an existing instance that has none (created as a dependent target)', () => {
   const smb = { name: 'network/smb/server', pgs: [], instances: [{ name: 'default', pgs: [general(true)] }] };
   const b = bundle(poolImport());
