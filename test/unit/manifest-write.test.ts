@@ -103,3 +103,28 @@ test('an svccfg-style export (empty method_context, empty pg) is rewritten byte 
   assert.deepEqual(l.diagnostics, []);
   assert.deepEqual(l.services[0].pgs.find((g) => g.name === 'method_context')?.properties, []);
 });
+
+test('an instance without general/enabled is exported enabled=false and the service keeps its structured form (smf-spec §9)', () => {
+  const method = (name: string) => ({ name, type: 'method', flags: 0, properties: [
+    { name: 'type', type: 'astring' as const, values: ['method'] }, { name: 'exec', type: 'astring' as const, values: [`/m/${name}`] },
+    { name: 'timeout_seconds', type: 'count' as const, values: ['60'] }] });
+  const svc: ServiceData = {
+    name: 'site/dd',
+    pgs: [method('start'), method('stop'), { name: 'db', type: 'dependency', flags: 0, properties: [
+      { name: 'grouping', type: 'astring', values: ['require_all'] }, { name: 'restart_on', type: 'astring', values: ['none'] },
+      { name: 'type', type: 'astring', values: ['service'] }, { name: 'entities', type: 'fmri', values: ['svc:/site/db'] }] }],
+    instances: [
+      { name: 'default', pgs: [{ name: 'general', type: 'framework', flags: 0, properties: [{ name: 'enabled', type: 'boolean', values: ['true'] }] }] },
+      { name: 'other', pgs: [] },
+    ],
+  };
+  const r = exportBundle(svc);
+  const w = writeBundle(r.bundle);
+  assert.ok(w.ok);
+  const xml = w.ok ? w.text : '';
+  assert.match(xml, /<dependency name='db'/);
+  assert.match(xml, /<exec_method name='start' type='method'/);
+  assert.match(xml, /<instance name='other' enabled='false'/);
+  assert.ok(r.warnings.some((w) => w.includes("svc:/site/dd:other: no general/enabled property; exported as enabled='false'")), r.warnings.join('\n'));
+  assert.ok(!r.warnings.some((w) => w.includes('cannot reproduce')), r.warnings.join('\n'));
+});

@@ -255,7 +255,16 @@ function exportable(svc: ServiceData, opts: RaiseOptions): ServiceData {
     ? { ...pg, properties: pg.properties.map((p) => ({ ...p, values: [] })) } : pg);
   const keep = (l: PropertyGroup[]) => l.map(hide).filter((pg) => !(pg.flags & PG_FLAG_NONPERSISTENT) && pg.name !== 'manifestfiles'
     && !(pg.type === 'dependency' && pg.properties.some((p) => p.name === 'external' && one(p, 'boolean') === 'true')));
-  return { name: svc.name, pgs: keep(svc.pgs), instances: svc.instances.map((i) => ({ name: i.name, pgs: keep(i.pgs) })) };
+  // an instance without general/enabled is exported enabled='false' (smf-spec §9): that is the one
+  // difference its re-import may show, the rest of the service keeps its structured form
+  const withEnabled = (l: PropertyGroup[]): PropertyGroup[] => {
+    const g = l.find((pg) => pg.name === 'general' && pg.type === 'framework');
+    if (g?.properties.some((p) => p.name === 'enabled' && one(p, 'boolean') !== undefined)) return l;
+    const enabled: Property = { name: 'enabled', type: 'boolean', values: ['false'] };
+    if (!g) return [{ name: 'general', type: 'framework', flags: 0, properties: [enabled] }, ...l];
+    return l.map((pg) => (pg === g ? { ...g, properties: [enabled, ...g.properties.filter((p) => p.name !== 'enabled')] } : pg));
+  };
+  return { name: svc.name, pgs: keep(svc.pgs), instances: svc.instances.map((i) => ({ name: i.name, pgs: withEnabled(keep(i.pgs)) })) };
 }
 
 /** Raise one service to a <service> element (structured when it round-trips, plainer otherwise). */
