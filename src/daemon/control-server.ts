@@ -29,11 +29,17 @@ export interface ControlServerOptions {
   features: string[];
   handler: ControlHandler;
   log: (msg: string) => void;
+  /** connections one user other than root and the daemon's own may hold at once (default 64) */
+  maxConnectionsPerUser?: number;
+  /** ms a connection may take to say hello (default 10 s) */
+  helloTimeoutMs?: number;
 }
 
 export class ControlServer {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** open connections per uid: one user must not take every descriptor of the daemon */
+  private readonly perUser = new Map<number, number>();
   private accepting = true;
   /** true when SO_PEERCRED works; false => socket mode 0600 (only our uid can connect). */
   readonly authenticated = peercredAvailable();
@@ -86,6 +92,28 @@ export class ControlServer {
       const uid = process.getuid?.() ?? 0;
       caller = { uid, gid: process.getgid?.() ?? 0, pid: 0, auths: [] };
     }
+    const privileged = caller.uid === 0 || caller.uid === (process.getuid?.() ?? 0);
+    if (!privileged) {
+      const open = this.perUser.get(caller.uid) ?? 0;
+      const max = this.opts.maxConnectionsPerUser ?? 64;
+      if (open >= max) {
+        this.opts.log(`control: refusing a connection of uid ${caller.uid}: ${open} already open`);
+        sock.end(JSON.stringify(errorReply(null, 'bad_request', `too many connections (${max}) from uid ${caller.uid}; close some`)) + '\n');
+        return;
+      }
+      this.perUser.set(caller.uid, open + 1);
+      sock.on('close', () => {
+        const n = (this.perUser.get(caller.uid) ?? 1) - 1;
+        if (n > 0) this.perUser.set(caller.uid, n); else this.perUser.delete(caller.uid);
+      });
+    }
+    // a connection that never says hello does not hold a descriptor for ever
+    const helloTimer = setTimeout(() => {
+      this.opts.log(`control: closing a connection of uid ${caller.uid} that sent no hello`);
+      sock.destroy();
+    }, this.opts.helloTimeoutMs ?? 10_000);
+    helloTimer.unref();
+    sock.on('close', () => clearTimeout(helloTimer));
     let buffer = '';
     /** UTF-8 bytes of the line being received (the limit is in bytes, not UTF-16 units) */
     let lineBytes = 0;
@@ -127,6 +155,7 @@ export class ControlServer {
             return;
           }
           greeted = true;
+          clearTimeout(helloTimer);
           send({ type: 'hello', ok: true, v: PROTOCOL_VERSION, daemon: this.opts.daemonName, bootId: this.opts.bootId, features: this.opts.features });
           continue;
         }

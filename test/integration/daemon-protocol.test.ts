@@ -219,6 +219,31 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     assert.equal(daemon!.exitCode, null);
   });
 
+  test('one user cannot hold every connection: past 64 the daemon refuses theirs, root still gets in', async () => {
+    const hog = path.join(root, 'hog.mjs');
+    fs.writeFileSync(hog, `
+import net from 'node:net';
+const socks = [];
+let refused = 0;
+for (let i = 0; i < 70; i++) {
+  const s = net.connect(process.argv[2]);
+  s.on('data', (d) => { if (String(d).includes('too many connections')) refused++; });
+  s.on('error', () => {});
+  socks.push(s);
+}
+setTimeout(() => { console.log(refused); for (const s of socks) s.destroy(); process.exit(0); }, 1500);
+`, { mode: 0o644 });
+    const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, hog, controlSocketPath(root)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    // while nobody holds 64 connections, root is served
+    await new Promise((r) => setTimeout(r, 700));
+    const st = await sendRequest(root, { type: 'status' }, { client: 'test' });
+    assert.ok(st.ok, JSON.stringify(st));
+    await new Promise((r) => child.on('exit', r));
+    assert.equal(out.trim(), '6');
+  });
+
   test('root may always act, and may shut the daemon down (services are left alone)', async () => {
     const r = await sendRequest(root, { type: 'admin', action: 'enable', fmris: [FMRI], temporary: true }, { client: 'test' });
     assert.ok(r.ok, JSON.stringify(r));
