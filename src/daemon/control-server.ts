@@ -40,6 +40,8 @@ export class ControlServer {
   private readonly sockets = new Set<net.Socket>();
   /** open connections per uid: one user must not take every descriptor of the daemon */
   private readonly perUser = new Map<number, number>();
+  /** the daemon's own uid: its callers are as privileged as root */
+  private readonly daemonUid = process.getuid?.() ?? 0;
   private accepting = true;
   /** true when SO_PEERCRED works; false => socket mode 0600 (only our uid can connect). */
   readonly authenticated = peercredAvailable();
@@ -89,10 +91,9 @@ export class ControlServer {
       }
       caller = this.opts.handler.caller(cred.cred);
     } else {
-      const uid = process.getuid?.() ?? 0;
-      caller = { uid, gid: process.getgid?.() ?? 0, pid: 0, auths: [] };
+      caller = { uid: this.daemonUid, gid: process.getgid?.() ?? 0, pid: 0, auths: [] };
     }
-    const privileged = caller.uid === 0 || caller.uid === (process.getuid?.() ?? 0);
+    const privileged = caller.uid === 0 || caller.uid === this.daemonUid;
     if (!privileged) {
       const open = this.perUser.get(caller.uid) ?? 0;
       const max = this.opts.maxConnectionsPerUser ?? 64;
@@ -173,7 +174,7 @@ export class ControlServer {
 
   private async dispatch(req: Request, caller: Caller): Promise<Reply> {
     if (!this.accepting) return errorReply(req.id, 'shutting_down', 'svc.startd is shutting down');
-    const decision = authorize(caller, req, (f) => this.opts.handler.authData(f), process.getuid?.() ?? 0);
+    const decision = authorize(caller, req, (f) => this.opts.handler.authData(f), this.daemonUid);
     if (!decision.ok) {
       this.opts.log(`control: denied ${req.type}${req.type === 'admin' ? ' ' + req.action : ''} from uid ${caller.uid} pid ${caller.pid}`);
       return errorReply(req.id, 'permission_denied', decision.message);
@@ -182,7 +183,7 @@ export class ControlServer {
     const denied = new Map<number, FmriResult>();
     if (req.type === 'admin' && req.action !== 'milestone') {
       req.fmris.forEach((f, i) => {
-        const d = authorizeAdminFmri(caller, req, f, (x) => this.opts.handler.authData(x), process.getuid?.() ?? 0);
+        const d = authorizeAdminFmri(caller, req, f, (x) => this.opts.handler.authData(x), this.daemonUid);
         if (d.ok) return;
         this.opts.log(`control: denied admin ${req.action} ${f} from uid ${caller.uid} pid ${caller.pid}`);
         denied.set(i, { fmri: f, ok: false, error: { code: 'permission_denied', message: 'Permission denied.', hint: d.message } });
