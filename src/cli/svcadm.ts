@@ -50,6 +50,13 @@ export async function run(argv: string[]): Promise<number> {
 
     /** enable -r: the closure's report, printed in walk order once the enables are applied */
     let closureLines: import('./svcadm/recursive.js').ClosureLine[] | undefined;
+    const printClosure = (lines: NonNullable<typeof closureLines>, onEnabled: (fmri: string) => void) => {
+      for (const l of lines) {
+        if ('enabled' in l) onEnabled(l.enabled);
+        else if (l.stream === 'out') process.stdout.write(l.text + '\n');
+        else err(l.text);
+      }
+    };
     if (cmd.sub === 'enable' && cmd.recursive) {
       const { storedGraphOf } = await import('./svcadm/targets.js');
       const { enableRecursive } = await import('./svcadm/recursive.js');
@@ -80,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     const { applyDaemonOrRepository, verboseLine } = await import('./svcadm/apply.js');
     const r = await applyDaemonOrRepository(root, cmd, targets, stateOf);
     if (!r.ok) {
-      for (const l of closureLines ?? []) if (!('enabled' in l)) (l.stream === 'out' ? process.stdout.write(l.text + '\n') : err(l.text));
+      printClosure(closureLines ?? [], () => {});
       err(r.message);
       return 1;
     }
@@ -93,13 +100,8 @@ export async function run(argv: string[]): Promise<number> {
       exit = 1;
     }
     const verbose = (f: string) => { if (cmd.verbose && !failed.has(f)) process.stdout.write(verboseLine(cmd, f, stateOf(f)) + '\n'); };
-    if (closureLines) {
-      for (const l of closureLines) {
-        if ('enabled' in l) verbose(l.enabled);
-        else if (l.stream === 'out') process.stdout.write(l.text + '\n');
-        else err(l.text);
-      }
-    } else for (const f of targets) verbose(f);
+    if (closureLines) printClosure(closureLines, verbose);
+    else for (const f of targets) verbose(f);
 
     if (cmd.sync && (cmd.sub === 'enable' || cmd.sub === 'disable')) {
       const ok = targets.filter((f) => !failed.has(f));
