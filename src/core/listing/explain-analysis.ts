@@ -105,6 +105,16 @@ export function analyse(input: ExplainInput): Analysis {
     return insts ? { instances: insts } : undefined;
   };
 
+  /** The instance's restarter: the master restarter, a known instance, or why its name names none. */
+  const restarterInstanceOf = (r: InstanceRow): typeof MASTER_RESTARTER | 'absent' | 'invalid' | { instance: string } => {
+    const rf = restarterOf(r);
+    if (rf === MASTER_RESTARTER) return MASTER_RESTARTER;
+    const rs = resolve(rf);
+    if (rs === undefined) return 'absent';
+    if (rs === 'invalid' || !rs.instance) return 'invalid';
+    return { instance: rs.instance };
+  };
+
   function determine(n: Node): void {
     if (n.active || n.causes) return;
     n.causes = new Map();
@@ -123,11 +133,10 @@ export function analyse(input: ExplainInput): Analysis {
     if (n.causes.size === 0) {
       if (n.missing.length > 0) { self(); rootSet.add(r.fmri); }
       else {
-        const rf = restarterOf(r);
-        const rs = rf === MASTER_RESTARTER ? undefined : resolve(rf);
-        if (rs && rs !== 'invalid' && rs.instance && !running(rs.instance)) addCauses(n, nodes.get(rs.instance)!);
+        const ri = restarterInstanceOf(r);
+        if (typeof ri === 'object' && !running(ri.instance)) addCauses(n, nodes.get(ri.instance)!);
         else {
-          if (rf !== MASTER_RESTARTER && (rs === 'invalid' || rs === undefined || !rs.instance)) n.restarterProblem = rs === undefined ? 'absent' : 'invalid';
+          if (ri === 'absent' || ri === 'invalid') n.restarterProblem = ri;
           self();
           rootSet.add(r.fmri);
         }
@@ -247,12 +256,10 @@ export function analyse(input: ExplainInput): Analysis {
   };
 
   const restarterState = (f: string): 'running' | 'stopped' | RestarterProblem => {
-    const rf = restarterOf(nodes.get(f)!.row);
-    if (rf === MASTER_RESTARTER) return input.masterRunning ? 'running' : 'stopped';
-    const rs = resolve(rf);
-    if (rs === undefined) return 'absent';
-    if (rs === 'invalid' || !rs.instance) return 'invalid';
-    return running(rs.instance) ? 'running' : 'stopped';
+    const ri = restarterInstanceOf(nodes.get(f)!.row);
+    if (ri === MASTER_RESTARTER) return input.masterRunning ? 'running' : 'stopped';
+    if (ri === 'absent' || ri === 'invalid') return ri;
+    return running(ri.instance) ? 'running' : 'stopped';
   };
 
   const graph = storedGraph(input.rows.map(storedInstance), (p) => input.fileState(p) === 'present');
