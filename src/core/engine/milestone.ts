@@ -82,7 +82,11 @@ export function enableClosure(graph: Graph, fmri: string): EnableClosure {
     visited.set(f, false);
     res.enable.push(f);
     res.events.push({ kind: 'enable', fmri: f });
-    const steps: Step[] = !v.restarter ? [] : graph.expand(v.restarter).length ? graph.expand(v.restarter) : [{ absent: v.restarter, kind: 'instance' }];
+    const steps: Step[] = [];
+    if (v.restarter) {
+      const restarters = graph.expand(v.restarter);
+      steps.push(...(restarters.length ? restarters : [{ absent: v.restarter, kind: 'instance' as const }]));
+    }
     for (const g of declaredGroups(v)) if (g.type === 'service' && (g.grouping === 'require_all' || g.grouping === 'require_any')) steps.push(g);
     stack.push({ fmri: f, steps, i: 0 });
     return true;
