@@ -13,9 +13,9 @@ export type ClosureLine = { stream: 'out' | 'err'; text: string } | { enabled: s
 export interface ClosureResult {
   /** instances to enable, in the order they are reached (operands first) */
   enable: string[];
-  /** stdout lines ("X requires one of:" + candidates) */
+  /** stdout lines ("X requires one of:" + candidates): the `out` lines, in order */
   messages: string[];
-  /** stderr warnings */
+  /** stderr warnings: the `err` lines, in order */
   warnings: string[];
   /** messages, warnings and enabled instances interleaved as the walk met them */
   lines: ClosureLine[];
@@ -27,8 +27,8 @@ export function enableRecursive(roots: readonly string[], graph: StoredGraph): C
   const res: ClosureResult = { enable: [], messages: [], warnings: [], lines: [], absent: false };
   const enable = new Set<string>();
   const said = new Set<string>();
-  const out = (text: string) => { res.messages.push(text); res.lines.push({ stream: 'out', text }); };
-  const warn = (text: string) => { res.warnings.push(text); res.lines.push({ stream: 'err', text }); };
+  const out = (text: string) => { res.lines.push({ stream: 'out', text }); };
+  const warn = (text: string) => { res.lines.push({ stream: 'err', text }); };
   const once = (key: string, f: () => void) => { if (!said.has(key)) { said.add(key); f(); } };
   for (const root of roots) {
     for (const e of graph.enableClosure(root).events) {
@@ -49,5 +49,8 @@ export function enableRecursive(roots: readonly string[], graph: StoredGraph): C
     }
   }
   res.enable = [...enable];
+  const textOf = (stream: 'out' | 'err') => res.lines.flatMap((l) => ('stream' in l && l.stream === stream ? [l.text] : []));
+  res.messages = textOf('out');
+  res.warnings = textOf('err');
   return res;
 }
