@@ -21,6 +21,12 @@ import type { Graph, Vertex } from './graph.js';
 import { isRunning } from './instance.js';
 import type { Tri } from './types.js';
 
+/** A delegated restarter is running: it is a known instance in a running state. */
+export function restarterRunning(graph: Graph, restarter: string): boolean {
+  const r = graph.get(restarter);
+  return !!r && isRunning(r.state);
+}
+
 /** undefined = "not known yet" (needs the satisfiability of a vertex on the stack). */
 type Maybe = Tri | undefined;
 
@@ -100,9 +106,7 @@ export class Evaluator {
 
   /** potential mode: the instance's delegated restarter, if any, is running (as Queries checks the operand's) */
   private restarterMayRun(v: Vertex): boolean {
-    if (!v.restarter) return true;
-    const r = this.graph.get(v.restarter);
-    return !!r && isRunning(r.state);
+    return !v.restarter || restarterRunning(this.graph, v.restarter);
   }
 
   /** sat value of an offline/enabling instance, or undefined if it must be computed first. */

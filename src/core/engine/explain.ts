@@ -7,7 +7,7 @@
 // - Files are evaluated live through fileExists (svcs -l shows the current answer, §3.4).
 
 import type { Entity } from './dependencies.js';
-import { Evaluator } from './evaluate.js';
+import { Evaluator, restarterRunning } from './evaluate.js';
 import { declaredGroups, type Graph, type Vertex } from './graph.js';
 import { isRunning } from './instance.js';
 import type { InstanceState, NextState, ReasonCode } from './types.js';
@@ -111,10 +111,7 @@ export class Queries {
     return !!v && (!v.restarter || this.restarterRunning(v.restarter));
   }
 
-  private restarterRunning(r: string): boolean {
-    const rv = this.graph.get(r);
-    return !!rv && isRunning(rv.state);
-  }
+  private restarterRunning(r: string): boolean { return restarterRunning(this.graph, r); }
 
   summary(fmri: string): DependencySummary {
     const u = this.graph.get(fmri);
