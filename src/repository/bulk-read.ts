@@ -10,11 +10,11 @@
 // instances of that service and between the two views of one instance: callers must not mutate
 // them. FMRIs that are not existing instances are absent from the result.
 import { composePgs, overlayPgs } from '../core/compose.js';
-import { PG_FLAG_NONPERSISTENT } from '../core/model.js';
+import { PG_FLAG_NONPERSISTENT, type PropertyGroup } from '../core/model.js';
 import { decodeValue } from './encode.js';
 import { parseEntity } from './names.js';
 import type { Store } from './store.js';
-import type { PgView, PropertyView } from './types.js';
+import type { NewInstanceLevels, PgView, PropertyView } from './types.js';
 
 /** The two views the restarter reads of one instance. */
 export interface InstanceViews {
@@ -142,6 +142,31 @@ export function readInstanceViews(store: Store, fmris: readonly string[], opts: 
       current = current.filter((pg) => names.has(pg.name));
     }
     out.set(t.key, t.snapId === null ? { current, effective, withoutRunning: true } : { current, effective });
+  }
+  return out;
+}
+
+/**
+ * The views readInstanceViews(…, opts) would read back for a new instance of a new service right
+ * after the import that wrote `levels` (ImportReport.handover): its running snapshot shares the
+ * levels it was imported with, NONPERSISTENT pgs are not written, every pg is at generation 1.
+ * The result shares property objects with `levels`: callers must not mutate either.
+ */
+export function viewsOfNewInstance(levels: NewInstanceLevels, opts: BulkReadOptions = {}): InstanceViews {
+  const inst = written(levels.instance);
+  const svc = written(levels.service);
+  const effective = composePgs(inst, svc);
+  if (!opts.currentPgs) return { current: effective, effective };
+  const names = new Set(opts.currentPgs);
+  const named = (pgs: PgView[]) => pgs.filter((pg) => names.has(pg.name));
+  return { current: composePgs(named(inst), named(svc)), effective };
+}
+
+function written(pgs: readonly PropertyGroup[]): PgView[] {
+  const out: PgView[] = [];
+  for (const pg of pgs) {
+    if ((pg.flags & PG_FLAG_NONPERSISTENT) !== 0) continue;
+    out.push({ name: pg.name, type: pg.type, flags: pg.flags, generation: 1, properties: pg.properties });
   }
   return out;
 }

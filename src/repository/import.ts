@@ -19,7 +19,7 @@ import { ImportRows } from './import-rows.js';
 import { levelsEqual, samePgs, withoutManifestFiles } from './reimport.js';
 import { copySnapshot, readSnapshotLevels, readSnapshotsLevels, takeSnapshot, writeSnapshot, type SnapshotTarget } from './snapshots.js';
 import type { Owner, Store } from './store.js';
-import type { ImportOptions, ImportReport, PgView, RepoResult } from './types.js';
+import type { ImportOptions, ImportReport, NewInstanceLevels, PgView, RepoResult } from './types.js';
 import { upgradeLevel } from './upgrade.js';
 
 const PROTECTED_ON_REIMPORT = new Set(['general/enabled', 'general/restarter']);
@@ -94,6 +94,8 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   // instances created by this import: their initial, last-import and running share one copy
   const created = new Set<number>();
   const initialOf = new Map<number, number>(); // new instance of a new service -> its initial snapshot id
+  // the levels written for those instances: what they will run, handed to the restarter (ImportReport.handover)
+  const levelsOf = new Map<number, NewInstanceLevels>();
   // existing instances whose running snapshot equalled their configuration, and the owners this
   // import wrote to: an instance in the first set and untouched keeps running as it is
   const runningCurrent = new Set<number>();
@@ -203,6 +205,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
           if (!opts.noLastImport) rows.addSnapshot(instId, 'last-import', now, snap);
           initialOf.set(instId, snap);
+          levelsOf.set(instId, { instance: inst.pgs, service: newServicePgs });
         } else {
           store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
           takeSnapshot(store, target(), 'initial', now);
@@ -271,7 +274,12 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
     const initial = unchanged ? initialOf.get(t.instId) : undefined;
     const untouched = !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`)
       && !written.has(`instance:${t.instId}`) && !written.has(`service:${t.svcId}`);
-    if (initial !== undefined) { rows.addSnapshot(t.instId, 'running', now, initial); report.notify.push(fmri); continue; }
+    if (initial !== undefined) {
+      rows.addSnapshot(t.instId, 'running', now, initial);
+      report.notify.push(fmri);
+      (report.handover ??= new Map()).set(fmri, levelsOf.get(t.instId)!);
+      continue;
+    }
     rows.flush();
     if (unchanged) copySnapshot(store, t.instId, 'initial', 'running', now);
     else if (runningCurrent.has(t.instId) && untouched) store.stmt("UPDATE snapshots SET taken_at = ? WHERE instance_id = ? AND name = 'running'").run(now, t.instId);

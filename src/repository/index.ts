@@ -12,3 +12,4 @@ export { SCHEMA_VERSION } from './schema.js';
 export { MAX_VALUE_BYTES } from './encode.js';
 export { isReadProtected, mayRead } from './read.js';
 export type { InstanceSummary, RestarterSummaryProp } from './summaries.js';
+export { viewsOfNewInstance, type InstanceViews, type BulkReadOptions } from './bulk-read.js';

@@ -91,7 +91,16 @@ export interface ImportReport {
   created: string[];
   /** human-readable warnings (admin customisations kept, ...) */
   warnings: string[];
+  /**
+   * New instances of new services, untouched by <dependent>s: the levels written for them, which
+   * are also their running snapshot (viewsOfNewInstance turns them into what readInstanceViews
+   * would read back). Canonical FMRI -> levels.
+   */
+  handover?: Map<string, NewInstanceLevels>;
 }
+
+/** The two levels of a new instance of a new service as an import wrote them (NONPERSISTENT pgs included). */
+export interface NewInstanceLevels { instance: readonly PropertyGroup[]; service: readonly PropertyGroup[] }
 
 export interface ApplyReport {
   notify: string[];

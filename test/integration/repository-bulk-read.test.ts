@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Repository, ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE } from '../../src/repository/index.js';
+import { Repository, ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, viewsOfNewInstance, type NewInstanceLevels } from '../../src/repository/index.js';
 import { PG_FLAG_NONPERSISTENT } from '../../src/core/model.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -161,4 +161,88 @@ test('bulk instance views equal the per-instance reads on the illumos corpus', {
     if (i % 5 === 0) ok(repo.setEnabled(f, false, { temporary: true }));
   });
   assert.ok(assertSameAsPerInstance(repo, 50) > 100);
+}));
+
+/** The views an import hands over (ImportReport.handover) equal what the restarter would read back. */
+function assertHandoverMatches(repo: Repository, handover: Map<string, NewInstanceLevels> | undefined): number {
+  if (!handover) return 0;
+  const names = ['general', 'general_ovr', 'restarter', 'restarter_actions'];
+  const fmris = [...handover.keys()];
+  const whole = repo.readInstanceViews(fmris);
+  const some = repo.readInstanceViews(fmris, { currentPgs: names });
+  for (const [f, levels] of handover) {
+    assert.deepStrictEqual(viewsOfNewInstance(levels), whole.get(f), `${f} (whole)`);
+    assert.deepStrictEqual(viewsOfNewInstance(levels, { currentPgs: names }), some.get(f), `${f} (current restricted)`);
+  }
+  return handover.size;
+}
+
+test('an import hands over exactly the views of its new instances (crafted cases)', withRepo(async (repo) => {
+  const io = await import('../../src/cli/svccfg/bundle-io.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-handover-'));
+  try {
+    const file = path.join(dir, 'm.xml');
+    const write = (body: string) => fs.writeFileSync(file, `<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="handover">${body}</service_bundle>`);
+    write(`
+  <service name="site/ho/a" type="service" version="1">
+    <create_default_instance enabled="true"/>
+    <single_instance/>
+    <dependency name="fs" grouping="require_all" restart_on="none" type="path"><service_fmri value="file://localhost/etc/passwd"/></dependency>
+    <exec_method type="method" name="start" exec="/bin/echo %{config/word}" timeout_seconds="60">
+      <method_context working_directory="/tmp"><method_environment><envvar name="A" value="1"/></method_environment></method_context>
+    </exec_method>
+    <exec_method type="method" name="stop" exec=":kill" timeout_seconds="60"/>
+    <property_group name="config" type="application">
+      <propval name="word" type="astring" value="hello"/>
+      <propval name="blob" type="opaque" value="00FF10"/>
+      <propval name="n" type="integer" value="-0042"/>
+      <property name="list" type="astring"><astring_list><value_node value="x"/><value_node value=""/><value_node value="z"/></astring_list></property>
+      <property name="empty" type="astring"/>
+    </property_group>
+    <stability value="Unstable"/>
+  </service>
+  <service name="site/ho/b" type="service" version="1">
+    <instance name="one" enabled="false"/>
+    <instance name="two" enabled="true">
+      <property_group name="config" type="framework"><propval name="word" type="astring" value="instance"/></property_group>
+      <property_group name="general" type="framework"><propval name="action_authorization" type="astring" value="solaris.smf.manage.ho"/></property_group>
+    </instance>
+  </service>
+  <service name="site/ho/d" type="service" version="1">
+    <create_default_instance enabled="true"/>
+    <dependent name="ho_b" grouping="optional_all" restart_on="none"><service_fmri value="svc:/site/ho/b:one"/></dependent>
+  </service>`);
+    const l = io.loadAndLower(file);
+    assert.ok(l.ok, l.ok ? '' : l.errors.join('\n'));
+    const r = ok(repo.importBundle(l.lowered, { manifestPath: file }));
+    // b:one is the target of d's <dependent>, and d records it: their views come from a read, not from the import
+    assert.deepEqual([...r.handover!.keys()].sort(), ['svc:/site/ho/a:default', 'svc:/site/ho/b:two']);
+    assert.equal(assertHandoverMatches(repo, r.handover), 2);
+    // an import that creates nothing new hands nothing over
+    assert.equal(ok(repo.importBundle(l.lowered, { manifestPath: file })).handover, undefined);
+    // a new instance of an existing service is written another way: read back
+    write(`<service name="site/ho/b" type="service" version="1"><instance name="three" enabled="true"/></service>`);
+    const l2 = io.loadAndLower(file);
+    assert.ok(l2.ok);
+    assert.equal(ok(repo.importBundle(l2.lowered, { manifestPath: file })).handover, undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}));
+
+test('the views an import hands over equal the read-back ones on the illumos corpus', { skip: !fs.existsSync(CORPUS) && `corpus not found at ${CORPUS}` }, withRepo(async (repo) => {
+  const io = await import('../../src/cli/svccfg/bundle-io.js');
+  const files: string[] = [];
+  const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.xml') && files.push(path.join(d, e.name)); };
+  walk(CORPUS);
+  let n = 0;
+  for (const f of files.sort()) {
+    const l = io.loadAndLower(f);
+    if (!l.ok || l.lowered.bundleType === 'profile') continue;
+    const r = repo.importBundle(l.lowered, { manifestPath: f });
+    if (r.ok) n += assertHandoverMatches(repo, r.value.handover);
+  }
+  assert.ok(n > 50, `${n} instances handed over`);
 }));
