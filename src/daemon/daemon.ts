@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPg, findProp } from '../core/model.js';
 import { MASTER_RESTARTER, type AdminAction as EngineAdmin, type EngineEvent, type InstanceConfig, type RestoredInstance } from '../core/engine/types.js';
-import type { AdminRequest, Caller, FmriResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
+import type { AdminRequest, Caller, FmriResult, ImportRequest, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
 import { CredentialResolver } from '../adapters/credentials.js';
@@ -20,6 +20,7 @@ import { GraphHost } from './graph-host.js';
 import { instanceConfig } from './instance-config.js';
 import { readGlobalEnvironment } from './method-request.js';
 import type { Clock, DaemonRepository, EngineLike, InstanceView, ProcessPorts } from './ports.js';
+import type { NewInstanceLevels } from '../repository/types.js';
 import { RestarterHost } from './restarter-host.js';
 import { pendingActions, restoreInstance } from './restore.js';
 import { StateWriter } from './state-writer.js';
@@ -36,7 +37,7 @@ const ADMIN_SLICE = 256;
 const ADMIN_PACE_MS = 10_000;
 
 export const DAEMON_NAME = 'tsmf svc.startd 0.1.0';
-export const FEATURES = ['refresh', 'admin', 'status', 'shutdown'];
+export const FEATURES = ['refresh', 'admin', 'status', 'shutdown', 'import'];
 
 export interface DaemonDeps {
   root: string;
@@ -171,6 +172,15 @@ export class Daemon implements ControlHandler {
     }
   }
 
+  /** Views of new instances an import of ours wrote, built one at a time (each one's levels let go once used). */
+  private *handedViews(fmris: readonly string[], handed: Map<string, NewInstanceLevels> | undefined): Generator<[string, InstanceView | undefined]> {
+    for (const f of fmris) {
+      const levels = handed!.get(f)!;
+      handed!.delete(f);
+      yield [f, this.d.repo.viewOfNewInstance!(f, levels)];
+    }
+  }
+
   /**
    * smf-spec §6.4: svc.startd creates `running` when an instance enters the graph without one (added
    * with svccfg add, or created as a <dependent> target); it holds what the engine was configured with.
@@ -249,6 +259,13 @@ export class Daemon implements ControlHandler {
         if (backlog) await this.postPaced(backlog);
         break;
       }
+      case 'import': {
+        const t0 = performance.now();
+        const r = await this.importFile(req);
+        if (r.status === 0) this.d.log(`import of ${req.file}: written, configured in ${Math.round(performance.now() - t0)} ms`);
+        result = { kind: 'import', status: r.status, lines: r.lines };
+        break;
+      }
       case 'status': result = { kind: 'status', instances: this.status(req.fmris) }; break;
       case 'shutdown':
         setImmediate(() => void this.stop(req.stopServices ? 'shutdown request (stopping services)' : 'shutdown request', !!req.stopServices));
@@ -263,12 +280,28 @@ export class Daemon implements ControlHandler {
   }
 
   /**
+   * svccfg import done here (protocol `import`): the same lines and status as svccfg's own, then
+   * the imported instances refreshed as its notification would, new instances of new services
+   * configured from what was written (no read-back: the write and the configure are one turn).
+   */
+  private async importFile(req: ImportRequest): Promise<{ status: number; lines: { text: string; plain?: true }[] }> {
+    const repo = this.d.repo;
+    if (!repo.importBundle) return { status: 1, lines: [{ text: 'import: this svc.startd cannot import; run svccfg with TSMF_IMPORT_LOCAL=1' }] };
+    const { importFile } = await import('../cli/svccfg/import-file.js');
+    const out = importFile((b, o) => repo.importBundle!(b, o), req.file,
+      { strict: !!req.strict, verbose: !!req.verbose, validate: !req.noValidate, dtd: req.dtd });
+    const report = out.report;
+    if (report?.notify.length) this.reload(report.notify, true, repo.viewOfNewInstance ? report.handover : undefined);
+    return { status: out.status, lines: out.lines };
+  }
+
+  /**
    * Re-reads the named instances (or every instance of a named service, or all when empty).
    * asRefresh (svccfg import/refresh/apply notifications): instances already in the graph get a
    * refresh (their running snapshot was retaken; a running one runs its refresh method), new ones are
    * configured together; vanished ones are removed. Otherwise (SIGHUP) everything is re-configured.
    */
-  private reload(fmris: string[], asRefresh: boolean): FmriResult[] {
+  private reload(fmris: string[], asRefresh: boolean, handed?: Map<string, NewInstanceLevels>): FmriResult[] {
     const all = this.d.repo.listInstances();
     const wanted = new Set<string>();
     const results: FmriResult[] = [];
@@ -284,7 +317,10 @@ export class Daemon implements ControlHandler {
     const existing = [];
     const withoutRunning: string[] = [];
     const version = this.host.repositoryVersion(); // before the reads (see remember)
-    for (const [fmri, view] of this.readInstances([...wanted])) {
+    // instances an import of ours just wrote and nobody knew: configured as written, the rest read
+    const given = handed ? [...wanted].filter((f) => handed.has(f) && !this.known.has(f)) : [];
+    const toRead = given.length ? [...wanted].filter((f) => !handed!.has(f) || this.known.has(f)) : [...wanted];
+    for (const [fmri, view] of chain(this.handedViews(given, handed), this.readInstances(toRead))) {
       if (!view) {
         if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
         continue;
@@ -481,4 +517,9 @@ export class Daemon implements ControlHandler {
     })();
     return this.stopping;
   }
+}
+
+function* chain<T>(first: Iterable<T>, then: Iterable<T>): Generator<T> {
+  yield* first;
+  yield* then;
 }

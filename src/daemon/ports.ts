@@ -4,7 +4,7 @@
 import type { PropertyGroup } from '../core/model.js';
 import type { EngineCommand, EngineEvent } from '../core/engine/types.js';
 import type { ContractManager, InstanceLogs, MethodRunner } from '../ports/process.js';
-import type { EntityAuthorizations, RestarterStateUpdate } from '../repository/types.js';
+import type { EntityAuthorizations, ImportOptions, ImportReport, LoweredBundle, NewInstanceLevels, RepoResult, RestarterStateUpdate } from '../repository/types.js';
 
 export interface EngineLike {
   step(event: EngineEvent, nowMs: number): EngineCommand[];
@@ -34,6 +34,10 @@ export interface DaemonRepository {
    * InstanceView. Optional: without it the daemon reads instance by instance.
    */
   readInstances?(fmris: readonly string[]): Map<string, InstanceView>;
+  /** svccfg import semantics, one transaction (svc.startd importing for svccfg) */
+  importBundle?(bundle: LoweredBundle, opts: ImportOptions): RepoResult<ImportReport>;
+  /** What readInstances would read of a new instance right after the import that wrote `levels` */
+  viewOfNewInstance?(fmri: string, levels: NewInstanceLevels): InstanceView;
   /** Composed pgs of any entity (for %{svc:/other:inst/:properties/pg/prop}); undefined if absent. */
   readEffective(fmri: string): PropertyGroup[] | undefined;
   writeRestarterStates(batch: ReadonlyMap<string, RestarterStateUpdate>): void;

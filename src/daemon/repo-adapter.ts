@@ -4,7 +4,8 @@
 import type { PropertyGroup } from '../core/model.js';
 import { MASTER_RESTARTER } from '../core/engine/types.js';
 import type { Repository } from '../repository/repository.js';
-import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type RestarterStateUpdate } from '../repository/types.js';
+import { ROOT_VIEWER, VIEW_COMPOSED, VIEW_EFFECTIVE, type EntityAuthorizations, type ImportOptions, type ImportReport, type LoweredBundle, type NewInstanceLevels, type RepoResult, type RestarterStateUpdate } from '../repository/types.js';
+import { viewsOfNewInstance } from '../repository/bulk-read.js';
 import type { DaemonRepository, InstanceView, RepoOutcome } from './ports.js';
 
 /** The current pgs the daemon looks at (InstanceView.current): enabled flags, restarter state, actions. */
@@ -38,6 +39,14 @@ export class RepositoryAdapter implements DaemonRepository {
       out.set(fmri, { fmri, ...v });
     }
     return out;
+  }
+
+  importBundle(bundle: LoweredBundle, opts: ImportOptions): RepoResult<ImportReport> {
+    return this.repo.importBundle(bundle, opts);
+  }
+
+  viewOfNewInstance(fmri: string, levels: NewInstanceLevels): InstanceView {
+    return { fmri, ...viewsOfNewInstance(levels, { currentPgs: CURRENT_PGS }) };
   }
 
   readEffective(fmri: string): PropertyGroup[] | undefined {

@@ -38,6 +38,7 @@ describe('edge validation', () => {
       { type: 'admin', id: 4, action: 'milestone', fmris: ['all'], flags: { persistent: true } },
       { type: 'status', id: 5 },
       { type: 'shutdown', id: 6, stopServices: false },
+      { type: 'import', id: 7, file: '/var/svc/manifest/site/web.xml', strict: true, verbose: false, noValidate: true, dtd: '/x.dtd' },
     ];
     for (const m of good) assert.equal(parseRequest(m).ok, true, JSON.stringify(m));
     const bad: [unknown, number | null, RegExp][] = [
@@ -50,6 +51,10 @@ describe('edge validation', () => {
       [{ type: 'admin', id: 12, action: 'enable', fmris: [F], temporary: 'yes' }, 12, /temporary must be a boolean/],
       [{ type: 'hello', id: 13, v: 1, client: 'x' }, 13, /already/],
       [{ type: 'frobnicate', id: 14 }, 14, /unknown request type/],
+      [{ type: 'import', id: 15, file: 'relative.xml' }, 15, /import.file must be an absolute path/],
+      [{ type: 'import', id: 16, file: '/a\0b' }, 16, /import.file/],
+      [{ type: 'import', id: 17, file: '/a.xml', strict: 'yes' }, 17, /import.strict must be a boolean/],
+      [{ type: 'import', id: 18, file: '/a.xml', dtd: 5 }, 18, /import.dtd/],
     ];
     for (const [m, id, re] of bad) {
       const r = parseRequest(m);
@@ -89,6 +94,9 @@ describe('authorization', () => {
       ['milestone -d with both', caller(['solaris.smf.manage', 'solaris.smf.modify.application']), { type: 'admin', id: 1, action: 'milestone', fmris: ['none'], flags: { persistent: true } }, none, true],
       ['refresh notification needs modify or manage', caller([]), { type: 'refresh', id: 1, fmris: [F] }, none, false],
       ['refresh notification with modify', caller(['solaris.smf.modify']), { type: 'refresh', id: 1, fmris: [F] }, none, true],
+      // the daemon reads the file and writes the repository as itself: root and its own uid only
+      ['import, even with every authorization, is not for other users', caller(['*']), { type: 'import', id: 1, file: '/m.xml' }, none, false],
+      ['import as root', { uid: 0, gid: 0, pid: 1, auths: [] }, { type: 'import', id: 1, file: '/m.xml' }, none, true],
     ];
     for (const [name, c, req, data, want] of rows) {
       // admin requests on instances are decided per instance (authorizeAdminFmri); the request itself passes

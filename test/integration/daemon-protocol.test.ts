@@ -135,6 +135,18 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     assert.equal(daemon!.exitCode, null);
   });
 
+  test('nobody may not have the daemon import a manifest (it would read the file and write as the daemon)', () => {
+    const file = path.join(root, 'nobody-import.xml');
+    fs.writeFileSync(file, `<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="x"><service name="site/nobody-import" type="service" version="1"><create_default_instance enabled="false"/></service></service_bundle>`);
+    const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 'svccfg' }, { type: 'import', id: 1, file }]);
+    assert.equal((replies[1] as { error: { code: string } }).error.code, 'permission_denied');
+    const repo = Repository.open(repositoryPath(root), { readonly: true });
+    assert.ok(repo.ok);
+    try { assert.ok(!repo.value.listServices().includes('site/nobody-import'), 'nothing was imported'); } finally { repo.value.close(); }
+  });
+
   test('nobody without authorization: permission denied and nothing changes', () => {
     const replies = runAs('nobody', [{ type: 'hello', v: 1, client: 'svcadm' }, { type: 'admin', id: 1, action: 'enable', fmris: [FMRI], temporary: true }]);
     // denied instance by instance: the reply carries the per-FMRI failure, svcadm prints "FMRI: Permission denied."

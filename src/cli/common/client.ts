@@ -114,11 +114,13 @@ export class ControlClient {
   }
 
   /** Sends one request and waits for its reply. */
-  async request(body: RequestBody): Promise<RequestOutcome> {
+  /** opts.timeoutMs: this request's own (an import of thousands of services takes longer than an admin action) */
+  async request(body: RequestBody, opts: { timeoutMs?: number } = {}): Promise<RequestOutcome> {
     if (this.closed) return { ok: false, kind: 'error', message: this.closed.message };
     const id = this.nextId++;
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const reply = await new Promise<Reply | Error>((resolve) => {
-      const timer = setTimeout(() => { this.pending.delete(id); resolve(new Error(`svc.startd did not answer request ${id} within ${this.timeoutMs} ms`)); }, this.timeoutMs);
+      const timer = setTimeout(() => { this.pending.delete(id); resolve(new Error(`svc.startd did not answer request ${id} within ${timeoutMs} ms`)); }, timeoutMs);
       this.pending.set(id, (r) => { clearTimeout(timer); resolve(r); });
       this.sock.write(JSON.stringify({ ...body, id }) + '\n');
     });

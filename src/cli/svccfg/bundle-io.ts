@@ -25,9 +25,13 @@ const fsLoader: IncludeLoader = (href, fromFile) => {
   }
 };
 
+/** What svccfg takes from its environment (SVCCFG_NOVALIDATE, SVCCFG_DTD); given explicitly when
+ *  svc.startd imports for svccfg. */
+export interface LoadOptions { validate?: boolean; dtd?: string }
+
 /** Reads, parses, include-resolves and lowers a bundle file; errors and warnings come formatted
  *  as FILE:LINE:COL: severity: element-path: message. */
-export function loadAndLower(file: string): Loaded {
+export function loadAndLower(file: string, opts: LoadOptions = {}): Loaded {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -36,10 +40,11 @@ export function loadAndLower(file: string): Loaded {
   }
   // SVCCFG_NOVALIDATE (as svccfg(8)): no DTD content-model check, svccfg's own checks only; SVCCFG_DTD names
   // another DTD file, which tsmf cannot read (the DTD is built in as data): said, then ignored
-  const env: Diagnostic[] = process.env.SVCCFG_DTD
-    ? [{ severity: 'warning', file, line: 0, column: 0, path: '', message: `SVCCFG_DTD=${process.env.SVCCFG_DTD} is ignored: bundles are checked against the built-in service_bundle.dtd.1` }]
+  const dtd = 'dtd' in opts ? opts.dtd : process.env.SVCCFG_DTD;
+  const env: Diagnostic[] = dtd
+    ? [{ severity: 'warning', file, line: 0, column: 0, path: '', message: `SVCCFG_DTD=${dtd} is ignored: bundles are checked against the built-in service_bundle.dtd.1` }]
     : [];
-  const validate = !process.env.SVCCFG_NOVALIDATE;
+  const validate = opts.validate ?? !process.env.SVCCFG_NOVALIDATE;
   // a valid bundle of services only: parsed and lowered service by service (same result)
   const streamed = parseAndLowerFast(text, file);
   if (streamed) return loweredResult(streamed, env);

@@ -14,6 +14,7 @@ import type { Repository } from '../../repository/repository.js';
 import type { ImportOptions, Viewer } from '../../repository/types.js';
 import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
+import { importFile, type ImportLine } from './import-file.js';
 
 export interface IoContext {
   root: string;
@@ -63,6 +64,15 @@ async function loadReported(s: Session, file: string): Promise<LowerResult | num
   return l.lowered;
 }
 
+/** Prints an import's lines as svccfg does (the location of a command file's line first); its status. */
+function printImport(s: Session, out: { status: number; lines: ImportLine[] }): number {
+  for (const l of out.lines) {
+    if (l.plain) s.io.err(`svccfg: ${l.text}\n`);
+    else warn(s, l.text);
+  }
+  return out.status;
+}
+
 export function ioVerbs(ctx: IoContext): Verb[] {
   /** import and restore: writes the bundle, reports warnings (and, verbose, created instances), tells the restarter. */
   async function importReported(s: Session, verb: string, file: string, lowered: LowerResult, opts: ImportOptions): Promise<number> {
@@ -81,16 +91,14 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       const f = w && takeFlags(w, 'V');
       if (!f || !f.ok || f.rest.length !== 1) return usage(s, importVerb);
       const file = f.rest[0]!;
-      const lowered = await loadReported(s, file);
-      if (typeof lowered === 'number') return lowered;
-      if (lowered.bundleType === 'profile') return fail(s, `import: ${file} is a profile; apply it with "svccfg apply ${file}".`);
-      const problems = checkServices(lowered.services);
-      if (problems.length && f.flags.has('V')) {
-        for (const p of problems) fail(s, `import: ${file}: template violation: ${p}`);
-        return fail(s, `import: ${file} not imported (template violations with -V; fix them or import without -V).`);
-      }
-      for (const p of problems) warn(s, `import: ${file}: template violation: ${p}`);
-      return importReported(s, 'import', file, lowered, { manifestPath: path.resolve(file) });
+      const opts = { strict: f.flags.has('V'), verbose: s.verbose };
+      // the restarter imports it when it can: it then configures what it wrote without reading it back
+      const remote = s.importViaRestarter ? await s.importViaRestarter(path.resolve(file), opts) : null;
+      if (remote) return printImport(s, remote);
+      const local = importFile((b, o) => ctx.repo().importBundle(b, o), file, opts);
+      const status = printImport(s, local);
+      if (local.report) await s.notify(local.report.notify);
+      return status;
     },
   };
 

@@ -4,7 +4,7 @@
 // FILE:LINE), and stdin (interactive with a prompt on a tty, else a script).
 import fs from 'node:fs';
 import path from 'node:path';
-import { notifyRestarter } from '../common/notify.js';
+import { importViaRestarter, notifyRestarter } from '../common/notify.js';
 import { repositoryPath, takeRootOption, writable } from '../common/root.js';
 import { tokenize, type Command } from '../../core/svccfg/lexer.js';
 import { resolveEntity } from '../../core/svccfg/resolve.js';
@@ -21,6 +21,19 @@ const USAGE = 'Usage: svccfg [-v] [--root DIR] [-s FMRI] [-f file | subcommand [
 export interface MainOptions { io?: Io; stdin?: NodeJS.ReadableStream & { isTTY?: boolean } }
 
 class RepositoryOpenError extends Error {}
+
+/**
+ * The largest manifest svc.startd imports for svccfg. The daemon holds a bundle's parsed form
+ * (~5 KB per service) while it writes and configures it, and keeps the heap that took: a bundle of
+ * 5,000 services raised its peak RSS by ~25 MB (docs/performance.md). svccfg imports a larger one
+ * itself (its memory goes when it exits) and notifies the restarter, which reads the instances back.
+ */
+const RESTARTER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Size of a file, NaN when it cannot be read (svccfg then imports it itself and reports why). */
+function fileSize(file: string): number {
+  try { return fs.statSync(file).size; } catch { return NaN; }
+}
 
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const io: Io = opts.io ?? { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
@@ -91,6 +104,10 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       if (!fmris.length || isPrivate()) return;
       const r = await notifyRestarter(root, fmris);
       if (r.message) io.err(`svccfg: warning: the restarter was not told about the change (${r.message}); run "svcadm refresh" later.\n`);
+    },
+    importViaRestarter: async (file, o) => {
+      if (isPrivate() || process.env.TSMF_IMPORT_LOCAL || !(fileSize(file) <= RESTARTER_IMPORT_MAX_BYTES)) return null;
+      return importViaRestarter(root, file, { ...o, noValidate: !!process.env.SVCCFG_NOVALIDATE, dtd: process.env.SVCCFG_DTD });
     },
     io,
     verbs: new Map(),

@@ -78,6 +78,9 @@ export function authorize(
       return { ok: true };
     case 'shutdown':
       return { ok: false, message: `permission denied: only root may shut svc.startd down (${who(caller)} asked)` };
+    case 'import':
+      // the daemon reads the file and writes the repository as itself: only who may write the repository file
+      return { ok: false, message: `permission denied: only root may have svc.startd import a manifest (${who(caller)} asked); svccfg imports it itself` };
     case 'refresh': {
       // Tells the daemon to re-read what svccfg wrote: allowed to whoever may write configuration or act.
       const need = [AUTH_MODIFY, AUTH_MODIFY_FRAMEWORK, AUTH_MANAGE];

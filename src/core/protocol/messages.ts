@@ -63,7 +63,22 @@ export interface AdminRequest {
 export interface StatusRequest { type: 'status'; id: number; fmris?: string[] }
 export interface ShutdownRequest { type: 'shutdown'; id: number; stopServices?: boolean }
 
-export type Request = RefreshRequest | AdminRequest | StatusRequest | ShutdownRequest;
+/**
+ * svccfg import carried out by svc.startd itself (smf-spec §8; as svc.configd does the writes for
+ * illumos svccfg): `file` is an absolute path the daemon reads. Root and the daemon's uid only.
+ */
+export interface ImportRequest {
+  type: 'import'; id: number; file: string;
+  /** svccfg import -V: template violations are errors */
+  strict?: boolean;
+  /** svccfg -v: report each created instance */
+  verbose?: boolean;
+  /** svccfg's SVCCFG_NOVALIDATE and SVCCFG_DTD, which the daemon does not see */
+  noValidate?: boolean;
+  dtd?: string;
+}
+
+export type Request = RefreshRequest | AdminRequest | StatusRequest | ShutdownRequest | ImportRequest;
 export type RequestType = Request['type'];
 
 export type ErrorCode =
@@ -90,7 +105,9 @@ export type ReplyBody =
   | { kind: 'refresh'; results: FmriResult[] }
   | { kind: 'admin'; results: FmriResult[] }
   | { kind: 'status'; instances: InstanceStatus[] }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** svccfg's exit status and the lines it prints on stderr (`svccfg: [location]text`; `plain`: no location) */
+  | { kind: 'import'; status: number; lines: { text: string; plain?: true }[] };
 
 export type Reply =
   | { id: number; ok: true; result: ReplyBody }

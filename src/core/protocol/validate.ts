@@ -109,6 +109,17 @@ export function parseRequest(msg: unknown): { ok: true; value: Request } | { ok:
       if (msg.reread !== undefined && typeof msg.reread !== 'boolean') return fail(bad('refresh.reread must be a boolean'));
       return { ok: true, value: { type: 'refresh', id, fmris: fmris.value, ...(msg.reread ? { reread: true } : {}) } };
     }
+    case 'import': {
+      if (typeof msg.file !== 'string' || !msg.file.startsWith('/') || msg.file.includes('\0') || msg.file.includes('\n')) return fail(bad('import.file must be an absolute path'));
+      const flags: { strict?: true; verbose?: true; noValidate?: true } = {};
+      for (const k of ['strict', 'verbose', 'noValidate'] as const) {
+        const b = optBool(msg, k, 'import');
+        if (!b.ok) return fail(b);
+        if (b.value) flags[k] = true;
+      }
+      if (msg.dtd !== undefined && (typeof msg.dtd !== 'string' || msg.dtd.includes('\0'))) return fail(bad('import.dtd must be a string'));
+      return { ok: true, value: { type: 'import', id, file: msg.file, ...flags, ...(msg.dtd ? { dtd: msg.dtd } : {}) } };
+    }
     case 'admin': {
       const a = parseAdmin(msg, id);
       return a.ok ? a : fail(a);

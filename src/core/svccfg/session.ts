@@ -18,6 +18,11 @@ export interface Session {
   resolve(operand: string): Resolved;
   /** Tells a running restarter that these instances/services changed (never fails). */
   notify(fmris: string[]): Promise<void>;
+  /**
+   * Has the running restarter import a manifest (an absolute path) and configure what it wrote;
+   * null when it cannot (no restarter, a private repository, not permitted): import here then.
+   */
+  importViaRestarter?(file: string, opts: { strict: boolean; verbose: boolean }): Promise<{ status: number; lines: { text: string; plain?: true }[] } | null>;
   io: Io;
   verbs: ReadonlyMap<string, Verb>;
   selection: Entity | null;
