@@ -34,7 +34,8 @@ export async function importViaRestarter(
       ...(opts.noValidate ? { noValidate: true } : {}), ...(opts.dtd ? { dtd: opts.dtd } : {}),
     }, { timeoutMs: 3_600_000 });
     if (r.ok && r.result.kind === 'import') return { status: r.result.status, lines: r.result.lines };
-    if (!r.ok && r.kind === 'daemon' && r.error.code === 'permission_denied') return null;
+    // refused before anything was written: import here (a daemon stopping takes the change at its next start)
+    if (!r.ok && r.kind === 'daemon' && (r.error.code === 'permission_denied' || r.error.code === 'shutting_down')) return null;
     const why = r.ok ? `unexpected reply ${r.result.kind}` : r.kind === 'daemon' ? r.error.message : r.message;
     return { status: 1, lines: [{ text: `import: ${file}: svc.startd: ${why}` }] };
   } finally {
