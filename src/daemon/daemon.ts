@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPg, findProp } from '../core/model.js';
 import { MASTER_RESTARTER, type AdminAction as EngineAdmin, type EngineEvent, type InstanceConfig, type RestoredInstance } from '../core/engine/types.js';
-import type { AdminRequest, Caller, FmriResult, ImportRequest, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
+import type { AdminRequest, Caller, FmriResult, ImportRequest, ImportResult, InstanceAuthData, InstanceStatus, ReplyBody, Request } from '../core/protocol/index.js';
 import { recordBoot } from './boot.js';
 import { ControlServer, type ControlHandler } from './control-server.js';
 import { CredentialResolver } from '../adapters/credentials.js';
@@ -173,10 +173,10 @@ export class Daemon implements ControlHandler {
   }
 
   /** Views of new instances an import of ours wrote, built one at a time (each one's levels let go once used). */
-  private *handedViews(fmris: readonly string[], handed: Map<string, NewInstanceLevels> | undefined): Generator<[string, InstanceView | undefined]> {
+  private *handedViews(fmris: readonly string[], handed: Map<string, NewInstanceLevels>): Generator<[string, InstanceView | undefined]> {
     for (const f of fmris) {
-      const levels = handed!.get(f)!;
-      handed!.delete(f);
+      const levels = handed.get(f)!;
+      handed.delete(f);
       yield [f, this.d.repo.viewOfNewInstance!(f, levels)];
     }
   }
@@ -284,7 +284,7 @@ export class Daemon implements ControlHandler {
    * the imported instances refreshed as its notification would, new instances of new services
    * configured from what was written (no read-back: the write and the configure are one turn).
    */
-  private async importFile(req: ImportRequest): Promise<{ status: number; lines: { text: string; plain?: true }[] }> {
+  private async importFile(req: ImportRequest): Promise<ImportResult> {
     const repo = this.d.repo;
     if (!repo.importBundle) return { status: 1, lines: [{ text: 'import: this svc.startd cannot import; run svccfg with TSMF_IMPORT_LOCAL=1' }] };
     const { importFile } = await import('../cli/svccfg/import-file.js');
@@ -318,9 +318,10 @@ export class Daemon implements ControlHandler {
     const withoutRunning: string[] = [];
     const version = this.host.repositoryVersion(); // before the reads (see remember)
     // instances an import of ours just wrote and nobody knew: configured as written, the rest read
-    const given = handed ? [...wanted].filter((f) => handed.has(f) && !this.known.has(f)) : [];
-    const toRead = given.length ? [...wanted].filter((f) => !handed!.has(f) || this.known.has(f)) : [...wanted];
-    for (const [fmri, view] of chain(this.handedViews(given, handed), this.readInstances(toRead))) {
+    const given: string[] = [];
+    const toRead: string[] = [];
+    for (const f of wanted) (handed?.has(f) && !this.known.has(f) ? given : toRead).push(f);
+    for (const [fmri, view] of chain(handed ? this.handedViews(given, handed) : [], this.readInstances(toRead))) {
       if (!view) {
         if (this.known.delete(fmri)) this.graph.post({ kind: 'remove', fmri });
         continue;

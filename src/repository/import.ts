@@ -93,9 +93,9 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
   const deleted = deletedPgs(bundle);
   // instances created by this import: their initial, last-import and running share one copy
   const created = new Set<number>();
-  const initialOf = new Map<number, number>(); // new instance of a new service -> its initial snapshot id
-  // the levels written for those instances: what they will run, handed to the restarter (ImportReport.handover)
-  const levelsOf = new Map<number, NewInstanceLevels>();
+  // new instance of a new service -> its initial snapshot id, and the levels written for it (what it
+  // will run, handed to the restarter: ImportReport.handover)
+  const newOfNew = new Map<number, { initial: number; levels: NewInstanceLevels }>();
   // existing instances whose running snapshot equalled their configuration, and the owners this
   // import wrote to: an instance in the first set and untouched keeps running as it is
   const runningCurrent = new Set<number>();
@@ -204,8 +204,7 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
           if (!opts.noLastImport) rows.addSnapshot(instId, 'last-import', now, snap);
-          initialOf.set(instId, snap);
-          levelsOf.set(instId, { instance: inst.pgs, service: newServicePgs });
+          newOfNew.set(instId, { initial: snap, levels: { instance: inst.pgs, service: newServicePgs } });
         } else {
           store.writePgs({ kind: 'instance', id: instId }, inst.pgs, { persistentOnly: true, fresh: true });
           takeSnapshot(store, target(), 'initial', now);
@@ -271,13 +270,13 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
 
   for (const [fmri, t] of refresh) {
     const unchanged = created.has(t.instId) && !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`);
-    const initial = unchanged ? initialOf.get(t.instId) : undefined;
+    const fresh = unchanged ? newOfNew.get(t.instId) : undefined;
     const untouched = !touched.has(`instance:${t.instId}`) && !touched.has(`service:${t.svcId}`)
       && !written.has(`instance:${t.instId}`) && !written.has(`service:${t.svcId}`);
-    if (initial !== undefined) {
-      rows.addSnapshot(t.instId, 'running', now, initial);
+    if (fresh) {
+      rows.addSnapshot(t.instId, 'running', now, fresh.initial);
       report.notify.push(fmri);
-      (report.handover ??= new Map()).set(fmri, levelsOf.get(t.instId)!);
+      (report.handover ??= new Map()).set(fmri, fresh.levels);
       continue;
     }
     rows.flush();

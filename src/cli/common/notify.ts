@@ -3,6 +3,7 @@
 // Must never fail the caller: if no daemon runs, the change is picked up when it starts; any other
 // problem is returned in `message` for the caller to print as a warning if it wants.
 import { connectDaemon, sendRequest } from './client.js';
+import type { ImportResult } from '../../core/protocol/messages.js';
 
 /** reread: only immediate properties (general/enabled, general_ovr...) changed: no refresh (§6.4). */
 export async function notifyRestarter(root: string, fmris: string[], opts: { reread?: boolean } = {}): Promise<{ delivered: boolean; message?: string }> {
@@ -24,7 +25,7 @@ export async function notifyRestarter(root: string, fmris: string[], opts: { rer
  */
 export async function importViaRestarter(
   root: string, file: string, opts: { strict: boolean; verbose: boolean; noValidate: boolean; dtd: string | undefined },
-): Promise<{ status: number; lines: { text: string; plain?: true }[] } | null> {
+): Promise<ImportResult | null> {
   const c = await connectDaemon(root, { client: 'svccfg', timeoutMs: 10_000 });
   if (!c.ok) return null;
   try {

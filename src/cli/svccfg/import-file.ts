@@ -3,19 +3,17 @@
 // configures the new instances from what was written instead of reading them back
 // (docs/performance.md). Both print the same lines, in the same order, and exit the same way.
 import path from 'node:path';
+import type { ImportLine, ImportResult } from '../../core/protocol/messages.js';
 import { checkServices } from '../../core/svccfg/template-check.js';
 import type { ImportOptions, ImportReport, LoweredBundle, RepoResult } from '../../repository/types.js';
 import { loadAndLower, type LoadOptions } from './bundle-io.js';
 
-/** One line svccfg prints on stderr: `svccfg: [location]text`, or without the location when `plain`. */
-export interface ImportLine { text: string; plain?: true }
-
-export interface ImportFileOutcome {
-  status: number;
-  lines: ImportLine[];
+export interface ImportFileOutcome extends ImportResult {
   /** the repository's report when something was written */
   report?: ImportReport;
 }
+
+type ImportBundle = (bundle: LoweredBundle, opts: ImportOptions) => RepoResult<ImportReport>;
 
 export interface ImportFileOptions extends LoadOptions {
   /** -V: template violations are errors */
@@ -24,9 +22,7 @@ export interface ImportFileOptions extends LoadOptions {
   verbose?: boolean;
 }
 
-export function importFile(
-  importBundle: (bundle: LoweredBundle, opts: ImportOptions) => RepoResult<ImportReport>, file: string, opts: ImportFileOptions = {},
-): ImportFileOutcome {
+export function importFile(importBundle: ImportBundle, file: string, opts: ImportFileOptions = {}): ImportFileOutcome {
   const lines: ImportLine[] = [];
   const failed = (text: string): ImportFileOutcome => { lines.push({ text }); return { status: 1, lines }; };
   const l = loadAndLower(file, opts);
@@ -40,9 +36,19 @@ export function importFile(
     return failed(`import: ${file} not imported (template violations with -V; fix them or import without -V).`);
   }
   for (const p of problems) lines.push({ text: `import: ${file}: template violation: ${p}` });
-  const r = importBundle(lowered, { manifestPath: path.resolve(file) });
-  if (!r.ok) return failed(`import: ${file}: ${r.message}`);
-  for (const m of r.value.warnings) lines.push({ text: `import: ${m}` });
-  if (opts.verbose) for (const c of r.value.created) lines.push({ text: `import: created ${c}`, plain: true });
+  return writeBundle(importBundle, 'import', file, lowered, { manifestPath: path.resolve(file) }, !!opts.verbose, lines);
+}
+
+/**
+ * The writing end of import and restore (`verb`): one transaction, then the repository's warnings
+ * and, verbose, the created instances, after `lines` already reported.
+ */
+export function writeBundle(
+  importBundle: ImportBundle, verb: string, file: string, lowered: LoweredBundle, opts: ImportOptions, verbose: boolean, lines: ImportLine[] = [],
+): ImportFileOutcome {
+  const r = importBundle(lowered, opts);
+  if (!r.ok) { lines.push({ text: `${verb}: ${file}: ${r.message}` }); return { status: 1, lines }; }
+  for (const m of r.value.warnings) lines.push({ text: `${verb}: ${m}` });
+  if (verbose) for (const c of r.value.created) lines.push({ text: `${verb}: created ${c}`, plain: true });
   return { status: 0, lines, report: r.value };
 }

@@ -11,10 +11,11 @@ import { fail, takeFlags, usage, warn, wordsOf, type Session, type Verb } from '
 import { entityFmri } from '../../core/svccfg/store.js';
 import { checkAgainstTemplates, checkServices } from '../../core/svccfg/template-check.js';
 import type { Repository } from '../../repository/repository.js';
-import type { ImportOptions, Viewer } from '../../repository/types.js';
+import type { Viewer } from '../../repository/types.js';
 import { writeFileAtomic } from '../../adapters/atomic-file.js';
 import { editprop } from './editprop.js';
-import { importFile, type ImportLine } from './import-file.js';
+import { importFile, writeBundle, type ImportFileOutcome } from './import-file.js';
+import type { ImportResult } from '../../core/protocol/messages.js';
 
 export interface IoContext {
   root: string;
@@ -65,7 +66,7 @@ async function loadReported(s: Session, file: string): Promise<LowerResult | num
 }
 
 /** Prints an import's lines as svccfg does (the location of a command file's line first); its status. */
-function printImport(s: Session, out: { status: number; lines: ImportLine[] }): number {
+function printImport(s: Session, out: ImportResult): number {
   for (const l of out.lines) {
     if (l.plain) s.io.err(`svccfg: ${l.text}\n`);
     else warn(s, l.text);
@@ -73,17 +74,14 @@ function printImport(s: Session, out: { status: number; lines: ImportLine[] }): 
   return out.status;
 }
 
-export function ioVerbs(ctx: IoContext): Verb[] {
-  /** import and restore: writes the bundle, reports warnings (and, verbose, created instances), tells the restarter. */
-  async function importReported(s: Session, verb: string, file: string, lowered: LowerResult, opts: ImportOptions): Promise<number> {
-    const r = ctx.repo().importBundle(lowered, opts);
-    if (!r.ok) return fail(s, `${verb}: ${file}: ${r.message}`);
-    for (const m of r.value.warnings) warn(s, `${verb}: ${m}`);
-    if (s.verbose) for (const c of r.value.created) s.io.err(`svccfg: ${verb}: created ${c}\n`);
-    await s.notify(r.value.notify);
-    return 0;
-  }
+/** An import or restore svccfg carried out itself: its lines, then the restarter told what changed. */
+async function reportAndNotify(s: Session, out: ImportFileOutcome): Promise<number> {
+  const status = printImport(s, out);
+  if (out.report) await s.notify(out.report.notify);
+  return status;
+}
 
+export function ioVerbs(ctx: IoContext): Verb[] {
   const importVerb: Verb = {
     name: 'import', usage: 'import [-V] file', summary: 'import a service manifest (then refresh the imported instances)',
     async run(args, s) {
@@ -95,10 +93,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
       // the restarter imports it when it can: it then configures what it wrote without reading it back
       const remote = s.importViaRestarter ? await s.importViaRestarter(path.resolve(file), opts) : null;
       if (remote) return printImport(s, remote);
-      const local = importFile((b, o) => ctx.repo().importBundle(b, o), file, opts);
-      const status = printImport(s, local);
-      if (local.report) await s.notify(local.report.notify);
-      return status;
+      return reportAndNotify(s, importFile((b, o) => ctx.repo().importBundle(b, o), file, opts));
     },
   };
 
@@ -138,7 +133,7 @@ export function ioVerbs(ctx: IoContext): Verb[] {
         return fail(s, `restore: ${file} is a ${type}, not an archive (made by "svccfg archive"); ${instead}.`);
       }
       // illumos engine_restore: an import without the last-import snapshot (SCI_NOSNAP)
-      return importReported(s, 'restore', file, lowered, { noLastImport: true });
+      return reportAndNotify(s, writeBundle((b, o) => ctx.repo().importBundle(b, o), 'restore', file, lowered, { noLastImport: true }, s.verbose));
     },
   };
 

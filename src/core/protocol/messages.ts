@@ -79,6 +79,11 @@ export interface ImportRequest {
 }
 
 export type Request = RefreshRequest | AdminRequest | StatusRequest | ShutdownRequest | ImportRequest;
+
+/** One line svccfg prints on stderr: `svccfg: [location]text`, or without the command-file location when `plain`. */
+export interface ImportLine { text: string; plain?: true }
+/** An import's outcome as svccfg reports it: its exit status and its stderr lines. */
+export interface ImportResult { status: number; lines: ImportLine[] }
 export type RequestType = Request['type'];
 
 export type ErrorCode =
@@ -106,8 +111,7 @@ export type ReplyBody =
   | { kind: 'admin'; results: FmriResult[] }
   | { kind: 'status'; instances: InstanceStatus[] }
   | { kind: 'shutdown' }
-  /** svccfg's exit status and the lines it prints on stderr (`svccfg: [location]text`; `plain`: no location) */
-  | { kind: 'import'; status: number; lines: { text: string; plain?: true }[] };
+  | ({ kind: 'import' } & ImportResult);
 
 export type Reply =
   | { id: number; ok: true; result: ReplyBody }

@@ -9,6 +9,7 @@ import { tokenText, type Command, type Token } from './lexer.js';
 import type { ConfigStore, Entity, ValueChecker } from './store.js';
 import { entityFmri } from './store.js';
 import type { Resolved } from './resolve.js';
+import type { ImportResult } from '../protocol/messages.js';
 
 export interface Io { out(text: string): void; err(text: string): void }
 
@@ -22,7 +23,7 @@ export interface Session {
    * Has the running restarter import a manifest (an absolute path) and configure what it wrote;
    * null when it cannot (no restarter, a private repository, not permitted): import here then.
    */
-  importViaRestarter?(file: string, opts: { strict: boolean; verbose: boolean }): Promise<{ status: number; lines: { text: string; plain?: true }[] } | null>;
+  importViaRestarter?(file: string, opts: { strict: boolean; verbose: boolean }): Promise<ImportResult | null>;
   io: Io;
   verbs: ReadonlyMap<string, Verb>;
   selection: Entity | null;
