@@ -263,6 +263,7 @@ async function main() {
     }
     record({ cell: f.cell, status: r.code === 0 ? 'ok' : r.timedOut ? 'timeout' : 'failed', wall_s: r.wall_s, reps_done: r.code === 0 ? f.reps : 0, est_s: f.est });
   }
+  if (plan.cells.length) await waitForQuietRunDir();
   for (const c of plan.cells) {
     if (c.manager !== 'tsmf' && elapsed() + c.est > budgetS * 1.1) {
       log(`skip ${c.cell}: ${elapsed().toFixed(0)} s spent, ~${c.est.toFixed(0)} s more would exceed the budget`);
@@ -295,13 +296,36 @@ async function main() {
   fs.writeFileSync(path.join(out, 'report.txt'), renderReport(out) + `\ntotal ${(elapsed() / 60).toFixed(1)} min; ${new Date().toISOString()}; load ${readText('/proc/loadavg').trim()}\n`);
   process.stdout.write(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'));
   log(`results in ${out}`);
-  if (trash) fs.rmSync(trash, { recursive: true, force: true });
+  if (trash) removeTrash(trash);
   return cells.some((c) => c.status === 'failed' || c.status === 'timeout') ? 1 : 0;
 }
+// ext4 skips inodes freed in the last 60 s when it allocates new ones, and for 300 s while their
+// inode-table block is dirty (see bench/README.md, "Hygiene"): a run started right after another
+// run's cleanup would measure file creation at up to 1 ms of system CPU each. So the cleanup is
+// synced (60 s then suffice; measured: creations back to normal 60-90 s after it) and its time
+// recorded, and the first manager cell of the next run waits until it is QUIET_AFTER_CLEANUP_MS old.
+const CLEANED_AT = path.join(SHARED, 'run', '.cleaned-at');
+const QUIET_AFTER_CLEANUP_MS = 90_000;
+
+function removeTrash(trash) {
+  fs.rmSync(trash, { recursive: true, force: true });
+  spawnSync('sync', [], { stdio: 'ignore' });
+  fs.writeFileSync(CLEANED_AT, `${Date.now()}\n`);
+}
+
+async function waitForQuietRunDir() {
+  let at;
+  try { at = Number(fs.readFileSync(CLEANED_AT, 'utf8')); } catch { return; }
+  const left = at + QUIET_AFTER_CLEANUP_MS - Date.now();
+  if (!(left > 0)) return;
+  log(`waiting ${(left / 1000).toFixed(0)} s: the previous run removed its work directories ${((Date.now() - at) / 1000).toFixed(0)} s ago (ext4 file creation is slow for a while after mass deletions)`);
+  await sleep(Math.min(left, QUIET_AFTER_CLEANUP_MS));
+}
+
 /** Renames ../shared/bench/run/* to run/.trash-TIMESTAMP (removed when the run ends); returns that path or null. */
 function setAsideWorkDirs() {
   const runDir = path.join(SHARED, 'run');
-  const entries = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((e) => !e.startsWith('.trash-')) : [];
+  const entries = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((e) => !e.startsWith('.')) : [];
   if (!entries.length) return null;
   const trash = path.join(runDir, `.trash-${Date.now()}`);
   fs.mkdirSync(trash);
