@@ -4,7 +4,7 @@
 // the harness's report (medians and ratios). See bench/README.md.
 //   node bench/boot.mjs [--managers tsmf,runit,supervisord,pm2] [--n 100,1000,5000] [--variants daemon,oneshot]
 //     [--reps 3] [--status-reps 3] [--budget-min 15] [--cell-budget-s 120] [--cell-max-s 200] [--cell-timeout-s 600]
-//     [--only CELLS] [--skip CELLS] [--no-floor] [--no-setup] [--wait] [--kill-leftovers] [--plan]
+//     [--only CELLS] [--skip CELLS] [--no-floor] [--no-setup] [--wait] [--kill-leftovers] [--no-interleave] [--plan]
 //   node bench/boot.mjs --report bench/out/<timestamp>      (the report of an earlier run again)
 //   CELLS: comma-separated manager:n:variant patterns, `*` matches anything (e.g. supervisord:5000:*,pm2:*:daemon).
 // Each (manager, N, variant) cell is one bench.mjs run. Cells whose per-repetition time is known (last successful run
@@ -245,10 +245,11 @@ async function main() {
   }
   // Work directories of earlier runs are renamed aside, not deleted: the adapters would delete them
   // at each launch, right before the manager creates its files in the same place (see above).
-  const trash = setAsideWorkDirs();
+  const trash = setAsideWorkDirs() ?? path.join(SHARED, 'run', `.trash-${Date.now()}`);
+  const interleave = !flag('no-interleave');
   const t0 = Date.now(); const elapsed = () => (Date.now() - t0) / 1000;
-  for (const f of plan.floor) {
-    const floorRun = () => runChild(`spawn floor n=${f.n}`, process.execPath, [path.join(SHARED, 'floor.mjs'), '--n', String(f.n), '--reps', String(f.reps), '--out', floorOut], cellTimeoutS);
+  const runFloor = async (f, reps) => {
+    const floorRun = () => runChild(`spawn floor n=${f.n}${reps !== f.reps ? ` (reps ${reps})` : ''}`, process.execPath, [path.join(SHARED, 'floor.mjs'), '--n', String(f.n), '--reps', String(reps), '--out', floorOut], cellTimeoutS);
     let r = await floorRun();
     await killCgroupsOf('perffloor-');
     if (r.code !== 0 && !r.timedOut) {
@@ -261,26 +262,44 @@ async function main() {
       r = await floorRun();
       await killCgroupsOf('perffloor-');
     }
-    record({ cell: f.cell, status: r.code === 0 ? 'ok' : r.timedOut ? 'timeout' : 'failed', wall_s: r.wall_s, reps_done: r.code === 0 ? f.reps : 0, est_s: f.est });
-  }
+    record({ cell: f.cell, status: r.code === 0 ? 'ok' : r.timedOut ? 'timeout' : 'failed', wall_s: r.wall_s, reps_done: r.code === 0 ? reps : 0, est_s: f.est });
+  };
+  const runCell = async (c, reps) => {
+    const before = countLines(main).length;
+    const r = await runChild(`${c.cell} (reps ${reps}, ~${(c.est * reps).toFixed(0)} s)`, process.execPath, [path.join(SHARED, 'bench.mjs'), '--managers', c.manager,
+      '--n', String(c.n), '--variants', c.variant, '--reps', String(reps), '--status-reps', opt('status-reps', '3'),
+      '--budget-s', String(Math.max(cellBudgetS, c.est)), '--out', main], args.includes('--cell-timeout-s') ? cellTimeoutS : Math.max(cellTimeoutS, 3 * c.est * reps));
+    const killed = await killCgroupsOf(`perfbench-${c.manager}`);
+    const rows = countLines(main).slice(before);
+    const done = rows.filter((x) => !x.error).length;
+    const status = r.timedOut ? 'timeout' : r.code !== 0 ? 'failed' : rows.some((x) => x.error) || !done ? 'failed' : 'ok';
+    if (r.timedOut || (r.code !== 0 && !rows.length)) fs.appendFileSync(main, JSON.stringify({ manager: c.manager, n: c.n, variant: c.variant, error: r.timedOut ? `cell killed after ${r.wall_s.toFixed(0)} s (--cell-timeout-s)` : `bench.mjs exited with ${r.code ?? r.sig}` }) + '\n');
+    record({ cell: c.cell, status, wall_s: r.wall_s, reps_done: done, reps_planned: reps, est_s: c.est, killed_leftovers: killed });
+    log(`${c.cell}: ${status} in ${r.wall_s.toFixed(0)} s${killed ? ` (killed ${killed} leftover processes)` : ''}`);
+    await sleep(1000); // let the previous cell's exits settle
+  };
+  // The Node floor of N and tsmf's N daemons, the ratio issue 3 is judged by, alternate repetition by
+  // repetition (order swapped each time) instead of minutes apart: the machine's speed drifts by
+  // tens of percent within minutes here, and a ratio of two windows carried that drift.
+  const paired = (c) => interleave && c.manager === 'tsmf' && c.variant === 'daemon' && plan.floor.some((f) => f.n === c.n);
+  const pairedFloor = (f) => plan.cells.some((c) => paired(c) && c.n === f.n);
+  for (const f of plan.floor) if (!pairedFloor(f)) await runFloor(f, f.reps);
   if (plan.cells.length) await waitForQuietRunDir();
   for (const c of plan.cells) {
     if (c.manager !== 'tsmf' && elapsed() + c.est > budgetS * 1.1) {
       log(`skip ${c.cell}: ${elapsed().toFixed(0)} s spent, ~${c.est.toFixed(0)} s more would exceed the budget`);
       record({ cell: c.cell, status: 'skipped', reason: 'over --budget-min at run time' }); continue;
     }
-    const before = countLines(main).length;
-    const r = await runChild(`${c.cell} (reps ${c.reps}, ~${(c.est * c.reps).toFixed(0)} s)`, process.execPath, [path.join(SHARED, 'bench.mjs'), '--managers', c.manager,
-      '--n', String(c.n), '--variants', c.variant, '--reps', String(c.reps), '--status-reps', opt('status-reps', '3'),
-      '--budget-s', String(Math.max(cellBudgetS, c.est)), '--out', main], args.includes('--cell-timeout-s') ? cellTimeoutS : Math.max(cellTimeoutS, 3 * c.est * c.reps));
-    const killed = await killCgroupsOf(`perfbench-${c.manager}`);
-    const rows = countLines(main).slice(before);
-    const done = rows.filter((x) => !x.error).length;
-    const status = r.timedOut ? 'timeout' : r.code !== 0 ? 'failed' : rows.some((x) => x.error) || !done ? 'failed' : 'ok';
-    if (r.timedOut || (r.code !== 0 && !rows.length)) fs.appendFileSync(main, JSON.stringify({ manager: c.manager, n: c.n, variant: c.variant, error: r.timedOut ? `cell killed after ${r.wall_s.toFixed(0)} s (--cell-timeout-s)` : `bench.mjs exited with ${r.code ?? r.sig}` }) + '\n');
-    record({ cell: c.cell, status, wall_s: r.wall_s, reps_done: done, reps_planned: c.reps, est_s: c.est, killed_leftovers: killed });
-    log(`${c.cell}: ${status} in ${r.wall_s.toFixed(0)} s${killed ? ` (killed ${killed} leftover processes)` : ''}`);
-    await sleep(1000); // let the previous cell's exits settle
+    if (!paired(c)) { await runCell(c, c.reps); continue; }
+    const f = plan.floor.find((x) => x.n === c.n);
+    for (let i = 0; i < Math.max(c.reps, f.reps); i++) {
+      const steps = [];
+      if (i < f.reps) steps.push(() => runFloor(f, 1));
+      // bench.mjs names its work directory after the repetition (rep1): set the last one aside first
+      if (i < c.reps) steps.push(async () => { setAsideInto(trash, 'tsmf'); await runCell(c, 1); });
+      if (i % 2 === 1) steps.reverse();
+      for (const step of steps) await step();
+    }
   }
   // leftovers: our cgroups are empty by now; anything else is reported, and a pm2 daemon of ~/.pm2 started meanwhile is stopped
   const pm2After = pm2HomeGod();
@@ -296,7 +315,7 @@ async function main() {
   fs.writeFileSync(path.join(out, 'report.txt'), renderReport(out) + `\ntotal ${(elapsed() / 60).toFixed(1)} min; ${new Date().toISOString()}; load ${readText('/proc/loadavg').trim()}\n`);
   process.stdout.write(fs.readFileSync(path.join(out, 'report.txt'), 'utf8'));
   log(`results in ${out}`);
-  if (trash) removeTrash(trash);
+  if (fs.existsSync(trash)) removeTrash(trash);
   return cells.some((c) => c.status === 'failed' || c.status === 'timeout') ? 1 : 0;
 }
 // ext4 skips inodes freed in the last 60 s when it allocates new ones, and for 300 s while their
@@ -320,6 +339,14 @@ async function waitForQuietRunDir() {
   if (!(left > 0)) return;
   log(`waiting ${(left / 1000).toFixed(0)} s: the previous run removed its work directories ${((Date.now() - at) / 1000).toFixed(0)} s ago (ext4 file creation is slow for a while after mass deletions)`);
   await sleep(Math.min(left, QUIET_AFTER_CLEANUP_MS));
+}
+
+/** Renames ../shared/bench/run/NAME into the trash directory `trash` (created when missing), if it exists. */
+function setAsideInto(trash, name) {
+  const from = path.join(SHARED, 'run', name);
+  if (!fs.existsSync(from)) return;
+  fs.mkdirSync(trash, { recursive: true });
+  fs.renameSync(from, path.join(trash, `${name}-${Date.now()}`));
 }
 
 /** Renames ../shared/bench/run/* to run/.trash-TIMESTAMP (removed when the run ends); returns that path or null. */
