@@ -214,7 +214,7 @@ export async function run(argv: string[]): Promise<number> {
     if (st.wait && (st.props.length > 1 || operands.length > 1)) usage(st);
     if (st.zone !== undefined && !st.quiet) st.err.push(`svcprop: note: -z ${st.zone} ignored (tsmf has no zones)\n`);
     const { Repository: Repo } = await import('../repository/index.js');
-    const opened = Repo.open(repositoryPath(root), { readonly: true });
+    const opened = Repo.open(repositoryPath(root), { readonly: true, live: st.wait });
     if (!opened.ok) die(st, `Could not connect to configuration repository: ${opened.message}.`);
     repo = opened.value;
     const viewer: Viewer = (await import('./common/viewer.js')).callerViewer(root);

@@ -29,6 +29,13 @@ export interface OpenOptions {
    * runs while the daemon starts the services instead of before it hears of them.
    */
   checkpointOnClose?: boolean;
+  /**
+   * read-only: the caller watches for changes (svcprop -w), so a reader that cannot use the
+   * file's WAL index gets the error rather than a still copy of the file (see quiet-image.ts)
+   */
+  live?: boolean;
+  /** @internal read-only: the file's bytes, opened in memory instead of the file (see quiet-image.ts) */
+  image?: Buffer;
 }
 
 export class RepositoryBase {
@@ -43,7 +50,7 @@ export class RepositoryBase {
     this.readonly = !!opts.readonly;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     if (!this.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file, { readonly: this.readonly, fileMustExist: this.readonly });
+    this.db = new Database(this.readonly && opts.image ? opts.image : file, { readonly: this.readonly, fileMustExist: this.readonly });
     configureConnection(this.db, this.readonly);
     this.checkpointOnClose = !this.readonly && !!opts.checkpointOnClose;
     if (this.checkpointOnClose) this.db.pragma('wal_autocheckpoint = 0');

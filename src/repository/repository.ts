@@ -6,6 +6,7 @@
 // base.ts (connection, entities, reads) < this facade (writes, snapshots, import, state).
 import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../core/model.js';
 import { RepositoryBase, readonlyVersionError, type OpenOptions } from './base.js';
+import { quietImage } from './quiet-image.js';
 import { fnmatch } from '../core/glob.js';
 import { applyProfile } from './apply.js';
 import { readInstanceViews, type BulkReadOptions, type InstanceViews } from './bulk-read.js';
@@ -48,7 +49,13 @@ export class Repository extends RepositoryBase {
     } catch (e) {
       // e.g. a reader who may not create the WAL index (-shm) in a directory it cannot write
       repo.close();
-      const hint = repo.readonly ? ' (a reader who may not write its directory needs the -shm file that svc.startd keeps; see docs/authorizations.md)' : '';
+      if (repo.readonly && !opts.image && !opts.live) {
+        // with no writer about (no -wal file), a copy of the file taken while it did not change
+        // holds every committed transaction: read that (svcs and svcprop with no daemon running)
+        const image = quietImage(file);
+        if (image) return Repository.open(file, { ...opts, image });
+      }
+      const hint = repo.readonly ? ' (a reader who may not write its directory needs the -shm file that svc.startd keeps while it runs, or no write in progress; see docs/authorizations.md)' : '';
       return fail('invalid', `cannot read repository ${file}: ${(e as Error).message}${hint}`);
     }
     if (err) { repo.close(); return fail('invalid', `${file}: ${err}`); }
