@@ -139,7 +139,9 @@ export class Daemon implements ControlHandler {
     for (const fmri of fmris) this.consumePendingActions(fmri);
     recordBoot(this.d.runDir, boot.bootId);
     this.server = new ControlServer({
-      socketPath: this.d.socketPath, daemonName: DAEMON_NAME, bootId: boot.bootId, features: FEATURES, handler: this, log: this.d.log,
+      socketPath: this.d.socketPath, daemonName: DAEMON_NAME, bootId: boot.bootId, handler: this, log: this.d.log,
+      // `import` only over a repository that can import: svccfg then imports by itself, as with no daemon
+      features: repo.importBundle ? FEATURES : FEATURES.filter((f) => f !== 'import'),
     });
     await this.server.listen();
     this.flushWrites();

@@ -107,6 +107,7 @@ describe('svc.startd control protocol', { skip: peercredAvailable() ? false : 'p
     assert.match(c.client.hello.daemon, /svc\.startd/);
     assert.ok(c.client.hello.bootId.length > 0);
     assert.ok(c.client.hello.features.includes('admin'));
+    assert.ok(c.client.hello.features.includes('import'), 'a daemon over the SQLite repository offers import');
     const st = await c.client.request({ type: 'status', fmris: [FMRI] });
     c.client.close();
     assert.ok(st.ok && st.result.kind === 'status');

@@ -24,8 +24,9 @@ class RepositoryOpenError extends Error {}
 
 /**
  * The largest manifest svc.startd imports for svccfg. The daemon holds a bundle's parsed form
- * (~5 KB per service) while it writes and configures it, and keeps the heap that took: a bundle of
- * 5,000 services raised its peak RSS by ~25 MB (docs/performance.md). svccfg imports a larger one
+ * (~5 KB per service) while it writes and configures it, and keeps the heap that took: through the
+ * daemon, a bundle of 5,000 services raised its peak RSS from 117-119 to 122-125 MB over a start
+ * and stop of all of them (docs/performance.md, sessions 15 and 16). svccfg imports a larger one
  * itself (its memory goes when it exits) and notifies the restarter, which reads the instances back.
  */
 const RESTARTER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
