@@ -245,7 +245,7 @@ async function main() {
   }
   // Work directories of earlier runs are renamed aside, not deleted: the adapters would delete them
   // at each launch, right before the manager creates its files in the same place (see above).
-  const trash = setAsideWorkDirs() ?? path.join(SHARED, 'run', `.trash-${Date.now()}`);
+  const trash = setAsideWorkDirs();
   const interleave = !flag('no-interleave');
   const t0 = Date.now(); const elapsed = () => (Date.now() - t0) / 1000;
   const runFloor = async (f, reps) => {
@@ -349,15 +349,16 @@ function setAsideInto(trash, name) {
   fs.renameSync(from, path.join(trash, `${name}-${Date.now()}`));
 }
 
-/** Renames ../shared/bench/run/* to run/.trash-TIMESTAMP (removed when the run ends); returns that path or null. */
+/**
+ * Renames ../shared/bench/run/* into run/.trash-TIMESTAMP (created when something is set aside now
+ * or later in the run, removed when the run ends); returns that path.
+ */
 function setAsideWorkDirs() {
   const runDir = path.join(SHARED, 'run');
-  const entries = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((e) => !e.startsWith('.')) : [];
-  if (!entries.length) return null;
   const trash = path.join(runDir, `.trash-${Date.now()}`);
-  fs.mkdirSync(trash);
-  for (const e of entries) fs.renameSync(path.join(runDir, e), path.join(trash, e));
-  log(`set aside earlier work directories (${entries.join(', ')}) in ${trash}; removed at the end`);
+  const entries = fs.existsSync(runDir) ? fs.readdirSync(runDir).filter((e) => !e.startsWith('.')) : [];
+  for (const e of entries) setAsideInto(trash, e);
+  if (entries.length) log(`set aside earlier work directories (${entries.join(', ')}) in ${trash}; removed at the end`);
   return trash;
 }
 /** The report of a results directory: every manager side by side with the floor ratio, report.mjs's tables, the cells. */
