@@ -2,6 +2,12 @@
 // Bundles every command entry point (src/cli/*.ts, one file per command) into dist/ with esbuild,
 // so that `bin/svcs` starts in one module load instead of compiling TypeScript at run time.
 // Native and heavy modules stay external and are loaded by Node from node_modules.
+// No code splitting: each command is one self-contained file (its dynamic import()s of our own
+// modules are inlined and still initialised lazily). Shared chunks cost a module resolution,
+// read and link each at every start: 6-10 of them made svcs -H at 1,000 instances 107 against
+// 94 ms and svccfg import (through the daemon) 90-99 against 80-82 ms (docs/performance.md,
+// session 17). dist/ is larger (each command carries its own copy); nothing loads more code
+// eagerly than before, since V8 compiles functions lazily.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +21,7 @@ const commands = await build({
   entryPoints: entries,
   outdir: path.join(root, 'dist'),
   bundle: true,
-  splitting: true,
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
