@@ -1,8 +1,9 @@
 // Base of the Repository facade: the connection, transactions, entities, reads and the
 // helpers every write uses (one transaction per public write; a failure value rolls back).
 // repository.ts adds the writes, snapshots, import and restarter operations on top.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PropertyType, ServiceData } from '../core/model.js';
 import { canonicalize } from './encode.js';
@@ -16,6 +17,17 @@ import { effectivePgsOfType } from './typed-pgs.js';
 import {
   ANONYMOUS_VIEWER, VIEW_DIRECT, type PgView, type PropertyView, type ReadOptions, type RepoResult, type View,
 } from './types.js';
+
+/**
+ * better-sqlite3, loaded when the first repository is opened: a command that never opens one
+ * (svccfg handing an import to svc.startd, usage errors) does not pay the ~5-8 ms of loading
+ * the native module at start.
+ */
+let sqlite: typeof Database | undefined;
+function openDatabase(source: string | Buffer, options: Database.Options): Database.Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new sqlite(source, options);
+}
 
 export interface OpenOptions {
   /** open read-only (svcprop, svcs); the file must exist */
@@ -50,7 +62,7 @@ export class RepositoryBase {
     this.readonly = !!opts.readonly;
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     if (!this.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(this.readonly && opts.image ? opts.image : file, { readonly: this.readonly, fileMustExist: this.readonly });
+    this.db = openDatabase(this.readonly && opts.image ? opts.image : file, { readonly: this.readonly, fileMustExist: this.readonly });
     configureConnection(this.db, this.readonly);
     this.checkpointOnClose = !this.readonly && !!opts.checkpointOnClose;
     if (this.checkpointOnClose) this.db.pragma('wal_autocheckpoint = 0');
