@@ -51,7 +51,11 @@ export class Restarter {
 
   /** Runs queued commands until the instance enters a transition or the queue is empty. */
   process(v: Vertex): void {
-    while (!v.transition && v.queue.length && this.graph.get(v.fmri) === v) this.handle(v, v.queue.shift()!);
+    let ran = false;
+    while (!v.transition && v.queue.length && this.graph.get(v.fmri) === v) { ran = true; this.handle(v, v.queue.shift()!); }
+    // an emptied array keeps the backing store its pushes grew (~150 bytes); every vertex keeps
+    // its queue, and at 5,000 instances those stores were 0.7 MB of live heap
+    if (ran && v.queue.length === 0) v.queue = [];
   }
 
   private commit(v: Vertex, state: InstanceState, next: NextState, aux?: ReasonCode, auxFmri?: string): void {
