@@ -45,6 +45,20 @@ const generator = await build({
   logLevel: 'warning',
 });
 
+// V8 keeps a module's source for lazy compilation, in one byte per character only when every
+// character is Latin-1. esbuild escapes strings and identifiers but keeps some comments as
+// written: one "…" in a comment made svc.startd's 530 KB source a 1.06 MB string in the
+// daemon's heap. So a bundle with a character above U+00FF fails the build, naming it.
+for (const file of Object.keys(commands.metafile.outputs).filter((f) => /\.c?js$/.test(f))) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => /[^\u0000-\u00ff]/.test(l));
+  if (at >= 0) {
+    const ch = lines[at].match(/[^\u0000-\u00ff]/)[0];
+    throw new Error(`${file}:${at + 1}: character ${JSON.stringify(ch)} (U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}) `
+      + 'is outside Latin-1, which doubles the bundle\'s size in memory; write it in ASCII in the source comment it comes from');
+  }
+}
+
 // Chunk names carry a content hash: files of earlier builds that this one did not write are
 // removed, so that dist/ holds exactly what the launchers can load.
 const written = new Set([...Object.keys(commands.metafile.outputs), ...Object.keys(generator.metafile.outputs)]

@@ -147,7 +147,7 @@ export function readInstanceViews(store: Store, fmris: readonly string[], opts: 
 }
 
 /**
- * The views readInstanceViews(…, opts) would read back for a new instance of a new service right
+ * The views readInstanceViews(..., opts) would read back for a new instance of a new service right
  * after the import that wrote `levels` (ImportReport.handover): its running snapshot shares the
  * levels it was imported with, NONPERSISTENT pgs are not written, every pg is at generation 1.
  * The result shares property objects with `levels`: callers must not mutate either.

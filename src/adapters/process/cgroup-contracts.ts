@@ -290,7 +290,7 @@ export class CgroupContracts extends ContractEvents implements ContractBackend {
   /**
    * Whether an existing primary-named directory belongs to someone. A primary's directory name
    * derives from its own FMRI ('~' is escaped there and reserved for our suffixes), and
-   * createGroup(…, false) only runs for an FMRI without a tracked primary, so only abandoned groups
+   * createGroup(..., false) only runs for an FMRI without a tracked primary, so only abandoned groups
    * can own it (O(1): this used to scan every tracked group, quadratic over a 5,000-instance start).
    */
   private isTrackedDir(dir: string): boolean {
