@@ -59,8 +59,9 @@ for (const file of Object.keys(commands.metafile.outputs).filter((f) => /\.c?js$
   }
 }
 
-// Chunk names carry a content hash: files of earlier builds that this one did not write are
-// removed, so that dist/ holds exactly what the launchers can load.
+// Files of earlier builds that this one did not write (the hashed chunks of the split builds
+// before session 17, commands since renamed) are removed, so that dist/ holds exactly what the
+// launchers can load.
 const written = new Set([...Object.keys(commands.metafile.outputs), ...Object.keys(generator.metafile.outputs)]
   .map((f) => path.resolve(f))); // metafile paths are relative to the working directory
 for (const f of fs.readdirSync(path.join(root, 'dist'))) {
