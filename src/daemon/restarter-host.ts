@@ -194,20 +194,19 @@ export class RestarterHost implements CommandExecutor {
   private spawn(cmd: RunMethod, req: MethodRunRequest): void {
     const startedAt = this.o.clock.now();
     // restarter/logfile appears once a method ran (svcs -x shows "See:" only then).
-    this.o.states.update(cmd.fmri, { logfile: req.logPath });
-    if (cmd.method === 'start') this.o.states.update(cmd.fmri, { start_method_timestamp: timeValue(startedAt) });
+    const u: Parameters<StateWriter['update']>[1] = { logfile: req.logPath };
+    if (cmd.method === 'start') u.start_method_timestamp = timeValue(startedAt);
     const handle = this.o.procs.runner.start(req);
     this.running.set(cmd.fmri, (this.running.get(cmd.fmri) ?? 0) + 1);
     // A method outside the primary contract (stop, refresh, a transient start) runs in a contract of its
     // own: restarter/transient_contract while it runs (svcs -p lists its processes), removed when it ends.
     const inTransientContract = handle.contractId !== null && !(cmd.method === 'start' && cmd.model !== 'transient');
     if (cmd.method === 'start') {
-      const u: Parameters<StateWriter['update']>[1] = {};
       if (handle.pid !== null) u.start_pid = handle.pid;
       if (handle.contractId !== null && !inTransientContract) u.contract = handle.contractId;
-      this.o.states.update(cmd.fmri, u);
     }
-    if (inTransientContract) this.o.states.update(cmd.fmri, { transient_contract: handle.contractId });
+    if (inTransientContract) u.transient_contract = handle.contractId;
+    this.o.states.update(cmd.fmri, u); // one merge, same key order as the writes it replaces
     if (cmd.model === 'child' && cmd.method === 'start' && handle.pid !== null) {
       // Wait model: the start method *is* the service; it is online as soon as it runs.
       this.startSucceeded(cmd.fmri);

@@ -104,16 +104,17 @@ export class RepositoryBase {
   /** Runs fn (which opens a transaction) with synchronous = NORMAL, unless a transaction is open already. */
   protected withoutFsync<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    this.db.pragma('synchronous = NORMAL');
+    // prepared once: db.pragma() compiles its statement at every call (two per restarter batch)
+    this.store.stmt('PRAGMA synchronous = NORMAL').run();
     try {
       return fn();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.store.stmt('PRAGMA synchronous = FULL').run();
     }
   }
 
   /** Changes whenever another connection commits (PRAGMA data_version): cheap change polling. */
-  dataVersion(): number { return this.db.pragma('data_version', { simple: true }) as number; }
+  dataVersion(): number { return this.store.stmt('PRAGMA data_version').pluck().get() as number; }
 
   // ---- entities ---------------------------------------------------------------------------
 

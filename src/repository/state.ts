@@ -71,7 +71,9 @@ export function writeRestarterStateFast(store: Store, ids: RestarterPgIds, upd: 
   const writes: { k: number; enc: string | Buffer | null }[] = [];
   /** a removal of what the ids say is absent: nothing to write once the ids are proved current */
   let absentRemoved = false;
-  for (const [key, raw] of Object.entries(upd) as [keyof RestarterStateUpdate, unknown][]) {
+  for (const name in upd) { // not Object.entries: no pair arrays on the restarter's hottest write
+    const key = name as keyof RestarterStateUpdate;
+    const raw: unknown = upd[key];
     if (raw === undefined) continue;
     const k = KEY_INDEX.get(key);
     if (k === undefined) return false;
