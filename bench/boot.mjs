@@ -318,13 +318,17 @@ async function main() {
   if (fs.existsSync(trash)) removeTrash(trash);
   return cells.some((c) => c.status === 'failed' || c.status === 'timeout') ? 1 : 0;
 }
-// ext4 skips inodes freed in the last 60 s when it allocates new ones, and for 300 s while their
-// inode-table block is dirty (see bench/README.md, "Hygiene"): a run started right after another
-// run's cleanup would measure file creation at up to 1 ms of system CPU each. So the cleanup is
-// synced (60 s then suffice; measured: creations back to normal 60-90 s after it) and its time
-// recorded, and the first manager cell of the next run waits until it is QUIET_AFTER_CLEANUP_MS old.
+// On ext4 without a journal (as here), the inode allocator passes over inodes freed in the last
+// 60 s, or 360 s while their inode-table block is dirty (fs/ext4/ialloc.c, recently_deleted:
+// RECENTCY_MIN + RECENTCY_DIRTY), testing them one by one from the start of the block group at
+// every creation: right after another run's cleanup, a file creation costs up to 1 ms of system
+// CPU instead of a few microseconds (see bench/README.md, "Hygiene"). A sync cleans those blocks,
+// but the next run's own creations in the same groups dirty them again, so the 360 s apply (a run
+// that waited 90 s after a synced cleanup paid ~0.5 s more CPU per 1,000 tsmf services: docs/
+// performance.md, session 19). The cleanup is synced and its time recorded, and the first manager
+// cell of the next run waits until it is QUIET_AFTER_CLEANUP_MS old.
 const CLEANED_AT = path.join(SHARED, 'run', '.cleaned-at');
-const QUIET_AFTER_CLEANUP_MS = 90_000;
+const QUIET_AFTER_CLEANUP_MS = 370_000;
 
 function removeTrash(trash) {
   fs.rmSync(trash, { recursive: true, force: true });
