@@ -26,11 +26,14 @@ export interface InstanceViews {
   withoutRunning?: true;
 }
 
-interface Target { key: string; instId: number; svcId: number; snapId: number | null }
+/** `serviceLive`: the running snapshot's service level is the service's current persistent pgs */
+interface Target { key: string; instId: number; svcId: number; snapId: number | null; serviceLive: boolean }
 
 const RESOLVE_SQL = `
   SELECT j.key, i.id, i.service_id,
-    (SELECT coalesce(sn.levels_of, sn.id) FROM snapshots sn WHERE sn.instance_id = i.id AND sn.name = 'running')
+    (SELECT coalesce(sn.levels_of, sn.id) FROM snapshots sn WHERE sn.instance_id = i.id AND sn.name = 'running'),
+    (SELECT h.service_live FROM snapshots sn JOIN snapshots h ON h.id = coalesce(sn.levels_of, sn.id)
+      WHERE sn.instance_id = i.id AND sn.name = 'running')
   FROM json_each(?) j
   JOIN services s ON s.name = json_extract(j.value, '$[0]')
   JOIN instances i ON i.service_id = s.id AND i.name = json_extract(j.value, '$[1]')`;
@@ -94,14 +97,16 @@ export function readInstanceViews(store: Store, fmris: readonly string[], opts: 
     keys.push(f);
   }
   if (entities.length === 0) return out;
-  const rows = store.stmt(RESOLVE_SQL).raw(true).all(JSON.stringify(entities)) as [number, number, number, number | null][];
-  const targets: Target[] = rows.map(([k, instId, svcId, snapId]) => ({ key: keys[k]!, instId, svcId, snapId }));
+  const rows = store.stmt(RESOLVE_SQL).raw(true).all(JSON.stringify(entities)) as [number, number, number, number | null, number | null][];
+  const targets: Target[] = rows.map(([k, instId, svcId, snapId, live]) => ({ key: keys[k]!, instId, svcId, snapId, serviceLive: live === 1 }));
   const uniq = (xs: (number | null)[]) => JSON.stringify([...new Set(xs.filter((x): x is number => x !== null))]);
   const names = opts.currentPgs ? new Set(opts.currentPgs) : undefined;
   // without a running snapshot the effective view is the whole current one
   const whole = names ? targets.filter((t) => t.snapId === null) : targets;
   const part = names ? targets.filter((t) => t.snapId !== null) : [];
-  const params = [uniq(whole.map((t) => t.instId)), uniq(whole.map((t) => t.svcId)), uniq(targets.map((t) => t.snapId))];
+  // a running snapshot sharing its service's pgs needs them whole
+  const wholeServices = [...whole.map((t) => t.svcId), ...targets.filter((t) => t.serviceLive).map((t) => t.svcId)];
+  const params = [uniq(whole.map((t) => t.instId)), uniq(wholeServices), uniq(targets.map((t) => t.snapId))];
   if (part.length) {
     const instIds = uniq(part.map((t) => t.instId));
     const svcIds = uniq(part.map((t) => t.svcId));
@@ -126,13 +131,15 @@ export function readInstanceViews(store: Store, fmris: readonly string[], opts: 
   if (byId.size) loadProperties(store, byId);
 
   const none: PgView[] = [];
+  const persistent = (pgs: PgView[] | undefined) => (pgs ? pgs.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) === 0) : none);
   const only = (pgs: PgView[] | undefined) => (pgs ? pgs.filter((pg) => names!.has(pg.name)) : none);
   for (const t of targets) {
     let current = composePgs(inst.get(t.instId) ?? none, svc.get(t.svcId) ?? none);
     let effective = current;
     if (t.snapId !== null) {
       // as readPgs' effective view: a pg found in the snapshot wins; current NONPERSISTENT pgs fill in
-      const snap = composePgs(snapInst.get(t.snapId) ?? none, snapSvc.get(t.snapId) ?? none);
+      const snapService = t.serviceLive ? persistent(svc.get(t.svcId)) : snapSvc.get(t.snapId) ?? none;
+      const snap = composePgs(snapInst.get(t.snapId) ?? none, snapService);
       const inSnap = new Set(snap.map((pg) => pg.name));
       const live = current.filter((pg) => (pg.flags & PG_FLAG_NONPERSISTENT) !== 0 && !inSnap.has(pg.name));
       effective = overlayPgs(snap, live);

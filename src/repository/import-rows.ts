@@ -62,7 +62,7 @@ export class ImportRows {
     this.pgs = new TableBuffer(store, 'pgs(id, service_id, instance_id, snapshot_id, level, seq, name, type, flags, generation)', 10, 400);
     this.props = new TableBuffer(store, 'props(id, pg_id, seq, name, type)', 5, 800);
     this.vals = new TableBuffer(store, 'vals(prop_id, seq, value)', 3, 1200);
-    this.snaps = new TableBuffer(store, 'snapshots(id, instance_id, name, taken_at, levels_of)', 5, 400);
+    this.snaps = new TableBuffer(store, 'snapshots(id, instance_id, name, taken_at, levels_of, service_live)', 6, 400);
   }
 
   private nextId(table: string): number {
@@ -103,13 +103,14 @@ export class ImportRows {
     }
   }
 
-  /** Adds snapshot NAME of an instance that has none of that name; returns its id. */
-  addSnapshot(instId: number, name: string, takenAt: number, levelsOf: number | null): number {
+  /** Adds snapshot NAME of an instance that has none of that name; returns its id. With
+   *  `serviceLive`, its service level is the service's current persistent pgs (schema v4). */
+  addSnapshot(instId: number, name: string, takenAt: number, levelsOf: number | null, serviceLive = false): number {
     if (this.snapId === 0) this.snapId = this.nextId('snapshots');
     const id = this.snapId++;
     const k = this.snaps.next();
     const s = this.snaps.params;
-    s[k] = id; s[k + 1] = instId; s[k + 2] = name; s[k + 3] = takenAt; s[k + 4] = levelsOf;
+    s[k] = id; s[k + 1] = instId; s[k + 2] = name; s[k + 3] = takenAt; s[k + 4] = levelsOf; s[k + 5] = serviceLive ? 1 : 0;
     return id;
   }
 

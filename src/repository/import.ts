@@ -198,11 +198,11 @@ export function importBundle(store: Store, bundle: LoweredBundle, opts: ImportOp
         created.add(instId);
         if (svc.created) {
           // initial := what is being written; of a new service, that is what the manifest
-          // delivered (plus manifestfiles, which baselines leave out): last-import shares it
+          // delivered (plus manifestfiles, which baselines leave out): last-import shares it, and
+          // its service level is the service's pgs just written (copied on their first change)
           rows.addPgs({ kind: 'instance', id: instId }, inst.pgs);
-          const snap = rows.addSnapshot(instId, 'initial', now, null);
+          const snap = rows.addSnapshot(instId, 'initial', now, null, true);
           rows.addPgs({ kind: 'snapshot', id: snap, level: 'instance' }, inst.pgs);
-          rows.addPgs({ kind: 'snapshot', id: snap, level: 'service' }, newServicePgs);
           if (!opts.noLastImport) rows.addSnapshot(instId, 'last-import', now, snap);
           newOfNew.set(instId, { initial: snap, levels: { instance: inst.pgs, service: newServicePgs } });
         } else {

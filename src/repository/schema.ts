@@ -5,8 +5,10 @@
 // Tables (see docs/DESIGN-repository.md):
 //   services(id, name)                           insertion order = id order
 //   instances(id, service_id, name)
-//   snapshots(id, instance_id, name, taken_at, levels_of)   one row per (instance, name);
-//                                                levels_of: shares that snapshot's pgs
+//   snapshots(id, instance_id, name, taken_at, levels_of, service_live)   one row per (instance, name);
+//                                                levels_of: shares that snapshot's pgs;
+//                                                service_live: its service level is the service's
+//                                                current persistent pgs (copied on their first change)
 //   pgs(id, owner..., level, seq, name, type, flags, generation)
 //       exactly one owner: service_id | instance_id (current, editable) | snapshot_id (+ level)
 //   props(id, pg_id, seq, name, type)
@@ -94,6 +96,22 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN levels_of INTEGER REFERENCES snapshots(id);
   CREATE INDEX snapshots_sharing ON snapshots(levels_of) WHERE levels_of IS NOT NULL;
+  `,
+  // 4: a snapshot holding its own levels (levels_of NULL) may show its service's current persistent
+  // pgs as its service level instead of a copy (service_live = 1): a new instance of a new service
+  // is imported that way, which leaves out ~40 % of an import's rows. Store copies the pgs into
+  // the snapshot before the first change to any pg of the service (copy on write). The trigger is
+  // the safety net of that rule: changing a shared service pg in place is an error, never a
+  // silent change of a snapshot (every write to a pg bumps its generation, so it is seen there).
+  `
+  ALTER TABLE snapshots ADD COLUMN service_live INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER pgs_shared_service_level BEFORE UPDATE OF generation, name, type, flags ON pgs
+  WHEN OLD.service_id IS NOT NULL AND (OLD.flags & 1) = 0 AND EXISTS (
+    SELECT 1 FROM instances i JOIN snapshots sn ON sn.instance_id = i.id
+    WHERE i.service_id = OLD.service_id AND sn.service_live = 1)
+  BEGIN
+    SELECT RAISE(ABORT, 'repository: a pg of a service changed while a snapshot shares its service level (internal error: copy it first)');
+  END;
   `,
 ];
 

@@ -2,7 +2,9 @@
 // instance's pgs and its service's pgs), never containing NONPERSISTENT pgs. Taking a snapshot
 // replaces a same-named one. Snapshots with the same content share one copy of the pgs
 // (schema v3 `levels_of`): a copy (start := running) and the snapshots of a new instance are
-// shared, and a shared copy is handed over when its owner is retaken or deleted. Called inside
+// shared, and a shared copy is handed over when its owner is retaken or deleted. The snapshots of
+// a new instance of a new service also share the service's current pgs as their service level
+// until the first change to them (schema v4 `service_live`, copy on write in Store). Called inside
 // the caller's transaction.
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup } from '../core/model.js';
 import type { Store } from './store.js';
@@ -27,6 +29,8 @@ export function dropSnapshot(store: Store, instId: number, name: string): boolea
   if (heir.id !== null) {
     store.stmt('UPDATE pgs SET snapshot_id = ? WHERE snapshot_id = ?').run(heir.id, snap.id);
     store.stmt('UPDATE snapshots SET levels_of = CASE WHEN id = ? THEN NULL ELSE ? END WHERE levels_of = ?').run(heir.id, heir.id, snap.id);
+    // a service level shared with the service's current pgs goes with the pgs
+    store.stmt('UPDATE snapshots SET service_live = (SELECT service_live FROM snapshots WHERE id = ?) WHERE id = ?').run(snap.id, heir.id);
   }
   store.stmt('DELETE FROM snapshots WHERE id = ?').run(snap.id);
   return true;

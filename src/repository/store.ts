@@ -4,7 +4,10 @@
 //
 // Invariants: seq columns give creation order (max+1 on insert); a property's values are always
 // rewritten as a whole (delete + insert), so their seq is 0..n-1; every write to a current pg
-// bumps its generation.
+// bumps its generation. A snapshot may share its service's current persistent pgs as its
+// service level (snapshots.service_live, schema v4): reads of that level resolve to them, and
+// every write to a persistent service pg first gives such snapshots their own copy
+// (beforeServiceWrite), so a snapshot never changes.
 import type Database from 'better-sqlite3';
 import type { PgView, PropertyView } from './types.js';
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type Property } from '../core/model.js';
@@ -36,6 +39,42 @@ export class Store {
       : { sql: `${alias}${OWNER_COL[o.kind]} = ?`, args: [o.id] };
   }
 
+  /** As ownerWhere, for reads: the service level of a snapshot sharing its service's pgs is
+   *  those pgs, persistent ones only. */
+  private readWhere(o: Owner, alias = ''): { sql: string; args: unknown[] } {
+    if (o.kind === 'snapshot' && o.level === 'service') {
+      const svc = this.sharedServiceOf(o.id);
+      if (svc !== undefined) return { sql: `${alias}service_id = ? AND (${alias}flags & ${PG_FLAG_NONPERSISTENT}) = 0`, args: [svc] };
+    }
+    return this.ownerWhere(o, alias);
+  }
+
+  /** The service whose current persistent pgs are the service level of snapshot `snapId` (one
+   *  that holds its own levels, with service_live set), if any. */
+  sharedServiceOf(snapId: number): number | undefined {
+    return (this.stmt(`SELECT i.service_id AS s FROM snapshots sn JOIN instances i ON i.id = sn.instance_id
+      WHERE sn.id = ? AND sn.service_live = 1`).get(snapId) as { s: number } | undefined)?.s;
+  }
+
+  /**
+   * Copy on write: before a change to service `svcId`'s persistent pgs, every snapshot sharing
+   * them as its service level gets a copy of them as they are, and stops sharing.
+   */
+  beforeServiceWrite(svcId: number): void {
+    const holders = this.stmt(`SELECT sn.id FROM instances i JOIN snapshots sn ON sn.instance_id = i.id
+      WHERE i.service_id = ? AND sn.service_live = 1`).all(svcId) as { id: number }[];
+    for (const { id } of holders) {
+      this.copyAllPgs({ kind: 'service', id: svcId }, { kind: 'snapshot', id, level: 'service' }, true, true);
+      this.stmt('UPDATE snapshots SET service_live = 0 WHERE id = ?').run(id);
+    }
+  }
+
+  /** beforeServiceWrite for the service owning pg `pgId`, when it is a persistent service pg. */
+  beforePgWrite(pgId: number): void {
+    const r = this.stmt('SELECT service_id AS s, flags FROM pgs WHERE id = ?').get(pgId) as { s: number | null; flags: number } | undefined;
+    if (r && r.s !== null && (r.flags & PG_FLAG_NONPERSISTENT) === 0) this.beforeServiceWrite(r.s);
+  }
+
   // ---- entities -------------------------------------------------------------------------
 
   serviceId(name: string): number | undefined {
@@ -57,11 +96,11 @@ export class Store {
   // ---- pgs ------------------------------------------------------------------------------
 
   pgRows(o: Owner): PgRow[] {
-    const w = this.ownerWhere(o);
+    const w = this.readWhere(o);
     return this.stmt(`SELECT id, name, type, flags, generation FROM pgs WHERE ${w.sql} ORDER BY seq`).all(...w.args) as PgRow[];
   }
   pgRow(o: Owner, name: string): PgRow | undefined {
-    const w = this.ownerWhere(o);
+    const w = this.readWhere(o);
     return this.stmt(`SELECT id, name, type, flags, generation FROM pgs WHERE ${w.sql} AND name = ?`).get(...w.args, name) as PgRow | undefined;
   }
   /** Next free pg position of an owner. */
@@ -71,6 +110,7 @@ export class Store {
   }
   /** Inserts an empty pg at position `seq` (default: after the owner's last pg). */
   insertPg(o: Owner, name: string, type: string, flags: number, generation = 1, seq?: number): number {
+    if (o.kind === 'service' && (flags & PG_FLAG_NONPERSISTENT) === 0) this.beforeServiceWrite(o.id);
     const next = seq ?? this.nextPgSeq(o);
     const col = OWNER_COL[o.kind];
     const level = o.kind === 'snapshot' ? o.level : o.kind;
@@ -78,9 +118,11 @@ export class Store {
       .run(o.id, level, next, name, type, flags, generation).lastInsertRowid);
   }
   deletePg(pgId: number): void {
+    this.beforePgWrite(pgId);
     this.stmt('DELETE FROM pgs WHERE id = ?').run(pgId);
   }
   bump(pgId: number): void {
+    this.beforePgWrite(pgId);
     this.stmt('UPDATE pgs SET generation = generation + 1 WHERE id = ?').run(pgId);
   }
 
@@ -94,7 +136,7 @@ export class Store {
 
   /** Whole pgs of an owner with their properties and values, in order (one query). */
   loadPgs(o: Owner, only?: string): PgView[] {
-    const w = this.ownerWhere(o, 'g.');
+    const w = this.readWhere(o, 'g.');
     // columns: 0 gid, 1 gname, 2 gtype, 3 flags, 4 generation, 5 pid, 6 pname, 7 ptype, 8 value
     const rows = this.rawStmt(`
       SELECT g.id, g.name, g.type, g.flags, g.generation, p.id, p.name, p.type, v.value
@@ -135,6 +177,7 @@ export class Store {
 
   /** Creates or replaces a property (type and values), keeping its position if it exists. */
   setProp(pgId: number, name: string, type: string, values: readonly string[]): void {
+    this.beforePgWrite(pgId);
     const row = this.propRow(pgId, name);
     let propId: number;
     if (row) {
@@ -150,6 +193,7 @@ export class Store {
   }
 
   deleteProp(pgId: number, name: string): boolean {
+    this.beforePgWrite(pgId);
     return this.stmt('DELETE FROM props WHERE pg_id = ? AND name = ?').run(pgId, name).changes > 0;
   }
 
@@ -177,7 +221,7 @@ export class Store {
    * of the same names: three set-based statements instead of one per property and value.
    */
   copyAllPgs(src: Owner, dest: Owner & { kind: 'snapshot' }, persistentOnly: boolean, destIsEmpty = false): void {
-    const w = this.ownerWhere(src, 'op.');
+    const w = this.readWhere(src, 'op.');
     const filter = persistentOnly ? 'AND (op.flags & 1) = 0' : '';
     const join = 'JOIN pgs np ON np.snapshot_id = ? AND np.level = ? AND np.name = op.name';
     const seqBase = destIsEmpty ? 0 : this.nextPgSeq(dest) - 1;
@@ -195,6 +239,7 @@ export class Store {
 
   /** Replaces the content of an existing pg by `props` (type kept unless given). */
   replacePgContent(pgId: number, props: readonly Property[]): void {
+    this.beforePgWrite(pgId);
     this.stmt('DELETE FROM props WHERE pg_id = ?').run(pgId);
     for (const p of props) this.setProp(pgId, p.name, p.type, p.values);
     this.bump(pgId);
