@@ -29,14 +29,14 @@ export interface InstanceViews {
 /** `serviceLive`: the running snapshot's service level is the service's current persistent pgs */
 interface Target { key: string; instId: number; svcId: number; snapId: number | null; serviceLive: boolean }
 
+// the running snapshot's levels holder (h), and whether its service level is the service's current pgs
 const RESOLVE_SQL = `
-  SELECT j.key, i.id, i.service_id,
-    (SELECT coalesce(sn.levels_of, sn.id) FROM snapshots sn WHERE sn.instance_id = i.id AND sn.name = 'running'),
-    (SELECT h.service_live FROM snapshots sn JOIN snapshots h ON h.id = coalesce(sn.levels_of, sn.id)
-      WHERE sn.instance_id = i.id AND sn.name = 'running')
+  SELECT j.key, i.id, i.service_id, h.id, h.service_live
   FROM json_each(?) j
   JOIN services s ON s.name = json_extract(j.value, '$[0]')
-  JOIN instances i ON i.service_id = s.id AND i.name = json_extract(j.value, '$[1]')`;
+  JOIN instances i ON i.service_id = s.id AND i.name = json_extract(j.value, '$[1]')
+  LEFT JOIN snapshots sn ON sn.instance_id = i.id AND sn.name = 'running'
+  LEFT JOIN snapshots h ON h.id = coalesce(sn.levels_of, sn.id)`;
 
 const PG_COLUMNS = 'id, instance_id, service_id, snapshot_id, level, name, type, flags, generation, seq';
 

@@ -70,7 +70,7 @@ export class Store {
   }
 
   /** beforeServiceWrite for the service owning pg `pgId`, when it is a persistent service pg. */
-  beforePgWrite(pgId: number): void {
+  private beforePgWrite(pgId: number): void {
     const r = this.stmt('SELECT service_id AS s, flags FROM pgs WHERE id = ?').get(pgId) as { s: number | null; flags: number } | undefined;
     if (r && r.s !== null && (r.flags & PG_FLAG_NONPERSISTENT) === 0) this.beforeServiceWrite(r.s);
   }
@@ -120,6 +120,11 @@ export class Store {
   deletePg(pgId: number): void {
     this.beforePgWrite(pgId);
     this.stmt('DELETE FROM pgs WHERE id = ?').run(pgId);
+  }
+  /** Changes a pg's type (its generation is bumped by the caller, with its other changes). */
+  setPgType(pgId: number, type: string): void {
+    this.beforePgWrite(pgId);
+    this.stmt('UPDATE pgs SET type = ? WHERE id = ?').run(type, pgId);
   }
   bump(pgId: number): void {
     this.beforePgWrite(pgId);

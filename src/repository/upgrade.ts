@@ -55,8 +55,7 @@ export function upgradeLevel(store: Store, u: LevelUpgrade): boolean {
     const row = store.pgRow(u.owner, np.name)!;
     let changed = false;
     if (cur.type !== np.type && (!base || bpg?.type === cur.type)) {
-      store.beforePgWrite(row.id);
-      store.stmt('UPDATE pgs SET type = ? WHERE id = ?').run(np.type, row.id);
+      store.setPgType(row.id, np.type);
       changed = true;
     }
     for (const p of np.properties) {
