@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Repository, ROOT_VIEWER, VIEW_DIRECT, snapshotLevelView, type RepoResult } from '../../src/repository/index.js';
+import { Repository, ROOT_VIEWER, VIEW_DIRECT, snapshotLevelView } from '../../src/repository/index.js';
 import { PG_FLAG_NONPERSISTENT, type PropertyGroup, type ServiceData } from '../../src/core/model.js';
 import { bundle, general, pg, prop } from '../fixtures/repository/bundles.js';
+import { must } from '../helpers/repository.js';
 
 const dirs: string[] = [];
 const repos: Repository[] = [];
@@ -23,10 +24,6 @@ function open(): Repository {
   const r = Repository.openOrThrow(path.join(dir, 'etc/svc/repository.db'), { now: () => 1700000000 });
   repos.push(r);
   return r;
-}
-function must<T>(r: RepoResult<T>): T {
-  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
-  return r.value;
 }
 
 /** Service i: enough pgs, properties and values that a bundle of them overflows every buffer. */

@@ -9,19 +9,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Repository, ROOT_VIEWER, snapshotView, VIEW_EFFECTIVE, type RepoResult } from '../../src/repository/index.js';
+import { Repository, ROOT_VIEWER, snapshotView, VIEW_EFFECTIVE } from '../../src/repository/index.js';
 import { bundle, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
 import type { ServiceData } from '../../src/core/model.js';
+import { must, assertHealthy } from '../helpers/repository.js';
 
 let dir: string;
 let repo: Repository;
 const I = 'svc:/site/pool-import:default';
 const S = 'svc:/site/pool-import';
 
-function must<T>(r: RepoResult<T>): T {
-  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
-  return r.value;
-}
 const val = (fmri: string, pgName: string, p: string, snap: string) =>
   must(repo.getProperty(fmri, pgName, p, { view: snapshotView(snap), viewer: ROOT_VIEWER })).values;
 const pgNames = (fmri: string, snap: string) => must(repo.listPgs(fmri, { view: snapshotView(snap), viewer: ROOT_VIEWER })).map((g) => g.name);
@@ -31,10 +28,7 @@ function sharing(): { live: number; copiedServicePgs: number } {
   const copied = (repo.db.prepare("SELECT count(*) AS n FROM pgs WHERE snapshot_id IS NOT NULL AND level = 'service'").get() as { n: number }).n;
   return { live, copiedServicePgs: copied };
 }
-const healthy = () => {
-  assert.equal(repo.db.pragma('integrity_check', { simple: true }), 'ok');
-  assert.deepEqual(repo.db.pragma('foreign_key_check'), []);
-};
+const healthy = () => assertHealthy(repo);
 /** the restarter's bulk read and the typed bulk read agree with the per-instance effective view */
 function readersAgree(): void {
   const all = repo.listInstances();

@@ -7,18 +7,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Repository, ROOT_VIEWER, snapshotLevelView, snapshotView, VIEW_DIRECT, type RepoResult } from '../../src/repository/index.js';
+import { Repository, ROOT_VIEWER, snapshotLevelView, snapshotView, VIEW_DIRECT } from '../../src/repository/index.js';
 import { bigBundle, bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
+import { must, assertHealthy } from '../helpers/repository.js';
 
 let dir: string;
 let repo: Repository;
 const I = 'svc:/site/pool-import:default';
 const S = 'svc:/site/pool-import';
 
-function must<T>(r: RepoResult<T>): T {
-  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
-  return r.value;
-}
 const val = (fmri: string, pgName: string, p: string, snap: string) =>
   must(repo.getProperty(fmri, pgName, p, { view: snapshotView(snap), viewer: ROOT_VIEWER })).values;
 /** rows of pgs held by the instance's snapshots, and how many snapshots hold their own copy */
@@ -26,10 +23,7 @@ function copies(): { snapshots: number; owners: number } {
   const r = repo.db.prepare(`SELECT count(*) AS n, count(DISTINCT coalesce(levels_of, id)) AS owners FROM snapshots`).get() as { n: number; owners: number };
   return { snapshots: r.n, owners: r.owners };
 }
-const healthy = () => {
-  assert.equal(repo.db.pragma('integrity_check', { simple: true }), 'ok');
-  assert.deepEqual(repo.db.pragma('foreign_key_check'), []);
-};
+const healthy = () => assertHealthy(repo);
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsmf-repo-snap-'));

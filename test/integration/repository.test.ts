@@ -7,20 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   Repository, SCHEMA_VERSION, VIEW_COMPOSED, VIEW_DIRECT, VIEW_EFFECTIVE, ROOT_VIEWER, snapshotView,
-  type RepoResult,
 } from '../../src/repository/index.js';
 import { bundle, dependent, general, pg, poolImport, prop } from '../fixtures/repository/bundles.js';
 import { PG_FLAG_NONPERSISTENT, type PropertyType } from '../../src/core/model.js';
+import { must } from '../helpers/repository.js';
 
 let dir: string;
 let repo: Repository;
 const I = 'svc:/site/pool-import:default';
 const S = 'svc:/site/pool-import';
 
-function must<T>(r: RepoResult<T>): T {
-  if (!r.ok) assert.fail(`${r.code}: ${r.message}`);
-  return r.value;
-}
 const val = (fmri: string, pgName: string, p: string, view = VIEW_EFFECTIVE) => must(repo.getProperty(fmri, pgName, p, { view, viewer: ROOT_VIEWER })).values;
 
 beforeEach(() => {
